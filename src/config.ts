@@ -1,0 +1,275 @@
+/**
+ * The one reader of the environment. Turns raw variables into a frozen, typed {@link Config}, or fails at
+ * start with every bad variable named, its value, and what is allowed. `--help` prints {@link SETTINGS}.
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65_535);
+const positiveInt = z.coerce.number().int().positive();
+const url = z.url({ protocol: /^https?$/ });
+const flag = z.enum(['0', '1']);
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/**
+ * Every setting: name, default (raw text, parsed like a set value; '' for none), what it means, and its
+ * schema. The order is the `--help` order.
+ */
+export const SETTINGS: readonly Setting[] = [
+  { name: 'PORT', default: '4000', schema: port, help: 'gateway port (HTTP); 0 picks a free one' },
+  { name: 'HOST', default: '127.0.0.1', schema: z.string().min(1), help: 'address the gateway binds' },
+  {
+    name: 'AWS_REGION',
+    default: '',
+    defaultHelp: 'us-east-1 with the emulator',
+    schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as us-east-1'),
+    help: 'region of both services; with it and no endpoints (and LOADGRAPH_EMULATOR unset) the gateway talks to real AWS',
+  },
+  {
+    name: 'SUPPLYCHAIN_ENDPOINT',
+    default: '',
+    schema: url,
+    help: 'Supply Chain endpoint override (a proxy, an emulator)',
+  },
+  { name: 'DATAZONE_ENDPOINT', default: '', schema: url, help: 'DataZone endpoint override' },
+  {
+    name: 'LOADGRAPH_EMULATOR',
+    default: '',
+    defaultHelp: '1 when no AWS setting is given',
+    schema: flag,
+    help: '1: start the embedded emulator in-process and point both clients at it; 0: never',
+  },
+  {
+    name: 'EMULATOR_PORT',
+    default: '4010',
+    schema: port,
+    help: 'port of the standalone or embedded emulator; 0 picks a free one',
+  },
+  {
+    name: 'EMULATOR_SEED',
+    default: '1',
+    schema: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1),
+    help: 'seed of the emulator demo world',
+  },
+  {
+    name: 'EMULATOR_CLOCK_SPEED',
+    default: '1',
+    schema: z.coerce.number().min(0).max(1_000_000),
+    help: 'simulated ms per real ms in the emulator (60: a minute of load progress per second)',
+  },
+  {
+    name: 'UPSTREAM_TIMEOUT_MS',
+    default: '10000',
+    schema: positiveInt,
+    help: 'timeout of one upstream HTTP attempt',
+  },
+  {
+    name: 'UPSTREAM_CONNECT_TIMEOUT_MS',
+    default: '3000',
+    schema: positiveInt,
+    help: 'timeout to open an upstream connection',
+  },
+  {
+    name: 'UPSTREAM_MAX_ATTEMPTS',
+    default: '3',
+    schema: positiveInt.max(10),
+    help: 'attempts per upstream call (standard retry mode)',
+  },
+  {
+    name: 'UPSTREAM_MAX_SOCKETS',
+    default: '50',
+    schema: positiveInt.max(10_000),
+    help: 'keep-alive sockets per upstream service',
+  },
+  {
+    name: 'UPSTREAM_CONCURRENCY',
+    default: '16',
+    schema: positiveInt.max(1_000),
+    help: 'concurrent upstream calls per AWS operation',
+  },
+  {
+    name: 'TERMINAL_CACHE_MAX',
+    default: '10000',
+    schema: z.coerce.number().int().min(0).max(10_000_000),
+    help: 'loads in a terminal state kept across requests (LRU); 0 turns the cache off',
+  },
+  {
+    name: 'TERMINAL_CACHE_TTL_MS',
+    default: '3600000',
+    schema: positiveInt,
+    help: 'how long a cached terminal load is kept',
+  },
+  {
+    name: 'GRAPHQL_MAX_BODY_BYTES',
+    default: '5000000',
+    schema: positiveInt,
+    help: 'largest GraphQL request body (413 beyond)',
+  },
+  {
+    name: 'LOADS_MAX_IDS',
+    default: '100',
+    schema: positiveInt.max(10_000),
+    help: 'ids one loads(ids:) query may ask for',
+  },
+  {
+    name: 'SEND_EVENTS_MAX_ITEMS',
+    default: '100',
+    schema: positiveInt.max(10_000),
+    help: 'events one sendEvents call may carry',
+  },
+  {
+    name: 'SEND_EVENTS_CONCURRENCY',
+    default: '4',
+    schema: positiveInt.max(100),
+    help: 'events of one sendEvents call sent at once',
+  },
+  {
+    name: 'LOG_LEVEL',
+    default: 'info',
+    schema: logLevel,
+    help: 'fatal, error, warn, info, debug, trace or silent',
+  },
+  {
+    name: 'NODE_ENV',
+    default: 'development',
+    schema: z.enum(['development', 'production', 'test']),
+    help: 'production turns on the production defaults',
+  },
+];
+
+interface Setting {
+  readonly name: string;
+  readonly default: string;
+  /** Shown by `--help` when the default depends on other settings. */
+  readonly defaultHelp?: string;
+  readonly schema: z.ZodType;
+  readonly help: string;
+}
+
+export interface Config {
+  readonly server: { readonly host: string; readonly port: number };
+  /** The embedded emulator; `enabled: false` means the clients talk to `aws` as configured. */
+  readonly emulator: {
+    readonly enabled: boolean;
+    readonly port: number;
+    readonly seed: number;
+    readonly clockSpeed: number;
+  };
+  readonly aws: {
+    readonly region: string;
+    readonly supplyChainEndpoint: string | undefined;
+    readonly dataZoneEndpoint: string | undefined;
+    readonly requestTimeoutMs: number;
+    readonly connectTimeoutMs: number;
+    readonly maxAttempts: number;
+    readonly maxSockets: number;
+  };
+  readonly graph: {
+    readonly upstreamConcurrency: number;
+    readonly terminalCacheMax: number;
+    readonly terminalCacheTtlMs: number;
+    readonly maxBodyBytes: number;
+    readonly loadsMaxIds: number;
+    readonly sendEventsMaxItems: number;
+    readonly sendEventsConcurrency: number;
+  };
+  readonly log: { readonly level: z.infer<typeof logLevel> };
+  readonly nodeEnv: 'development' | 'production' | 'test';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nRun with --help to list every setting.`,
+    );
+  }
+}
+
+/** Builds the config from an environment map (tests pass their own; the process passes `process.env`). */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const problems: string[] = [];
+  /** The parsed value of a setting: the variable if set, else its default (undefined if none). */
+  const read = (name: string): any => {
+    const setting = SETTINGS.find((s) => s.name === name);
+    if (!setting) throw new Error(`unknown setting ${name}`);
+    const raw = env[name];
+    if (raw === undefined || raw === '')
+      return setting.default === '' ? undefined : setting.schema.parse(setting.default);
+    const parsed = setting.schema.safeParse(raw);
+    if (!parsed.success) {
+      problems.push(
+        `${name}=${JSON.stringify(raw)} is not valid: ${parsed.error.issues[0]?.message ?? 'invalid'} (allowed: ${setting.help})`,
+      );
+      return setting.default === '' ? undefined : setting.schema.parse(setting.default);
+    }
+    return parsed.data;
+  };
+  const region = read('AWS_REGION');
+  const supplyChainEndpoint = read('SUPPLYCHAIN_ENDPOINT');
+  const dataZoneEndpoint = read('DATAZONE_ENDPOINT');
+  const emulatorFlag = read('LOADGRAPH_EMULATOR') as '0' | '1' | undefined;
+  const anyAws = region !== undefined || supplyChainEndpoint !== undefined || dataZoneEndpoint !== undefined;
+  const emulatorEnabled = emulatorFlag === '1' || (emulatorFlag === undefined && !anyAws);
+  if (!emulatorEnabled && region === undefined) {
+    problems.push(
+      'AWS_REGION is required when the emulator is off (LOADGRAPH_EMULATOR=0 or endpoints given)',
+    );
+  }
+  const config: Config = {
+    server: { host: read('HOST'), port: read('PORT') },
+    emulator: {
+      enabled: emulatorEnabled,
+      port: read('EMULATOR_PORT'),
+      seed: read('EMULATOR_SEED'),
+      clockSpeed: read('EMULATOR_CLOCK_SPEED'),
+    },
+    aws: {
+      region: region ?? 'us-east-1',
+      supplyChainEndpoint,
+      dataZoneEndpoint,
+      requestTimeoutMs: read('UPSTREAM_TIMEOUT_MS'),
+      connectTimeoutMs: read('UPSTREAM_CONNECT_TIMEOUT_MS'),
+      maxAttempts: read('UPSTREAM_MAX_ATTEMPTS'),
+      maxSockets: read('UPSTREAM_MAX_SOCKETS'),
+    },
+    graph: {
+      upstreamConcurrency: read('UPSTREAM_CONCURRENCY'),
+      terminalCacheMax: read('TERMINAL_CACHE_MAX'),
+      terminalCacheTtlMs: read('TERMINAL_CACHE_TTL_MS'),
+      maxBodyBytes: read('GRAPHQL_MAX_BODY_BYTES'),
+      loadsMaxIds: read('LOADS_MAX_IDS'),
+      sendEventsMaxItems: read('SEND_EVENTS_MAX_ITEMS'),
+      sendEventsConcurrency: read('SEND_EVENTS_CONCURRENCY'),
+    },
+    log: { level: read('LOG_LEVEL') },
+    nodeEnv: read('NODE_ENV'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+/** The config of this process. The only place `process.env` is read. */
+export function readConfig(): Config {
+  return loadConfig(process.env);
+}
+
+/** The `--help` text: every setting with its default. */
+export function settingsHelp(): string {
+  const width = Math.max(...SETTINGS.map((s) => s.name.length));
+  return SETTINGS.map(
+    (s) =>
+      `  ${s.name.padEnd(width)}  ${s.help}${(s.defaultHelp ?? s.default) ? ` (default: ${s.defaultHelp ?? s.default})` : ''}`,
+  ).join('\n');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,92 @@
+/**
+ * Injected faults, set through the control API: throttle, fail with a 5xx, add latency, or drop the
+ * connection, for one operation or all, for the next N calls, a percentage of calls, or until cleared.
+ * Percentages draw from a seeded generator so a run is reproducible.
+ */
+import { z } from 'zod';
+
+export const faultSpecSchema = z
+  .object({
+    operation: z
+      .string()
+      .min(1)
+      .default('*')
+      .describe("an operation name such as 'GetDataIntegrationEvent', or '*'"),
+    kind: z.enum(['throttle', 'error', 'latency', 'drop']),
+    count: z.number().int().positive().optional(),
+    percent: z.number().min(0).max(100).optional(),
+    status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(500),
+    latencyMs: z.number().int().min(0).max(600_000).optional(),
+  })
+  .strict()
+  .refine((f) => f.kind !== 'latency' || f.latencyMs !== undefined, {
+    message: "a 'latency' fault needs latencyMs",
+    path: ['latencyMs'],
+  });
+
+export type FaultSpec = z.infer<typeof faultSpecSchema>;
+export interface Fault extends FaultSpec {
+  readonly id: number;
+  /** Calls this fault has fired for. */
+  fired: number;
+}
+
+/** What to do to one call: wait `latencyMs`, then fail (or not). */
+export interface FaultDecision {
+  readonly latencyMs: number;
+  readonly failure?:
+    { readonly kind: 'throttle' | 'drop' } | { readonly kind: 'error'; readonly status: number };
+}
+
+/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+export class FaultInjector {
+  private faults: Fault[] = [];
+  private nextId = 1;
+  private random: () => number;
+
+  constructor(seed: number) {
+    this.random = seededRandom(seed ^ 0x5eed);
+  }
+
+  add(spec: FaultSpec): Fault {
+    const fault: Fault = { ...spec, id: this.nextId++, fired: 0 };
+    this.faults.push(fault);
+    return fault;
+  }
+
+  list(): readonly Fault[] {
+    return this.faults;
+  }
+
+  clear(seed?: number): void {
+    this.faults = [];
+    if (seed !== undefined) this.random = seededRandom(seed ^ 0x5eed);
+  }
+
+  /** Decides the faults for one call of `operation`, consuming counted faults. */
+  decide(operation: string): FaultDecision {
+    let latencyMs = 0;
+    let failure: FaultDecision['failure'];
+    for (const fault of this.faults) {
+      if (fault.operation !== '*' && fault.operation !== operation) continue;
+      if (fault.kind !== 'latency' && failure) continue;
+      if (fault.percent !== undefined && this.random() * 100 >= fault.percent) continue;
+      fault.fired++;
+      if (fault.kind === 'latency') latencyMs += fault.latencyMs ?? 0;
+      else failure = fault.kind === 'error' ? { kind: 'error', status: fault.status } : { kind: fault.kind };
+    }
+    this.faults = this.faults.filter((f) => f.count === undefined || f.fired < f.count);
+    return failure ? { latencyMs, failure } : { latencyMs };
+  }
+}

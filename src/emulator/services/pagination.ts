@@ -1,0 +1,116 @@
+/**
+ * Keyset pagination shared by both services. A list is sorted by a total order (a sort key that ends in
+ * the item's id); `nextToken` is the base64url JSON of the list's scope and the last returned item's
+ * key, and the next page starts strictly after that key. Unlike an offset, the token stays right when
+ * items are inserted or removed between pages: nothing already seen comes back and nothing is skipped.
+ * The last page has no `nextToken`.
+ *
+ * Internal to the emulator.
+ */
+import { AwsError } from '../types.js';
+
+export type SortValue = string | number;
+export type Direction = 'asc' | 'desc';
+
+/** How one list is ordered. `scope` names the list so a token from another list is rejected. */
+export interface KeysetOrder<T> {
+  readonly scope: string;
+  readonly directions: readonly Direction[];
+  key(item: T): readonly SortValue[];
+}
+
+export interface PageRequest {
+  readonly nextToken?: string | undefined;
+  /** Items per page, at least 1 (see {@link pageSize}). */
+  readonly maxResults: number;
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextToken?: string;
+}
+
+/**
+ * The page size for a request: `maxResults` when it is at least 1, else `defaultSize`. Supply Chain's
+ * model allows `maxResults=0` on some lists; it is read as "the default", as a paginator must progress.
+ */
+export function pageSize(maxResults: number | undefined, defaultSize: number): number {
+  return maxResults !== undefined && maxResults >= 1 ? maxResults : defaultSize;
+}
+
+function compareValues(a: SortValue, b: SortValue): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareKeys(
+  a: readonly SortValue[],
+  b: readonly SortValue[],
+  directions: readonly Direction[],
+): number {
+  for (const [i, direction] of directions.entries()) {
+    const c = compareValues(a[i]!, b[i]!);
+    if (c !== 0) return direction === 'asc' ? c : -c;
+  }
+  return 0;
+}
+
+export function encodeToken(scope: string, key: readonly SortValue[]): string {
+  return Buffer.from(JSON.stringify([scope, ...key]), 'utf8').toString('base64url');
+}
+
+/** The key a token carries; throws `ValidationException('Invalid nextToken')` for anything else. */
+export function decodeToken(token: string, scope: string, directions: readonly Direction[]): SortValue[] {
+  const invalid = (): never => {
+    throw new AwsError('ValidationException', 'Invalid nextToken');
+  };
+  if (!/^[A-Za-z0-9_-]+$/.test(token)) return invalid();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    return invalid();
+  }
+  if (!Array.isArray(parsed) || parsed.length !== directions.length + 1 || parsed[0] !== scope)
+    return invalid();
+  const key = parsed.slice(1) as unknown[];
+  if (!key.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v))))
+    return invalid();
+  return key as SortValue[];
+}
+
+/** Sorts `items` by `order` and returns the page after `request.nextToken`. */
+export function paginate<T>(items: Iterable<T>, order: KeysetOrder<T>, request: PageRequest): Page<T> {
+  const after =
+    request.nextToken === undefined
+      ? undefined
+      : decodeToken(request.nextToken, order.scope, order.directions);
+  const keyed = [...items].map((item) => ({ item, key: order.key(item) }));
+  keyed.sort((a, b) => compareKeys(a.key, b.key, order.directions));
+  const remaining =
+    after === undefined
+      ? keyed
+      : keyed.filter((entry) => compareKeys(entry.key, after, order.directions) > 0);
+  const page = remaining.slice(0, Math.max(1, request.maxResults));
+  const last = page.at(-1);
+  return remaining.length > page.length && last
+    ? { items: page.map((e) => e.item), nextToken: encodeToken(order.scope, last.key) }
+    : { items: page.map((e) => e.item) };
+}
+
+/** Newest first by a time, then by id (descending) to break ties. */
+export function newestFirst<T>(
+  scope: string,
+  timeOf: (item: T) => number,
+  idOf: (item: T) => string,
+): KeysetOrder<T> {
+  return { scope, directions: ['desc', 'desc'], key: (item) => [timeOf(item), idOf(item)] };
+}
+
+/** By name (code-point order), then by id to break ties. */
+export function byName<T>(
+  scope: string,
+  nameOf: (item: T) => string,
+  idOf: (item: T) => string = nameOf,
+): KeysetOrder<T> {
+  return { scope, directions: ['asc', 'asc'], key: (item) => [nameOf(item), idOf(item)] };
+}

@@ -1,0 +1,139 @@
+/**
+ * The simulated world behind the emulator: Supply Chain instances and DataZone domains with everything
+ * they hold, seeded deterministically and moved by the clock. Handlers read and add records; statuses are
+ * derived from each record's timeline at `clock.now()` (see `schedules.ts`), never stored.
+ *
+ * Internal to the emulator.
+ */
+import type { Clock } from '../types.js';
+import { createIdempotencyStore, type IdempotencyStore } from './idempotency.js';
+import type { DomainRecord, InstanceRecord } from './records.js';
+import { createRng, hashString, type Rng } from './rng.js';
+import { seedWorld } from './seed.js';
+import { resolveTiming, type Timing } from './timing.js';
+
+export const DEFAULT_ACCOUNT_ID = '123456789012';
+export const DEFAULT_REGION = 'us-east-1';
+
+export interface WorldOptions {
+  /** Seed of every id, timeline and outcome; an integer (used modulo 2^32). */
+  readonly seed: number;
+  /** The only time source: the world never reads the wall clock. */
+  readonly clock: Clock;
+  /** Overrides of {@link defaultTiming}; a bad value throws a `RangeError` naming it. */
+  readonly timing?: Partial<Timing>;
+  /** Region in ARNs and configurations. Default `us-east-1`. */
+  readonly region?: string;
+}
+
+/** The ids a test or demo needs, served by the control API at `GET /_emulator/world`. */
+export interface WorldSummary {
+  readonly supplychain: {
+    readonly instances: {
+      readonly instanceId: string;
+      readonly instanceName: string;
+      readonly namespaces: { readonly name: string; readonly datasets: string[] }[];
+      readonly flows: string[];
+      readonly eventCount: number;
+      readonly executionCount: number;
+    }[];
+  };
+  readonly datazone: {
+    readonly domains: {
+      readonly domainId: string;
+      readonly name: string;
+      readonly projects: { readonly id: string; readonly name: string }[];
+      readonly dataSources: {
+        readonly id: string;
+        readonly name: string;
+        readonly projectId: string;
+        readonly type: string;
+      }[];
+      readonly runCount: number;
+    }[];
+  };
+}
+
+export interface World {
+  readonly seed: number;
+  readonly accountId: string;
+  readonly region: string;
+  readonly clock: Clock;
+  readonly timing: Readonly<Timing>;
+  /** Supply Chain instances by id, in seed order. */
+  readonly instances: Map<string, InstanceRecord>;
+  /** DataZone domains by id, in seed order. */
+  readonly domains: Map<string, DomainRecord>;
+  readonly idempotency: IdempotencyStore;
+  /** Ids of resources created after seeding (sent events, started runs): deterministic per call order. */
+  readonly ids: Rng;
+  /** Ids and counts of the current world, each list in the order its List operation uses (by name). */
+  summary(): WorldSummary;
+}
+
+/** Creates and seeds a world. Throws a `RangeError` for a non-finite seed or a bad timing value. */
+export function createWorld({
+  seed,
+  clock,
+  timing: overrides,
+  region = DEFAULT_REGION,
+}: WorldOptions): World {
+  if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+  const normalizedSeed = seed >>> 0;
+  const timing = resolveTiming(overrides);
+  const accountId = DEFAULT_ACCOUNT_ID;
+  const { instances, domains } = seedWorld({
+    seed: normalizedSeed,
+    timing,
+    nowMs: clock.now(),
+    rng: createRng(normalizedSeed),
+    region,
+    accountId,
+  });
+  return {
+    seed: normalizedSeed,
+    accountId,
+    region,
+    clock,
+    timing,
+    instances,
+    domains,
+    idempotency: createIdempotencyStore(),
+    ids: createRng(hashString('runtime-ids', normalizedSeed)),
+    summary: () => summarize(instances, domains),
+  };
+}
+
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const byName = <T extends { name: string }>(a: T, b: T): number => compare(a.name, b.name);
+const byInstanceName = (a: InstanceRecord, b: InstanceRecord): number =>
+  compare(a.instanceName, b.instanceName);
+
+function summarize(instances: Map<string, InstanceRecord>, domains: Map<string, DomainRecord>): WorldSummary {
+  return {
+    supplychain: {
+      instances: [...instances.values()].sort(byInstanceName).map((instance) => ({
+        instanceId: instance.instanceId,
+        instanceName: instance.instanceName,
+        namespaces: [...instance.namespaces.values()].sort(byName).map((ns) => ({
+          name: ns.name,
+          datasets: [...ns.datasets.keys()].sort(),
+        })),
+        flows: [...instance.flows.keys()].sort(),
+        eventCount: instance.events.size,
+        executionCount: instance.executions.size,
+      })),
+    },
+    datazone: {
+      domains: [...domains.values()].sort(byName).map((domain) => ({
+        domainId: domain.id,
+        name: domain.name,
+        projects: [...domain.projects.values()].sort(byName).map((p) => ({ id: p.id, name: p.name })),
+        dataSources: [...domain.dataSources.values()]
+          .sort(byName)
+          .map((ds) => ({ id: ds.id, name: ds.name, projectId: ds.projectId, type: ds.type })),
+        runCount: domain.runs.size,
+      })),
+    },
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Resolvers of the DataZone types: the Load fields of data source runs, their links (data source,
+ * activities), a data source's runs, and the AWS maps the schema exposes as entry lists.
+ */
+import type {
+  DataSourceResolvers,
+  DataSourceRunResolvers,
+  DomainResolvers,
+  SageMakerRunConfigurationResolvers,
+} from '../generated/graphql.js';
+import { paginate, type Connection } from './connections.js';
+import { toGlobalId } from './ids.js';
+import { dataSourceRunView } from './loadView.js';
+
+/** Paging limits of the DataZone list operations (maxResults 1..50). */
+export const DATAZONE_PAGE = { defaultFirst: 20, maxFirst: 50 } as const;
+
+export const dataSourceRunResolvers: DataSourceRunResolvers = {
+  id: (r) => toGlobalId({ kind: 'DATA_SOURCE_RUN', key: { domainId: r.domainId!, runId: r.id! } }),
+  kind: () => 'DATA_SOURCE_RUN',
+  status: (r) => dataSourceRunView(r).status,
+  upstreamStatus: (r) => dataSourceRunView(r).upstreamStatus,
+  terminal: (r) => dataSourceRunView(r).terminal,
+  startedAt: (r) => dataSourceRunView(r).startedAt,
+  finishedAt: (r) => dataSourceRunView(r).finishedAt,
+  message: (r) => dataSourceRunView(r).message,
+  runId: (r) => r.id!,
+  runStatus: (r) => r.status!,
+  dataSourceConfigurationSnapshot: (r) =>
+    'dataSourceConfigurationSnapshot' in r ? (r.dataSourceConfigurationSnapshot ?? null) : null,
+  lineageSummary: (r) => ('lineageSummary' in r ? (r.lineageSummary ?? null) : null),
+  dataSource: (r, _args, { loaders }) =>
+    loaders.dataSource.load({ domainId: r.domainId!, id: r.dataSourceId! }),
+  activities: (r, args, { loaders }) => {
+    const key = { domainId: r.domainId!, runId: r.id!, status: args.status ?? undefined };
+    return paginate(args, { list: ['ListDataSourceRunActivities', key], ...DATAZONE_PAGE }, (page) =>
+      loaders.activitiesPage.load({ ...key, ...page }),
+    );
+  },
+};
+
+export const dataSourceResolvers: DataSourceResolvers = {
+  runs: async (ds, args, { loaders }) => {
+    const key = { domainId: ds.domainId!, dataSourceId: ds.id!, status: args.status ?? undefined };
+    const connection = await paginate(args, { list: ['ListDataSourceRuns', key], ...DATAZONE_PAGE }, (page) =>
+      loaders.runsPage.load({ ...key, ...page }),
+    );
+    return withDomainId(connection, key.domainId);
+  },
+};
+
+/** ListDataSourceRuns summaries carry no `domainId`; the runs of a connection get the one asked for. */
+export function withDomainId<T extends object>(
+  connection: Connection<T>,
+  domainId: string,
+): Connection<T & { domainId: string }> {
+  const nodes = connection.nodes.map((n) => ({ ...n, domainId }));
+  return {
+    ...connection,
+    nodes,
+    edges: connection.edges.map((e, i) => ({ cursor: e.cursor, node: nodes[i]! })),
+  };
+}
+
+export const domainResolvers: DomainResolvers = {
+  tags: (d) => (d.tags ? Object.entries(d.tags).map(([key, value]) => ({ key, value })) : null),
+};
+
+export const sageMakerRunConfigurationResolvers: SageMakerRunConfigurationResolvers = {
+  trackingAssets: (c) =>
+    Object.entries(c.trackingAssets ?? {}).map(([assetType, assetArns]) => ({
+      assetType,
+      assetArns,
+    })),
+};

@@ -1,0 +1,76 @@
+/**
+ * Global ids of the three load kinds: opaque to clients (base64url of `Type:part:part`), decodable here
+ * into the upstream key. Every part is checked against the AWS pattern, so a malformed or foreign id is
+ * a clear BAD_USER_INPUT before any upstream call.
+ */
+import { badInput } from '../upstream/errors.js';
+import type { DataSourceRunKey, EventKey, FlowExecutionKey } from '../upstream/readers.js';
+
+export const UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
+export const FLOW_NAME = /^[A-Za-z0-9-]{1,256}$/;
+export const DOMAIN_ID = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
+export const DATAZONE_ID = /^[a-zA-Z0-9_-]{1,36}$/;
+
+export type LoadRef =
+  | { readonly kind: 'DATA_INTEGRATION_EVENT'; readonly key: EventKey }
+  | { readonly kind: 'FLOW_EXECUTION'; readonly key: FlowExecutionKey }
+  | { readonly kind: 'DATA_SOURCE_RUN'; readonly key: DataSourceRunKey };
+
+const TYPE_OF = {
+  DATA_INTEGRATION_EVENT: 'DataIntegrationEvent',
+  FLOW_EXECUTION: 'FlowExecution',
+  DATA_SOURCE_RUN: 'DataSourceRun',
+} as const;
+
+const encode = (parts: readonly string[]): string =>
+  Buffer.from(parts.join(':'), 'utf8').toString('base64url');
+
+export function toGlobalId(ref: LoadRef): string {
+  switch (ref.kind) {
+    case 'DATA_INTEGRATION_EVENT':
+      return encode([TYPE_OF[ref.kind], ref.key.instanceId, ref.key.eventId]);
+    case 'FLOW_EXECUTION':
+      return encode([TYPE_OF[ref.kind], ref.key.instanceId, ref.key.flowName, ref.key.executionId]);
+    case 'DATA_SOURCE_RUN':
+      return encode([TYPE_OF[ref.kind], ref.key.domainId, ref.key.runId]);
+  }
+}
+
+/** Decodes a global id, or throws BAD_USER_INPUT saying what is wrong with it. */
+export function fromGlobalId(id: string, argument = 'id'): LoadRef {
+  const bad = (why: string) =>
+    badInput(
+      `${argument} ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not a Loadgraph load id: ${why}. Use the \`id\` field of a DataIntegrationEvent, FlowExecution or DataSourceRun.`,
+      argument,
+    );
+  if (id.length === 0 || id.length > 512 || !/^[A-Za-z0-9_-]+$/.test(id))
+    throw bad('it must be a non-empty base64url string');
+  const parts = Buffer.from(id, 'base64url').toString('utf8').split(':');
+  const [type, a = '', b = '', c = ''] = parts;
+  switch (type) {
+    case 'DataIntegrationEvent':
+      if (parts.length !== 3 || !UUID.test(a) || !UUID.test(b)) throw bad('its event key is malformed');
+      return { kind: 'DATA_INTEGRATION_EVENT', key: { instanceId: a, eventId: b } };
+    case 'FlowExecution':
+      if (parts.length !== 4 || !UUID.test(a) || !FLOW_NAME.test(b) || !UUID.test(c))
+        throw bad('its flow execution key is malformed');
+      return { kind: 'FLOW_EXECUTION', key: { instanceId: a, flowName: b, executionId: c } };
+    case 'DataSourceRun':
+      if (parts.length !== 3 || !DOMAIN_ID.test(a) || !DATAZONE_ID.test(b))
+        throw bad('its data source run key is malformed');
+      return { kind: 'DATA_SOURCE_RUN', key: { domainId: a, runId: b } };
+    default:
+      throw bad('it names no known type');
+  }
+}
+
+/** Checks one argument against an AWS pattern, before any upstream call. */
+export function checkArg(value: string, pattern: RegExp, argument: string, what: string): string {
+  if (!pattern.test(value)) {
+    throw badInput(
+      `${argument} ${JSON.stringify(value.slice(0, 80))} is not a valid ${what} (expected ${pattern.source}).`,
+      argument,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,103 @@
+/**
+ * Mutations: sending Supply Chain events (one, or many in order) and starting DataZone data source runs.
+ * Inputs are validated in full before any upstream call; the client token used is always returned so a
+ * caller can retry without creating a duplicate.
+ */
+import { GraphQLError } from 'graphql';
+import pLimit from 'p-limit';
+import type { MutationResolvers, SendEventInput, SendEventPayloadResolvers } from '../generated/graphql.js';
+import type { GraphContext } from '../server/context.js';
+import { badInput } from '../upstream/errors.js';
+import { DATAZONE_ID, DOMAIN_ID, checkArg } from './ids.js';
+import { problemsError, sendEventProblems } from './sendEvent.validation.js';
+import { eventTypeWire } from './supplychain.resolvers.js';
+
+/** What `sendEvent` resolves to; the event itself is loaded only if selected. */
+export interface SendEventPayloadModel {
+  readonly instanceId: string;
+  readonly eventId: string;
+  readonly clientToken: string;
+}
+
+async function send(input: SendEventInput, context: GraphContext): Promise<SendEventPayloadModel> {
+  const { eventId, clientToken } = await context.actions.sendEvent({
+    instanceId: input.instanceId,
+    eventType: eventTypeWire(input.eventType),
+    data: input.data,
+    eventGroupId: input.eventGroupId,
+    eventTimestamp: input.eventTimestamp ?? undefined,
+    clientToken: input.clientToken ?? undefined,
+    datasetTarget: input.datasetTarget ?? undefined,
+  });
+  return { instanceId: input.instanceId, eventId, clientToken };
+}
+
+const CLIENT_TOKEN_MAX_CHARS = 128;
+
+export const mutationResolvers: MutationResolvers = {
+  sendEvent: (_, { input }, context) => {
+    const problems = sendEventProblems(input);
+    if (problems.length > 0) throw problemsError(problems);
+    return send(input, context);
+  },
+
+  sendEvents: async (_, { inputs }, context) => {
+    const { sendEventsMaxItems: max, sendEventsConcurrency } = context.limits;
+    if (inputs.length > max) {
+      throw badInput(
+        `inputs holds ${inputs.length} events; at most ${max} are allowed per call. Split the batch.`,
+        'inputs',
+      );
+    }
+    const limit = pLimit(sendEventsConcurrency);
+    return Promise.all(
+      inputs.map(async (input, index) => {
+        const problems = sendEventProblems(input, `inputs.${index}`);
+        if (problems.length > 0) {
+          const error = problemsError(problems);
+          return {
+            index,
+            payload: null,
+            error: { code: 'BAD_USER_INPUT', message: error.message, field: problems[0]!.field },
+          };
+        }
+        try {
+          return { index, payload: await limit(() => send(input, context)), error: null };
+        } catch (err) {
+          const e = err instanceof GraphQLError ? err : new GraphQLError('internal error');
+          const code =
+            typeof e.extensions['code'] === 'string' ? e.extensions['code'] : 'INTERNAL_SERVER_ERROR';
+          return { index, payload: null, error: { code, message: e.message, field: null } };
+        }
+      }),
+    );
+  },
+
+  startDataSourceRun: (_, a, context) => {
+    const domainId = checkArg(a.domainIdentifier, DOMAIN_ID, 'domainIdentifier', 'DataZone domain id');
+    const dataSourceId = checkArg(
+      a.dataSourceIdentifier,
+      DATAZONE_ID,
+      'dataSourceIdentifier',
+      'data source id',
+    );
+    if (
+      a.clientToken != null &&
+      (a.clientToken.length === 0 || a.clientToken.length > CLIENT_TOKEN_MAX_CHARS)
+    ) {
+      throw badInput(
+        `clientToken must be 1 to ${CLIENT_TOKEN_MAX_CHARS} characters; a UUID works.`,
+        'clientToken',
+      );
+    }
+    return context.actions.startDataSourceRun({
+      domainId,
+      dataSourceId,
+      clientToken: a.clientToken ?? undefined,
+    });
+  },
+};
+
+export const sendEventPayloadResolvers: SendEventPayloadResolvers = {
+  event: (p, _args, { loaders }) => loaders.event.load({ instanceId: p.instanceId, eventId: p.eventId }),
+};

@@ -1,0 +1,82 @@
+/**
+ * Resolvers of the Supply Chain types: the Load fields of events and flow executions, the event-type
+ * enum (wire `scn.data.forecast` ↔ GraphQL `FORECAST`), and the links between resources.
+ */
+import { DataIntegrationEventType } from '../upstream/models.js';
+import type {
+  DataIntegrationEventResolvers,
+  DataIntegrationFlowResolvers,
+  FlowExecutionResolvers,
+} from '../generated/graphql.js';
+import { paginate } from './connections.js';
+import { toGlobalId } from './ids.js';
+import { eventView, flowExecutionView } from './loadView.js';
+
+type EventTypeName = keyof typeof DataIntegrationEventType;
+const EVENT_TYPE_NAME = new Map<string, EventTypeName>(
+  Object.entries(DataIntegrationEventType).map(([name, wire]) => [wire, name as EventTypeName]),
+);
+
+/** The GraphQL enum name of a wire event type (`scn.data.inventorylevel` → `INVENTORY_LEVEL`). */
+export function eventTypeName(wire: string): EventTypeName {
+  const name = EVENT_TYPE_NAME.get(wire);
+  if (!name) throw new Error(`upstream returned an unknown event type ${JSON.stringify(wire)}`);
+  return name;
+}
+
+/** The wire value of a GraphQL event type name. */
+export const eventTypeWire = (name: EventTypeName): DataIntegrationEventType =>
+  DataIntegrationEventType[name];
+
+const DATASET_ARN =
+  /^arn:aws:scn:[a-z0-9-]+:[0-9]+:instance\/([a-f0-9-]{36})\/namespaces\/([^/]+)\/datasets\/([^/]+)$/;
+
+/** Paging limits of the Supply Chain list operations (maxResults 1..20, AWS default 10). */
+export const SUPPLY_CHAIN_PAGE = { defaultFirst: 10, maxFirst: 20 } as const;
+
+export const dataIntegrationEventResolvers: DataIntegrationEventResolvers = {
+  id: (e) =>
+    toGlobalId({ kind: 'DATA_INTEGRATION_EVENT', key: { instanceId: e.instanceId!, eventId: e.eventId! } }),
+  kind: () => 'DATA_INTEGRATION_EVENT',
+  status: (e) => eventView(e).status,
+  upstreamStatus: (e) => eventView(e).upstreamStatus,
+  terminal: (e) => eventView(e).terminal,
+  startedAt: (e) => eventView(e).startedAt,
+  finishedAt: (e) => eventView(e).finishedAt,
+  message: (e) => eventView(e).message,
+  eventType: (e) => eventTypeName(e.eventType!),
+  dataset: (e, _args, { loaders }) => {
+    const arn = e.datasetTargetDetails?.datasetIdentifier;
+    const m = arn ? DATASET_ARN.exec(arn) : null;
+    return m ? loaders.dataset.load({ instanceId: m[1]!, namespace: m[2]!, name: m[3]! }) : null;
+  },
+  instance: (e, _args, { loaders }) => loaders.instance.load({ instanceId: e.instanceId! }),
+};
+
+export const flowExecutionResolvers: FlowExecutionResolvers = {
+  id: (x) =>
+    toGlobalId({
+      kind: 'FLOW_EXECUTION',
+      key: { instanceId: x.instanceId!, flowName: x.flowName!, executionId: x.executionId! },
+    }),
+  kind: () => 'FLOW_EXECUTION',
+  status: (x) => flowExecutionView(x).status,
+  upstreamStatus: (x) => flowExecutionView(x).upstreamStatus,
+  terminal: (x) => flowExecutionView(x).terminal,
+  startedAt: (x) => flowExecutionView(x).startedAt,
+  finishedAt: (x) => flowExecutionView(x).finishedAt,
+  message: (x) => flowExecutionView(x).message,
+  executionStatus: (x) => x.status ?? null,
+  flow: (x, _args, { loaders }) => loaders.flow.load({ instanceId: x.instanceId!, name: x.flowName! }),
+};
+
+export const dataIntegrationFlowResolvers: DataIntegrationFlowResolvers = {
+  executions: (flow, args, { loaders }) => {
+    const key = { instanceId: flow.instanceId!, flowName: flow.name! };
+    return paginate(
+      args,
+      { list: ['ListDataIntegrationFlowExecutions', key], ...SUPPLY_CHAIN_PAGE },
+      (page) => loaders.flowExecutionsPage.load({ ...key, ...page }),
+    );
+  },
+};

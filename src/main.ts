@@ -1,0 +1,68 @@
+/**
+ * The process entry: reads the config, starts the emulator if asked, starts the gateway. Nothing else.
+ *
+ *   npm start            the gateway (on the embedded emulator when no AWS setting is given)
+ *   npm run emulator     the emulator alone
+ *   ... --help           every setting with its default
+ */
+import { ConfigError, readConfig, settingsHelp } from './config.js';
+import { startEmulator } from './emulator/server.js';
+import { createLogger } from './server/logger.js';
+
+const USAGE = `Usage: npm start [-- --help]         run the Loadgraph gateway
+       npm run emulator [-- --help]  run the AWS Supply Chain + DataZone emulator alone
+
+Settings (environment variables):
+${settingsHelp()}
+`;
+
+async function main(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const config = readConfig();
+  const logger = createLogger(config);
+  if (argv[0] === 'emulator') {
+    const emulator = await startEmulator({
+      port: config.emulator.port,
+      seed: config.emulator.seed,
+      clockSpeed: config.emulator.clockSpeed,
+      logger,
+    });
+    process.stdout.write(`${emulator.endpoint}\n`);
+    logger.info(
+      `emulator listening at ${emulator.endpoint} (control API at ${emulator.endpoint}/_emulator/world)`,
+    );
+    onSignal(() => emulator.close());
+    return;
+  }
+  const { startGateway } = await import('./server/gateway.js');
+  const gateway = await startGateway({ config, logger });
+  process.stdout.write(`${gateway.url}\n`);
+  if (gateway.emulatorEndpoint) process.stdout.write(`${gateway.emulatorEndpoint}\n`);
+  onSignal(() => gateway.stop());
+}
+
+function onSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = (): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`loadgraph failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

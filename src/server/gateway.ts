@@ -1,0 +1,116 @@
+/**
+ * Starts the whole gateway: the embedded emulator when configured, the upstream clients, readers and
+ * actions, Apollo Server, and the `node:http` server it owns. `stop()` drains in-flight requests and
+ * closes everything in reverse order.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { Config } from '../config.js';
+import { startEmulator, type RunningEmulator } from '../emulator/server.js';
+import { createSchema } from '../graph/schema.js';
+import { createActions } from '../upstream/actions.js';
+import { EMULATOR_CREDENTIALS, createUpstreamClients } from '../upstream/clients.js';
+import { createReaders, type Readers } from '../upstream/readers.js';
+import { createTerminalCache } from '../upstream/reader.js';
+import { createContext, type GraphContext } from './context.js';
+import { createFormatError } from './errors.js';
+import { createHttpHandler } from './http.js';
+import type { AppLogger } from './logger.js';
+import { loggingPlugin } from './logging.plugin.js';
+
+export interface RunningGateway {
+  /** `http://HOST:PORT/graphql` */
+  readonly url: string;
+  readonly port: number;
+  /** The embedded emulator's endpoint, when one runs. */
+  readonly emulatorEndpoint: string | undefined;
+  readonly emulator: RunningEmulator | undefined;
+  readonly readers: Readers;
+  stop(): Promise<void>;
+}
+
+export interface GatewayOptions {
+  readonly config: Config;
+  readonly logger: AppLogger;
+}
+
+export const GRAPHQL_PATH = '/graphql';
+
+export async function startGateway({ config, logger }: GatewayOptions): Promise<RunningGateway> {
+  let emulator: RunningEmulator | undefined;
+  if (config.emulator.enabled) {
+    emulator = await startEmulator({
+      port: config.emulator.port,
+      seed: config.emulator.seed,
+      clockSpeed: config.emulator.clockSpeed,
+      logger: logger.child({ component: 'emulator' }),
+    });
+    logger.info({ endpoint: emulator.endpoint }, 'embedded emulator started');
+  }
+  const aws = emulator
+    ? { ...config.aws, supplyChainEndpoint: emulator.endpoint, dataZoneEndpoint: emulator.endpoint }
+    : config.aws;
+  const clients = createUpstreamClients({ aws, ...(emulator ? { credentials: EMULATOR_CREDENTIALS } : {}) });
+  const readers = createReaders(
+    clients,
+    createTerminalCache(config.graph.terminalCacheMax, config.graph.terminalCacheTtlMs),
+    {
+      concurrency: config.graph.upstreamConcurrency,
+    },
+  );
+  const actions = createActions(clients);
+  const limits = {
+    loadsMaxIds: config.graph.loadsMaxIds,
+    sendEventsMaxItems: config.graph.sendEventsMaxItems,
+    sendEventsConcurrency: config.graph.sendEventsConcurrency,
+  };
+
+  const httpServer: Server = createServer();
+  const production = config.nodeEnv === 'production';
+  const apollo = new ApolloServer<GraphContext>({
+    schema: createSchema(),
+    introspection: !production,
+    includeStacktraceInErrorResponses: false,
+    formatError: createFormatError({ exposeInternalMessages: config.nodeEnv === 'development' }),
+    logger,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), loggingPlugin()],
+  });
+  await apollo.start();
+  httpServer.on(
+    'request',
+    createHttpHandler({
+      apollo,
+      graphqlPath: GRAPHQL_PATH,
+      maxBodyBytes: config.graph.maxBodyBytes,
+      logger,
+      context: async (req) => {
+        const header = req.headers['x-request-id'];
+        const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
+        return createContext({ readers, actions, limits, logger }, requestId);
+      },
+      readiness: async () => [],
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.server.port, config.server.host, () => resolve());
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  const url = `http://${host}:${port}${GRAPHQL_PATH}`;
+  logger.info({ url }, 'gateway listening');
+  return {
+    url,
+    port,
+    emulatorEndpoint: emulator?.endpoint,
+    emulator,
+    readers,
+    async stop() {
+      await apollo.stop();
+      clients.destroy();
+      await emulator?.close();
+    },
+  };
+}

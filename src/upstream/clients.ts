@@ -1,0 +1,71 @@
+/**
+ * Builds the two upstream clients from the config: the official DataZone client and our Supply Chain
+ * client, both on the node HTTP handler with keep-alive, explicit connect and request timeouts, the
+ * standard retry strategy, and an endpoint override when one is configured. Without an override they
+ * resolve the real AWS endpoints from the region and sign with the default credential chain.
+ */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { DataZoneClient } from '@aws-sdk/client-datazone';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity, Logger } from '@smithy/types';
+import type { Config } from '../config.js';
+import { SupplyChainClient } from './supplychain/index.js';
+
+export interface UpstreamClients {
+  readonly supplyChain: SupplyChainClient;
+  readonly dataZone: DataZoneClient;
+  /** Closes the clients' keep-alive sockets. */
+  destroy(): void;
+}
+
+export interface UpstreamClientOptions {
+  readonly aws: Config['aws'];
+  /** Static credentials (the emulator's); absent: the default credential provider chain. */
+  readonly credentials?: AwsCredentialIdentity;
+  readonly logger?: Logger;
+}
+
+/**
+ * Credentials the embedded emulator accepts: it checks the SigV4 scope, not the signature. (Not frozen:
+ * the SDK tags credential objects it is given.)
+ */
+export const EMULATOR_CREDENTIALS: AwsCredentialIdentity = {
+  accessKeyId: 'AKIALOADGRAPHEMULATOR',
+  secretAccessKey: 'loadgraph-emulator-secret',
+};
+
+export function createUpstreamClients({ aws, credentials, logger }: UpstreamClientOptions): UpstreamClients {
+  const handler = (): NodeHttpHandler =>
+    new NodeHttpHandler({
+      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
+      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
+      connectionTimeout: aws.connectTimeoutMs,
+      requestTimeout: aws.requestTimeoutMs,
+    });
+  const common = {
+    region: aws.region,
+    maxAttempts: aws.maxAttempts,
+    retryMode: 'standard',
+    ...(credentials ? { credentials: { ...credentials } } : {}),
+    ...(logger ? { logger } : {}),
+  } as const;
+  const supplyChain = new SupplyChainClient({
+    ...common,
+    requestHandler: handler(),
+    ...(aws.supplyChainEndpoint ? { endpoint: aws.supplyChainEndpoint } : {}),
+  });
+  const dataZone = new DataZoneClient({
+    ...common,
+    requestHandler: handler(),
+    ...(aws.dataZoneEndpoint ? { endpoint: aws.dataZoneEndpoint } : {}),
+  });
+  return {
+    supplyChain,
+    dataZone,
+    destroy() {
+      supplyChain.destroy();
+      dataZone.destroy();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Per-request DataLoaders: the only way resolvers read upstream data. Each loader de-duplicates the keys
+ * of one tick and reads them through the gateway-wide {@link SharedReader}s (coalescing, terminal cache,
+ * bounded concurrency). Batch contract: one result per key, in order, an Error for a failed key; a failed
+ * key is not cached, so a later load in the same request retries it.
+ */
+import DataLoader from 'dataloader';
+import { upstreamError } from './errors.js';
+import type { SharedReader } from './reader.js';
+import type { Readers } from './readers.js';
+
+export type LoaderOf<R> = R extends SharedReader<infer K, infer V> ? DataLoader<K, V, string> : never;
+export type Loaders = { readonly [N in keyof Readers]: LoaderOf<Readers[N]> };
+
+/** Every batch each loader dispatched in this request, for tests and metrics: `[loader, keys]`. */
+export type BatchLog = [name: string, size: number][];
+
+const stable = (key: object): string => JSON.stringify(key, Object.keys(key).sort());
+
+/**
+ * Creates the loaders of one request (or one subscription event). `requestStart` is the request's
+ * `performance.now()` instant: shared in-flight reads older than it are not joined.
+ */
+export function createLoaders(readers: Readers, requestStart: number, batches?: BatchLog): Loaders {
+  const make = <K extends object, V extends object>(
+    name: string,
+    reader: SharedReader<K, V>,
+  ): DataLoader<K, V, string> =>
+    new DataLoader<K, V, string>(
+      async (keys) => {
+        batches?.push([name, keys.length]);
+        const settled = await Promise.allSettled(keys.map((k) => reader.read(k, requestStart)));
+        return settled.map((s) =>
+          s.status === 'fulfilled' ? s.value : upstreamError(s.reason, reader.operation),
+        );
+      },
+      { cacheKeyFn: stable, name },
+    );
+  const loaders = Object.fromEntries(
+    Object.entries(readers).map(([name, reader]) => [
+      name,
+      make(name, reader as SharedReader<object, object>),
+    ]),
+  );
+  return loaders as unknown as Loaders;
+}

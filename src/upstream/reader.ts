@@ -1,0 +1,100 @@
+/**
+ * Cross-request sharing of upstream reads, below the per-request DataLoaders:
+ * - identical reads in flight are coalesced, but a request only joins a read that started after the
+ *   request itself did, so a non-terminal state is never older than the request that asked;
+ * - results in a terminal state (which never changes) are kept in a bounded LRU shared by all requests;
+ * - calls per upstream operation are bounded by a concurrency limit.
+ */
+import { LRUCache } from 'lru-cache';
+import pLimit, { type LimitFunction } from 'p-limit';
+
+export interface ReaderStats {
+  calls: number;
+  coalesced: number;
+  cacheHits: number;
+  cacheMisses: number;
+}
+
+export interface SharedReaderOptions<K, V> {
+  /** The AWS operation, for limits, errors and metrics (`GetDataIntegrationEvent`). */
+  readonly operation: string;
+  readonly keyOf: (key: K) => string;
+  readonly fetch: (key: K) => Promise<V>;
+  /** A value for which this is true never changes and may be cached across requests. */
+  readonly isTerminal?: (value: V) => boolean;
+  /** Shared across readers; undefined turns cross-request caching off. */
+  readonly cache: LRUCache<string, object> | undefined;
+  readonly concurrency: number;
+}
+
+interface InFlight<V> {
+  readonly startedAt: number;
+  readonly promise: Promise<V>;
+}
+
+export class SharedReader<K, V extends object> {
+  readonly stats: ReaderStats = { calls: 0, coalesced: 0, cacheHits: 0, cacheMisses: 0 };
+  private readonly inFlight = new Map<string, InFlight<V>>();
+  private readonly limit: LimitFunction;
+
+  constructor(private readonly options: SharedReaderOptions<K, V>) {
+    this.limit = pLimit(options.concurrency);
+  }
+
+  get operation(): string {
+    return this.options.operation;
+  }
+
+  /**
+   * Reads `key` for a request that started at `notBefore` (a `performance.now()` instant). Rejects with
+   * the raw upstream error.
+   */
+  read(key: K, notBefore: number): Promise<V> {
+    const id = `${this.options.operation}\u0000${this.options.keyOf(key)}`;
+    if (this.options.isTerminal && this.options.cache) {
+      const cached = this.options.cache.get(id) as V | undefined;
+      if (cached) {
+        this.stats.cacheHits++;
+        return Promise.resolve(cached);
+      }
+      this.stats.cacheMisses++;
+    }
+    const pending = this.inFlight.get(id);
+    if (pending && pending.startedAt >= notBefore) {
+      this.stats.coalesced++;
+      return pending.promise;
+    }
+    const startedAt = performance.now();
+    const promise = this.limit(() => {
+      this.stats.calls++;
+      return this.options.fetch(key);
+    }).then(
+      (value) => {
+        this.settle(id, promise);
+        this.prime(key, value);
+        return value;
+      },
+      (err: unknown) => {
+        this.settle(id, promise);
+        throw err;
+      },
+    );
+    this.inFlight.set(id, { startedAt, promise });
+    return promise;
+  }
+
+  /** Offers a value read elsewhere (a list page); kept only if terminal. */
+  prime(key: K, value: V): void {
+    if (this.options.cache && this.options.isTerminal?.(value)) {
+      this.options.cache.set(`${this.options.operation}\u0000${this.options.keyOf(key)}`, value);
+    }
+  }
+
+  private settle(id: string, promise: Promise<V>): void {
+    if (this.inFlight.get(id)?.promise === promise) this.inFlight.delete(id);
+  }
+}
+
+export function createTerminalCache(maxEntries: number, ttlMs: number): LRUCache<string, object> | undefined {
+  return maxEntries > 0 ? new LRUCache<string, object>({ max: maxEntries, ttl: ttlMs }) : undefined;
+}

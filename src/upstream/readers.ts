@@ -1,0 +1,217 @@
+/**
+ * One {@link SharedReader} per upstream read operation, created once per gateway. These are the only
+ * code paths that send read commands; per-request loaders (loaders.ts) sit on top of them.
+ */
+import {
+  GetDataSourceCommand,
+  GetDataSourceRunCommand,
+  GetDomainCommand,
+  ListDataSourceRunActivitiesCommand,
+  ListDataSourceRunsCommand,
+  type DataSourceRunActivity,
+  type DataSourceRunSummary,
+  type DataSourceRunStatus,
+  type DataAssetActivityStatus,
+} from '@aws-sdk/client-datazone';
+import type { LRUCache } from 'lru-cache';
+import type { UpstreamClients } from './clients.js';
+import {
+  GetDataIntegrationEventCommand,
+  GetDataIntegrationFlowCommand,
+  GetDataIntegrationFlowExecutionCommand,
+  GetDataLakeDatasetCommand,
+  GetInstanceCommand,
+  ListDataIntegrationEventsCommand,
+  ListDataIntegrationFlowExecutionsCommand,
+  ListDataIntegrationFlowsCommand,
+  ListDataLakeDatasetsCommand,
+  type DataIntegrationEvent,
+  type DataIntegrationEventType,
+  type DataIntegrationFlow,
+  type DataIntegrationFlowExecution,
+  type DataLakeDataset,
+  type Instance,
+} from './supplychain/index.js';
+import { SharedReader } from './reader.js';
+import type { DataSourceModel, DataSourceRunModel, DomainModel, Page } from './models.js';
+import { isTerminalEvent, isTerminalExecution, isTerminalRun } from './terminal.js';
+
+export interface EventKey {
+  readonly instanceId: string;
+  readonly eventId: string;
+}
+export interface FlowExecutionKey {
+  readonly instanceId: string;
+  readonly flowName: string;
+  readonly executionId: string;
+}
+export interface DataSourceRunKey {
+  readonly domainId: string;
+  readonly runId: string;
+}
+export interface FlowKey {
+  readonly instanceId: string;
+  readonly name: string;
+}
+export interface DatasetKey {
+  readonly instanceId: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+export interface DataSourceKey {
+  readonly domainId: string;
+  readonly id: string;
+}
+export interface PageArgs {
+  readonly maxResults: number;
+  readonly nextToken?: string | undefined;
+}
+export interface EventsPageKey extends PageArgs {
+  readonly instanceId: string;
+  readonly eventType?: DataIntegrationEventType | undefined;
+}
+export interface FlowExecutionsPageKey extends PageArgs {
+  readonly instanceId: string;
+  readonly flowName: string;
+}
+export interface FlowsPageKey extends PageArgs {
+  readonly instanceId: string;
+}
+export interface DatasetsPageKey extends PageArgs {
+  readonly instanceId: string;
+  readonly namespace: string;
+}
+export interface RunsPageKey extends PageArgs {
+  readonly domainId: string;
+  readonly dataSourceId: string;
+  readonly status?: DataSourceRunStatus | undefined;
+}
+export interface ActivitiesPageKey extends PageArgs {
+  readonly domainId: string;
+  readonly runId: string;
+  readonly status?: DataAssetActivityStatus | undefined;
+}
+
+export interface ReaderLimits {
+  /** Concurrent upstream calls per AWS operation. */
+  readonly concurrency: number;
+}
+
+const stable = (key: object): string => JSON.stringify(key, Object.keys(key).sort());
+const strip = <T extends { $metadata?: unknown }>(output: T): Omit<T, '$metadata'> => {
+  const { $metadata: _, ...rest } = output;
+  return rest;
+};
+
+export function createReaders(
+  clients: UpstreamClients,
+  cache: LRUCache<string, object> | undefined,
+  limits: ReaderLimits,
+) {
+  const { supplyChain: scn, dataZone: dz } = clients;
+  const reader = <K extends object, V extends object>(
+    operation: string,
+    fetch: (key: K) => Promise<V>,
+    isTerminal?: (value: V) => boolean,
+  ): SharedReader<K, V> =>
+    new SharedReader<K, V>({
+      operation,
+      keyOf: stable,
+      fetch,
+      cache,
+      concurrency: limits.concurrency,
+      ...(isTerminal ? { isTerminal } : {}),
+    });
+
+  return {
+    event: reader<EventKey, DataIntegrationEvent>(
+      'GetDataIntegrationEvent',
+      async (k) => (await scn.send(new GetDataIntegrationEventCommand(k))).event!,
+      isTerminalEvent,
+    ),
+    flowExecution: reader<FlowExecutionKey, DataIntegrationFlowExecution>(
+      'GetDataIntegrationFlowExecution',
+      async (k) => (await scn.send(new GetDataIntegrationFlowExecutionCommand(k))).flowExecution!,
+      isTerminalExecution,
+    ),
+    dataSourceRun: reader<DataSourceRunKey, DataSourceRunModel>(
+      'GetDataSourceRun',
+      async (k) =>
+        strip(
+          await dz.send(new GetDataSourceRunCommand({ domainIdentifier: k.domainId, identifier: k.runId })),
+        ) as DataSourceRunModel,
+      isTerminalRun,
+    ),
+    flow: reader<FlowKey, DataIntegrationFlow>(
+      'GetDataIntegrationFlow',
+      async (k) => (await scn.send(new GetDataIntegrationFlowCommand(k))).flow!,
+    ),
+    dataset: reader<DatasetKey, DataLakeDataset>(
+      'GetDataLakeDataset',
+      async (k) => (await scn.send(new GetDataLakeDatasetCommand(k))).dataset!,
+    ),
+    instance: reader<{ instanceId: string }, Instance>(
+      'GetInstance',
+      async (k) => (await scn.send(new GetInstanceCommand(k))).instance!,
+    ),
+    dataSource: reader<DataSourceKey, DataSourceModel>(
+      'GetDataSource',
+      async (k) =>
+        strip(
+          await dz.send(new GetDataSourceCommand({ domainIdentifier: k.domainId, identifier: k.id })),
+        ) as DataSourceModel,
+    ),
+    domain: reader<{ id: string }, DomainModel>(
+      'GetDomain',
+      async (k) => strip(await dz.send(new GetDomainCommand({ identifier: k.id }))) as DomainModel,
+    ),
+    eventsPage: reader<EventsPageKey, Page<DataIntegrationEvent>>('ListDataIntegrationEvents', async (k) => {
+      const out = await scn.send(new ListDataIntegrationEventsCommand(k));
+      return { items: out.events ?? [], nextToken: out.nextToken };
+    }),
+    flowExecutionsPage: reader<FlowExecutionsPageKey, Page<DataIntegrationFlowExecution>>(
+      'ListDataIntegrationFlowExecutions',
+      async (k) => {
+        const out = await scn.send(new ListDataIntegrationFlowExecutionsCommand(k));
+        return { items: out.flowExecutions ?? [], nextToken: out.nextToken };
+      },
+    ),
+    flowsPage: reader<FlowsPageKey, Page<DataIntegrationFlow>>('ListDataIntegrationFlows', async (k) => {
+      const out = await scn.send(new ListDataIntegrationFlowsCommand(k));
+      return { items: out.flows ?? [], nextToken: out.nextToken };
+    }),
+    datasetsPage: reader<DatasetsPageKey, Page<DataLakeDataset>>('ListDataLakeDatasets', async (k) => {
+      const out = await scn.send(new ListDataLakeDatasetsCommand(k));
+      return { items: out.datasets ?? [], nextToken: out.nextToken };
+    }),
+    runsPage: reader<RunsPageKey, Page<DataSourceRunSummary>>('ListDataSourceRuns', async (k) => {
+      const out = await dz.send(
+        new ListDataSourceRunsCommand({
+          domainIdentifier: k.domainId,
+          dataSourceIdentifier: k.dataSourceId,
+          status: k.status,
+          maxResults: k.maxResults,
+          nextToken: k.nextToken,
+        }),
+      );
+      return { items: out.items ?? [], nextToken: out.nextToken };
+    }),
+    activitiesPage: reader<ActivitiesPageKey, Page<DataSourceRunActivity>>(
+      'ListDataSourceRunActivities',
+      async (k) => {
+        const out = await dz.send(
+          new ListDataSourceRunActivitiesCommand({
+            domainIdentifier: k.domainId,
+            identifier: k.runId,
+            status: k.status,
+            maxResults: k.maxResults,
+            nextToken: k.nextToken,
+          }),
+        );
+        return { items: out.items ?? [], nextToken: out.nextToken };
+      },
+    ),
+  };
+}
+
+export type Readers = ReturnType<typeof createReaders>;
