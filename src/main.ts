@@ -7,6 +7,7 @@
  */
 import { ConfigError, readConfig, settingsHelp } from './config.js';
 import { startEmulator } from './emulator/server.js';
+import type { WorldSummary } from './emulator/world/index.js';
 import { createLogger } from './server/logger.js';
 
 const USAGE = `Usage: npm start [-- --help]         run the Loadgraph gateway
@@ -41,7 +42,22 @@ async function main(argv: readonly string[]): Promise<void> {
   const gateway = await startGateway({ config, logger });
   process.stdout.write(`${gateway.url}\n`);
   if (gateway.emulatorEndpoint) process.stdout.write(`${gateway.emulatorEndpoint}\n`);
+  if (gateway.emulator) process.stderr.write(firstQuery(gateway.url, gateway.emulator.world.summary()));
   onSignal(() => gateway.stop());
+}
+
+/** A first query to paste, with ids from the emulator's demo world. */
+function firstQuery(url: string, world: WorldSummary): string {
+  const instanceId = world.supplychain.instances[0]?.instanceId ?? '<instanceId>';
+  const query = `{ dataIntegrationEvents(instanceId: "${instanceId}", first: 5) { nodes { id eventType status terminal startedAt dataset { name } } } }`;
+  return [
+    '',
+    `Loadgraph is running on the embedded AWS emulator. Open ${url} in a browser, or paste:`,
+    '',
+    `  curl -s ${url} -H 'content-type: application/json' \\`,
+    `    --data '${JSON.stringify({ query })}'`,
+    '',
+  ].join('\n');
 }
 
 function onSignal(stop: () => Promise<void>): void {

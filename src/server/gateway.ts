@@ -90,7 +90,16 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
         const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
         return createContext({ readers, actions, limits, logger }, requestId);
       },
-      readiness: async () => [],
+      readiness: async () => {
+        try {
+          await clients.supplyChain.config.credentials();
+          return [];
+        } catch (err) {
+          return [
+            `AWS credentials could not be resolved: ${err instanceof Error ? err.message : String(err)}`,
+          ];
+        }
+      },
     }),
   );
   await new Promise<void>((resolve, reject) => {

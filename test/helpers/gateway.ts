@@ -1,0 +1,73 @@
+/**
+ * Starts a real gateway (with its embedded emulator, frozen clock) on free ports for a test file, and
+ * gives the test a GraphQL client over real HTTP and the emulator's control API.
+ */
+import { pino } from 'pino';
+import { loadConfig } from '../../src/config.js';
+import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+
+export interface GraphQLResponse<T = any> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+}
+
+export interface TestGateway {
+  readonly gateway: RunningGateway;
+  readonly url: string;
+  readonly emulator: string;
+  /** POSTs a GraphQL operation; never throws on GraphQL errors. */
+  query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  world(): Promise<any>;
+  calls(): Promise<Record<string, number>>;
+  resetCalls(): Promise<void>;
+  advance(ms: number): Promise<void>;
+  addFault(spec: Record<string, unknown>): Promise<void>;
+  clearFaults(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** `env` overrides settings (e.g. `{ TERMINAL_CACHE_MAX: '0' }`). */
+export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+  const config = loadConfig({
+    PORT: '0',
+    EMULATOR_PORT: '0',
+    LOADGRAPH_EMULATOR: '1',
+    EMULATOR_CLOCK_SPEED: '0',
+    UPSTREAM_MAX_ATTEMPTS: '1',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  const gateway = await startGateway({ config, logger: pino({ level: 'silent' }) });
+  const emulator = gateway.emulatorEndpoint!;
+  const control = async (method: string, path: string, body?: unknown): Promise<any> => {
+    const res = await fetch(`${emulator}/_emulator/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return {
+    gateway,
+    url: gateway.url,
+    emulator,
+    async query(query, variables) {
+      const res = await fetch(gateway.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: res.status, ...((await res.json()) as object) };
+    },
+    world: () => control('GET', 'world'),
+    calls: () => control('GET', 'calls'),
+    resetCalls: async () => void (await control('DELETE', 'calls')),
+    advance: async (ms) => void (await control('POST', 'clock', { advanceMs: ms })),
+    addFault: async (spec) => void (await control('POST', 'faults', spec)),
+    clearFaults: async () => void (await control('DELETE', 'faults')),
+    stop: () => gateway.stop(),
+  };
+}
