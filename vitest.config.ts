@@ -1,6 +1,15 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
 
+const require = createRequire(import.meta.url);
+
 export default defineConfig({
+  resolve: {
+    // One graphql module for everyone: Node (and so production) loads graphql's CommonJS build for this
+    // project and for Apollo; without this alias vite would hand project code the ESM build, and
+    // `instanceof GraphQLError` would differ between the two.
+    alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
+  },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,

@@ -4,9 +4,19 @@
  */
 import { z } from 'zod';
 
-const port = z.coerce.number().int().min(0).max(65_535);
-const positiveInt = z.coerce.number().int().positive();
-const url = z.url({ protocol: /^https?$/ });
+/** A whole number in [min, max], written in plain digits (no `0x`, `1e3` or blanks). */
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(
+      /^\d+$/,
+      `a whole number of at least ${min}${max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : ''}`,
+    )
+    .transform(Number)
+    .pipe(z.number().min(min, `at least ${min}`).max(max, `at most ${max}`));
+const port = wholeNumber(0, 65_535);
+const positiveInt = wholeNumber(1);
+const url = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
 const flag = z.enum(['0', '1']);
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
@@ -47,17 +57,17 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'EMULATOR_SEED',
     default: '1',
-    schema: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 32 - 1),
+    schema: wholeNumber(0, 2 ** 32 - 1),
     help: 'seed of the emulator demo world',
   },
   {
     name: 'EMULATOR_CLOCK_SPEED',
     default: '1',
-    schema: z.coerce.number().min(0).max(1_000_000),
+    schema: z
+      .string()
+      .regex(/^\d+(\.\d+)?$/, 'a non-negative decimal number')
+      .transform(Number)
+      .pipe(z.number().max(1_000_000, 'at most 1000000')),
     help: 'simulated ms per real ms in the emulator (60: a minute of load progress per second)',
   },
   {
@@ -75,25 +85,25 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'UPSTREAM_MAX_ATTEMPTS',
     default: '3',
-    schema: positiveInt.max(10),
+    schema: wholeNumber(1, 10),
     help: 'attempts per upstream call (standard retry mode)',
   },
   {
     name: 'UPSTREAM_MAX_SOCKETS',
     default: '50',
-    schema: positiveInt.max(10_000),
+    schema: wholeNumber(1, 10_000),
     help: 'keep-alive sockets per upstream service',
   },
   {
     name: 'UPSTREAM_CONCURRENCY',
     default: '16',
-    schema: positiveInt.max(1_000),
+    schema: wholeNumber(1, 1_000),
     help: 'concurrent upstream calls per AWS operation',
   },
   {
     name: 'TERMINAL_CACHE_MAX',
     default: '10000',
-    schema: z.coerce.number().int().min(0).max(10_000_000),
+    schema: wholeNumber(0, 10_000_000),
     help: 'loads in a terminal state kept across requests (LRU); 0 turns the cache off',
   },
   {
@@ -111,19 +121,19 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'LOADS_MAX_IDS',
     default: '100',
-    schema: positiveInt.max(10_000),
+    schema: wholeNumber(1, 10_000),
     help: 'ids one loads(ids:) query may ask for',
   },
   {
     name: 'SEND_EVENTS_MAX_ITEMS',
     default: '100',
-    schema: positiveInt.max(10_000),
+    schema: wholeNumber(1, 10_000),
     help: 'events one sendEvents call may carry',
   },
   {
     name: 'SEND_EVENTS_CONCURRENCY',
     default: '4',
-    schema: positiveInt.max(100),
+    schema: wholeNumber(1, 100),
     help: 'events of one sendEvents call sent at once',
   },
   {
@@ -196,7 +206,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const read = (name: string): any => {
     const setting = SETTINGS.find((s) => s.name === name);
     if (!setting) throw new Error(`unknown setting ${name}`);
-    const raw = env[name];
+    const raw = env[name]?.trim();
     if (raw === undefined || raw === '')
       return setting.default === '' ? undefined : setting.schema.parse(setting.default);
     const parsed = setting.schema.safeParse(raw);

@@ -1829,7 +1829,10 @@ export type PageInfo = {
    * than `first` items and still have a next page (AWS may return short pages).
    */
   hasNextPage: Scalars['Boolean']['output'];
-  /** Always false: pagination is forward only (AWS list operations have no backward token). */
+  /**
+   * True when this page was reached with `after` (items precede it). Pagination is forward only: AWS list
+   * operations have no backward token, so there is no `before`/`last`.
+   */
   hasPreviousPage: Scalars['Boolean']['output'];
   /** The cursor of the first edge of this page, or null when the page is empty. */
   startCursor?: Maybe<Scalars['String']['output']>;

@@ -14,6 +14,8 @@ export interface PageRequest {
   readonly nextToken: string | undefined;
   /** Items of the fetched page to skip (resuming mid-page). */
   readonly skip: number;
+  /** Items to return at most (the caller's `first`). */
+  readonly first: number;
   /** The cursor pointed past the end of the list: nothing to fetch. */
   readonly exhausted: boolean;
 }
@@ -85,13 +87,14 @@ export function pageRequest(
     );
   }
   const listId = fingerprint(spec.list);
-  if (!args.after) return { listId, maxResults: first, nextToken: undefined, skip: 0, exhausted: false };
+  if (!args.after)
+    return { listId, first, maxResults: first, nextToken: undefined, skip: 0, exhausted: false };
   const c = decodeCursor(args.after, listId);
-  if (c.e) return { listId, maxResults: first, nextToken: undefined, skip: 0, exhausted: true };
+  if (c.e) return { listId, first, maxResults: first, nextToken: undefined, skip: 0, exhausted: true };
   // Resuming mid-page must re-read that page with the size its token was issued for.
   return c.o === 0
-    ? { listId, maxResults: first, nextToken: c.t ?? undefined, skip: 0, exhausted: false }
-    : { listId, maxResults: c.n, nextToken: c.t ?? undefined, skip: c.o, exhausted: false };
+    ? { listId, first, maxResults: first, nextToken: c.t ?? undefined, skip: 0, exhausted: false }
+    : { listId, first, maxResults: c.n, nextToken: c.t ?? undefined, skip: c.o, exhausted: false };
 }
 
 export interface Connection<T> {
@@ -116,7 +119,9 @@ export function toConnection<T>(
   page: Page<T>,
   request: PageRequest & { readonly listId: string },
 ): Connection<T> {
-  const items = page.items.slice(request.skip);
+  const items = page.items.slice(request.skip, request.skip + request.first);
+  // Items of this AWS page left after the returned ones (resumed mid-page with a smaller `first`).
+  const restOfPage = page.items.length - (request.skip + items.length);
   const nextToken = page.nextToken || undefined;
   const edges = items.map((node, i) => {
     const offset = request.skip + i + 1;
@@ -132,7 +137,7 @@ export function toConnection<T>(
     edges,
     nodes: items,
     pageInfo: {
-      hasNextPage: nextToken !== undefined,
+      hasNextPage: restOfPage > 0 || nextToken !== undefined,
       hasPreviousPage: request.nextToken !== undefined || request.skip > 0,
       startCursor: edges[0]?.cursor ?? null,
       // An empty page can still have a next one (filtered lists): keep the way forward open.

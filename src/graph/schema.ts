@@ -48,7 +48,8 @@ export function composeResolvers(...maps: ResolverMap[]): ResolverMap {
         continue;
       }
       for (const [field, resolver] of Object.entries(fields)) {
-        if (field in target) throw new Error(`resolver ${type}.${field} is defined by two areas`);
+        if (Object.hasOwn(target, field))
+          throw new Error(`resolver ${type}.${field} is defined by two areas`);
         target[field] = resolver;
       }
     }

@@ -25,17 +25,22 @@ export function createLoaders(readers: Readers, requestStart: number, batches?: 
   const make = <K extends object, V extends object>(
     name: string,
     reader: SharedReader<K, V>,
-  ): DataLoader<K, V, string> =>
-    new DataLoader<K, V, string>(
+  ): DataLoader<K, V, string> => {
+    const loader: DataLoader<K, V, string> = new DataLoader<K, V, string>(
       async (keys) => {
         batches?.push([name, keys.length]);
         const settled = await Promise.allSettled(keys.map((k) => reader.read(k, requestStart)));
+        const failed = keys.filter((_, i) => settled[i]!.status === 'rejected');
+        // DataLoader caches per-key errors; forget them (the waiting loads still get theirs), so a later load retries.
+        for (const k of failed) loader.clear(k);
         return settled.map((s) =>
           s.status === 'fulfilled' ? s.value : upstreamError(s.reason, reader.operation),
         );
       },
       { cacheKeyFn: stable, name },
     );
+    return loader;
+  };
   const loaders = Object.fromEntries(
     Object.entries(readers).map(([name, reader]) => [
       name,

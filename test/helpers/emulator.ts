@@ -14,6 +14,8 @@ import type { Timing, WorldSummary } from '../../src/emulator/world/index.js';
 import { SupplyChainClient } from '../../src/upstream/supplychain/index.js';
 
 export const REGION = 'us-east-1';
+/** An RFC 3339 date-time as restJson1 sends `date-time` timestamps. */
+export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 export const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' };
 
 /** A fault as the control API takes it (`POST /_emulator/faults`). */
@@ -197,7 +199,8 @@ export async function rawRequest(endpoint: string, req: RawRequest): Promise<Raw
     for (const v of typeof value === 'string' ? [value] : value) search.append(key, v);
   }
   const qs = search.toString();
-  const body = req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
+  const body =
+    req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
   const res = await fetch(`${endpoint}${req.path}${qs ? `?${qs}` : ''}`, {
     method: req.method,
     headers: {

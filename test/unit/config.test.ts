@@ -138,17 +138,20 @@ describe('loadConfig rejects bad values', () => {
     ['TERMINAL_CACHE_MAX', '-1', />=\s*0|at least 0|non-negative/],
   ];
 
-  it.each(cases)('%s=%s names the variable, shows the value and says what is allowed', (name, value, allowed) => {
-    const env: Record<string, string> = { AWS_REGION: 'us-east-1', LOADGRAPH_EMULATOR: '1', [name]: value };
-    const error = configError(env);
-    expect(error.problems).toHaveLength(1);
-    const problem = error.problems[0]!;
-    expect(problem).toContain(name);
-    expect(problem).toContain(JSON.stringify(value));
-    expect(problem).toMatch(allowed);
-    expect(error.message).toContain(problem);
-    expect(error.message).toContain('--help');
-  });
+  it.each(cases)(
+    '%s=%s names the variable, shows the value and says what is allowed',
+    (name, value, allowed) => {
+      const env: Record<string, string> = { AWS_REGION: 'us-east-1', LOADGRAPH_EMULATOR: '1', [name]: value };
+      const error = configError(env);
+      expect(error.problems).toHaveLength(1);
+      const problem = error.problems[0]!;
+      expect(problem).toContain(name);
+      expect(problem).toContain(JSON.stringify(value));
+      expect(problem).toMatch(allowed);
+      expect(error.message).toContain(problem);
+      expect(error.message).toContain('--help');
+    },
+  );
 
   it('reports several bad variables together, in one error', () => {
     const error = configError({ PORT: 'abc', LOG_LEVEL: 'loud', TERMINAL_CACHE_MAX: '-1' });

@@ -1,0 +1,113 @@
+/**
+ * Benchmark 1, upstream calls per request: Loadgraph against the naive resolver set, counted by the
+ * emulator (`GET /_emulator/calls`), for one load, 50 loads over 10 distinct ones, and the same 50-load
+ * request again (terminal loads: Loadgraph's cache answers). Each run starts both servers afresh, so the
+ * first requests meet an empty cache. Internal to the benchmarks.
+ */
+import { startHost, type Host } from './children.js';
+import { emulatorControl, totalCalls, type CallCounts } from './emulator.js';
+import {
+  LINK_OPERATIONS,
+  LOAD_OPERATIONS,
+  LOADS_QUERY,
+  postGraphQL,
+  sameAnswer,
+  type BenchLoads,
+} from './queries.js';
+import { mmm, table } from './stats.js';
+
+interface Scenario {
+  readonly name: string;
+  readonly ids: (loads: BenchLoads) => readonly string[];
+}
+
+const SCENARIOS: readonly Scenario[] = [
+  { name: '1 load (first request)', ids: (l) => [l.single] },
+  { name: '50 loads, 10 distinct (first request)', ids: (l) => l.fifty },
+  { name: '50 loads, same request again', ids: (l) => l.fifty },
+];
+
+/** Calls one request made, per scenario, per run. */
+export interface CallsResult {
+  readonly scenarios: readonly {
+    readonly name: string;
+    readonly naive: CallCounts[];
+    readonly loadgraph: CallCounts[];
+  }[];
+}
+
+/** Sends the scenario's request and returns the answer and the upstream calls it made. */
+async function measure(host: Host, ids: readonly string[]): Promise<{ data: unknown; calls: CallCounts }> {
+  const control = emulatorControl(host.emulator!);
+  await control.resetCalls();
+  const data = await postGraphQL(host.url, LOADS_QUERY, { ids });
+  return { data, calls: await control.calls() };
+}
+
+export async function runCallsBenchmark(
+  loads: BenchLoads,
+  runs: number,
+  progress: (line: string) => void,
+): Promise<CallsResult> {
+  const scenarios = SCENARIOS.map((s) => ({
+    name: s.name,
+    naive: [] as CallCounts[],
+    loadgraph: [] as CallCounts[],
+  }));
+  for (let run = 1; run <= runs; run++) {
+    progress(`calls: run ${run}/${runs}`);
+    const [loadgraph, naive] = await Promise.all([
+      startHost({ kind: 'loadgraph', env: {} }),
+      startHost({ kind: 'naive' }),
+    ]);
+    try {
+      for (const [i, scenario] of SCENARIOS.entries()) {
+        const ids = scenario.ids(loads);
+        const ours = await measure(loadgraph, ids);
+        const theirs = await measure(naive, ids);
+        if (!sameAnswer(ours.data, theirs.data)) {
+          throw new Error(`${scenario.name}: the naive server and Loadgraph answered differently`);
+        }
+        const answered = (ours.data as { loads: ({ terminal: boolean } | null)[] }).loads;
+        if (answered.length !== ids.length || answered.some((l) => l === null || !l.terminal)) {
+          throw new Error(`${scenario.name}: expected ${ids.length} terminal loads in the answer`);
+        }
+        scenarios[i]!.loadgraph.push(ours.calls);
+        scenarios[i]!.naive.push(theirs.calls);
+      }
+    } finally {
+      await Promise.all([loadgraph.stop(), naive.stop()]);
+    }
+  }
+  return { scenarios };
+}
+
+export function callsTable({ scenarios }: CallsResult): string {
+  return table(
+    ['request', 'naive: calls', 'Loadgraph: calls', 'Loadgraph: load reads', 'Loadgraph: link reads'],
+    scenarios.map((s) => [
+      s.name,
+      mmm(s.naive.map((c) => totalCalls(c))),
+      mmm(s.loadgraph.map((c) => totalCalls(c))),
+      mmm(s.loadgraph.map((c) => totalCalls(c, LOAD_OPERATIONS))),
+      mmm(s.loadgraph.map((c) => totalCalls(c, LINK_OPERATIONS))),
+    ]),
+  );
+}
+
+/** Calls per AWS operation in the last run, naive and Loadgraph side by side. */
+export function callsByOperationTable({ scenarios }: CallsResult): string {
+  const operations = [...LOAD_OPERATIONS, ...LINK_OPERATIONS];
+  const others = new Set<string>();
+  for (const s of scenarios)
+    for (const c of [...s.naive, ...s.loadgraph])
+      for (const op of Object.keys(c)) if (!operations.includes(op as never)) others.add(op);
+  const all = [...operations, ...others];
+  return table(
+    ['request', ...all.map((op) => op.replace(/^Get/, ''))],
+    scenarios.flatMap((s) => [
+      [`${s.name}, naive`, ...all.map((op) => String(s.naive.at(-1)?.[op] ?? 0))],
+      [`${s.name}, Loadgraph`, ...all.map((op) => String(s.loadgraph.at(-1)?.[op] ?? 0))],
+    ]),
+  );
+}

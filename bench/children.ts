@@ -1,0 +1,150 @@
+/**
+ * The orchestrator's side of its child processes: forks a server host or the load generator (TypeScript
+ * through tsx, NODE_ENV=production, logs silent), waits for it to be ready, and sends it requests one at
+ * a time over IPC. Every child is stopped by its own pid. Internal to the benchmarks.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type {
+  HostReply,
+  HostRequest,
+  HostSpec,
+  LoadJob,
+  LoadResult,
+  LoadgenReply,
+  LoadgenRequest,
+  Usage,
+} from './protocol.js';
+
+const READY_TIMEOUT_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** Children still running, so an interrupted benchmark can stop exactly those. */
+const running = new Set<ChildProcess>();
+
+export interface ChildOptions {
+  /** Write a V8 CPU profile of the child here when it exits (`--cpu-prof`); none when undefined. */
+  readonly cpuProfileDir?: string | undefined;
+}
+
+function spawnChild(entry: string, args: readonly string[], options: ChildOptions): ChildProcess {
+  const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+  const child = fork(fileURLToPath(new URL(entry, import.meta.url)), args, {
+    execArgv: ['--import', 'tsx', ...profile],
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  return child;
+}
+
+/** Resolves with the child's next message; rejects if it exits first or stays silent `timeoutMs`. */
+function nextMessage<T>(child: ChildProcess, what: string, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    const onMessage = (message: unknown): void => {
+      done();
+      resolve(message as T);
+    };
+    const onExit = (code: number | null): void => {
+      done();
+      reject(new Error(`${what}: the child process (pid ${child.pid}) exited with code ${code}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`${what}: no answer from pid ${child.pid} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Asks a child to stop, and kills it (by pid) if it has not exited after `graceMs`. */
+async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  if (child.connected) child.send({ type: 'stop' } satisfies HostRequest | LoadgenRequest);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Kills every child this process started and that still runs (on an interrupted benchmark). */
+export function killChildren(): void {
+  for (const child of running) child.kill('SIGKILL');
+}
+
+export interface Host {
+  /** The GraphQL endpoint. */
+  readonly url: string;
+  /** The emulator's base URL (Loadgraph and naive hosts). */
+  readonly emulator: string | undefined;
+  readonly pid: number;
+  usage(): Promise<Usage>;
+  stop(): Promise<void>;
+}
+
+/** Forks a host running `spec` and waits until its server listens. */
+export async function startHost(spec: HostSpec, options: ChildOptions = {}): Promise<Host> {
+  const child = spawnChild('./host.ts', [JSON.stringify(spec)], options);
+  const what = `${spec.kind} host`;
+  const ready = await nextMessage<HostReply>(child, what, READY_TIMEOUT_MS).catch(async (err: unknown) => {
+    await stopChild(child, 0);
+    throw err;
+  });
+  if (ready.type !== 'ready') {
+    await stopChild(child, 0);
+    throw new Error(`${what} failed to start: ${ready.type === 'failed' ? ready.message : ready.type}`);
+  }
+  return {
+    url: ready.url,
+    emulator: ready.emulator,
+    pid: child.pid!,
+    async usage() {
+      const answer = nextMessage<HostReply>(child, `${what} usage`, REQUEST_TIMEOUT_MS);
+      child.send({ type: 'usage' } satisfies HostRequest);
+      const message = await answer;
+      if (message.type !== 'usage') throw new Error(`${what}: expected usage, got ${message.type}`);
+      return message.usage;
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+export interface Loadgen {
+  run(job: LoadJob): Promise<LoadResult>;
+  stop(): Promise<void>;
+}
+
+/** Forks the load generator and waits until it is ready. */
+export async function startLoadgen(): Promise<Loadgen> {
+  const child = spawnChild('./loadgen.ts', [], {});
+  const ready = await nextMessage<LoadgenReply>(child, 'load generator', READY_TIMEOUT_MS);
+  if (ready.type !== 'ready') throw new Error(`load generator failed to start: ${JSON.stringify(ready)}`);
+  return {
+    async run(job) {
+      const answer = nextMessage<LoadgenReply>(
+        child,
+        'load generator',
+        job.durationS * 1_000 + REQUEST_TIMEOUT_MS,
+      );
+      child.send({ type: 'run', job } satisfies LoadgenRequest);
+      const message = await answer;
+      if (message.type !== 'done') {
+        throw new Error(`load run failed: ${message.type === 'failed' ? message.message : message.type}`);
+      }
+      return message.result;
+    },
+    stop: () => stopChild(child),
+  };
+}

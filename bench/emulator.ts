@@ -1,0 +1,37 @@
+/**
+ * A client of the emulator's control API (`/_emulator/`): upstream call counters and faults.
+ * Internal to the benchmarks.
+ */
+
+/** Upstream calls per AWS operation since the last reset. */
+export type CallCounts = Readonly<Record<string, number>>;
+
+export interface EmulatorControl {
+  calls(): Promise<CallCounts>;
+  resetCalls(): Promise<void>;
+  /** Adds `latencyMs` to every call of `operation` until cleared. */
+  addLatency(operation: string, latencyMs: number): Promise<void>;
+}
+
+export function emulatorControl(baseUrl: string): EmulatorControl {
+  const control = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const res = await fetch(`${baseUrl}/_emulator/${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!res.ok) throw new Error(`emulator control ${method} ${path}: ${res.status} ${await res.text()}`);
+    return res.json();
+  };
+  return {
+    calls: async () => (await control('GET', 'calls')) as CallCounts,
+    resetCalls: async () => void (await control('DELETE', 'calls')),
+    addLatency: async (operation, latencyMs) =>
+      void (await control('POST', 'faults', { operation, kind: 'latency', latencyMs })),
+  };
+}
+
+/** The sum of the counts of `operations` (all of them when omitted). */
+export function totalCalls(counts: CallCounts, operations?: readonly string[]): number {
+  return (operations ?? Object.keys(counts)).reduce((sum, op) => sum + (counts[op] ?? 0), 0);
+}

@@ -1,0 +1,73 @@
+/**
+ * Child process entry: runs one server under test (see {@link HostSpec}, passed JSON-encoded as the only
+ * argument) and talks to the orchestrator over IPC: `ready` with its URLs, `usage` on request, and it
+ * stops on `stop` or when the orchestrator goes away. Must run with NODE_ENV=production: graphql-js
+ * checks more (and runs slower) otherwise. Internal to the benchmarks.
+ */
+import { loadConfig } from '../src/config.js';
+import { startGateway } from '../src/server/gateway.js';
+import { createLogger } from '../src/server/logger.js';
+import { startFloorServer } from './floor.server.js';
+import { startNaiveServer } from './naive.server.js';
+import {
+  readUsage,
+  type HostReply,
+  type HostRequest,
+  type HostSpec,
+  type RunningServer,
+} from './protocol.js';
+
+async function start(spec: HostSpec): Promise<RunningServer> {
+  switch (spec.kind) {
+    case 'loadgraph': {
+      const config = loadConfig({
+        PORT: '0',
+        EMULATOR_PORT: '0',
+        LOADGRAPH_EMULATOR: '1',
+        EMULATOR_SEED: '1',
+        EMULATOR_CLOCK_SPEED: '0',
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        ...spec.env,
+      });
+      const gateway = await startGateway({ config, logger: createLogger(config) });
+      return { url: gateway.url, emulator: gateway.emulatorEndpoint, stop: () => gateway.stop() };
+    }
+    case 'naive':
+      return startNaiveServer();
+    case 'floor':
+      return startFloorServer(spec.answers);
+  }
+}
+
+function reply(message: HostReply): void {
+  process.send?.(message);
+}
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('host.ts runs as a child of bench/run.ts (it needs an IPC channel)');
+  if (process.env.NODE_ENV !== 'production') throw new Error('host.ts needs NODE_ENV=production');
+  const spec = JSON.parse(process.argv[2] ?? 'null') as HostSpec;
+  const server = await start(spec);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('message', (message: HostRequest) => {
+    if (message.type === 'usage') reply({ type: 'usage', usage: readUsage() });
+    else stop();
+  });
+  process.on('disconnect', stop);
+  reply({ type: 'ready', url: server.url, emulator: server.emulator });
+}
+
+main().catch((err: unknown) => {
+  reply({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  process.exitCode = 1;
+  process.disconnect?.();
+});

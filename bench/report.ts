@@ -1,0 +1,120 @@
+/**
+ * Writes `bench/RESULTS.md`: the machine, the versions, the settings, both benchmark tables and the
+ * details behind them. Everything in it is measured or read from this machine on this run.
+ * Internal to the benchmarks.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { callsByOperationTable, callsTable, type CallsResult } from './calls.bench.js';
+import type { BenchSettings } from './settings.js';
+import {
+  throughputDetailsTable,
+  throughputProblems,
+  throughputTable,
+  type ThroughputResult,
+} from './throughput.bench.js';
+
+const REPO = new URL('../', import.meta.url);
+
+function version(pkg: string): string {
+  try {
+    const json = JSON.parse(readFileSync(new URL(`node_modules/${pkg}/package.json`, REPO), 'utf8'));
+    return String(json.version);
+  } catch {
+    return 'unknown';
+  }
+}
+
+export interface Environment {
+  readonly date: string;
+  readonly cpuModel: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly os: string;
+}
+
+export function describeEnvironment(): Environment {
+  const cpus = os.cpus();
+  return {
+    date: new Date().toISOString(),
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memoryGiB: os.totalmem() / 2 ** 30,
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+  };
+}
+
+export function writeResults(
+  path: string,
+  env: Environment,
+  settings: BenchSettings,
+  calls: CallsResult,
+  throughput: ThroughputResult,
+): void {
+  const problems = throughputProblems(throughput);
+  const text = `# Loadgraph benchmarks
+
+Written by \`npm run bench\` (\`bench/run.ts\`); do not edit by hand. Every figure is
+**min / median / max over ${settings.runs} runs**. Timings are measurements of this machine on this day,
+never targets.
+
+## Machine
+
+| | |
+|---|---|
+| date | ${env.date} |
+| CPU | ${env.cpuModel} |
+| cores | ${env.cores} |
+| memory | ${env.memoryGiB.toFixed(1)} GiB |
+| OS | ${env.os} |
+| Node.js | ${env.node} |
+| versions | @apollo/server ${version('@apollo/server')}, graphql ${version('graphql')}, dataloader ${version('dataloader')}, autocannon ${version('autocannon')} |
+| settings | BENCH_RUNS=${settings.runs}, BENCH_DURATION_S=${settings.durationS}, BENCH_WARMUP_S=${settings.warmupS}, BENCH_CONNECTIONS=${settings.connections}, BENCH_UPSTREAM_LATENCY_MS=${settings.upstreamLatencyMs} |
+
+## How it runs
+
+- Every server runs in a child process of its own with \`NODE_ENV=production\` and \`LOG_LEVEL=silent\`;
+  load comes from another child process (autocannon, ${settings.connections} keep-alive connections,
+  no pipelining), all over loopback. Loadgraph runs as \`startGateway\` with its embedded emulator
+  (seed 1, frozen clock), so **the emulator's CPU is in the Loadgraph process** and counts against it.
+- The query: \`loads(ids:)\` with every \`Load\` field plus one link per kind (\`dataset\`, \`flow\`,
+  \`dataSource\`) — see \`bench/queries.ts\`. Loads are terminal ones (SUCCEEDED/FAILED) found with list
+  queries; the 50-load query holds 10 distinct loads (4 events, 3 flow executions, 3 data source runs),
+  each 5 times.
+- **naive**: the same SDL and field resolvers, but \`loads\` and the links call the AWS clients once per
+  field occurrence (no DataLoader, no sharing, no cache), on an emulator of its own.
+- **floor**: plain Apollo Server 5 on the same SDL whose \`loads\` returns fixed objects (the JSON
+  Loadgraph answered) and default resolvers elsewhere. Its answers are checked equal to Loadgraph's.
+- **upstream in the path**: \`TERMINAL_CACHE_MAX=0\` and an emulator latency fault of
+  ${settings.upstreamLatencyMs} ms on each Get operation the query uses (a timer, not CPU).
+- Latency percentiles come from every response's own timing (sub-millisecond). \`÷ floor\` divides each
+  run's figure by the floor's figure of the same run. Server CPU per request is the server process's
+  user + system CPU over the run divided by the requests completed.
+
+## 1. Upstream calls per request
+
+Counted by the emulator (\`GET /_emulator/calls\`), one request at a time; each run starts both servers
+afresh (empty cache). Load reads are GetDataIntegrationEvent, GetDataIntegrationFlowExecution and
+GetDataSourceRun; link reads are GetDataLakeDataset, GetDataIntegrationFlow and GetDataSource.
+
+${callsTable(calls)}
+
+Calls per operation, last run:
+
+${callsByOperationTable(calls)}
+
+## 2. Throughput and latency
+
+${throughput.durationS} s per run, ${throughput.connections} connections, after ${settings.warmupS} s of
+warm-up per case.
+
+${throughputTable(throughput)}
+
+Where the time goes, and validity (failures are totals over all runs; any failure is listed below):
+
+${throughputDetailsTable(throughput)}
+${problems.length ? `\n**Failed or wrong responses** (these figures are not trustworthy):\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
+  writeFileSync(path, text);
+}

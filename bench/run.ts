@@ -1,0 +1,80 @@
+/**
+ * `npm run bench`: the Loadgraph benchmarks. Starts everything it needs as child processes (servers
+ * under test, load generator), runs
+ *   1. upstream calls per request, Loadgraph vs a naive resolver set, and
+ *   2. throughput and latency, Loadgraph (cached / upstream in the path) vs a plain Apollo floor,
+ * prints one table per benchmark on stdout (progress on stderr), and writes bench/RESULTS.md.
+ * Settings: BENCH_DURATION_S (5), BENCH_RUNS (3), BENCH_WARMUP_S (1), BENCH_CONNECTIONS (10),
+ * BENCH_UPSTREAM_LATENCY_MS (5), BENCH_RESULTS_PATH (bench/RESULTS.md), BENCH_CPU_PROFILE_DIR (none: set
+ * it to get a V8 CPU profile of each throughput server). Asserts correctness of the answers, never timings.
+ */
+import { callsTable, runCallsBenchmark } from './calls.bench.js';
+import { killChildren, startHost, startLoadgen, type Host, type Loadgen } from './children.js';
+import { findBenchLoads } from './queries.js';
+import { describeEnvironment, writeResults } from './report.js';
+import { loadBenchSettings } from './settings.js';
+import { throughputProblems, throughputTable, runThroughputBenchmark } from './throughput.bench.js';
+
+const progress = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+
+async function main(): Promise<number> {
+  const settings = loadBenchSettings(process.env);
+  const env = describeEnvironment();
+  const startedAt = performance.now();
+  progress(
+    `${env.cpuModel}, ${env.cores} cores, Node ${env.node}; ${settings.runs} runs of ${settings.durationS} s`,
+  );
+
+  let cached: Host | undefined;
+  let loadgen: Loadgen | undefined;
+  try {
+    [cached, loadgen] = await Promise.all([
+      startHost({ kind: 'loadgraph', env: {} }, settings),
+      startLoadgen(),
+    ]);
+    const loads = await findBenchLoads(cached.url, cached.emulator!);
+    progress(
+      `loads: 1 single, ${loads.distinct.length} distinct, ${loads.fifty.length} in the 50-load query`,
+    );
+
+    const calls = await runCallsBenchmark(loads, settings.runs, progress);
+    process.stdout.write(
+      `\n## 1. Upstream calls per request (min / median / max over ${settings.runs} runs)\n\n`,
+    );
+    process.stdout.write(`${callsTable(calls)}\n`);
+
+    const throughput = await runThroughputBenchmark(cached, loadgen, loads, settings, progress);
+    process.stdout.write(
+      `\n## 2. Throughput and latency (${settings.durationS} s runs, ${settings.connections} connections; min / median / max over ${settings.runs} runs)\n\n`,
+    );
+    process.stdout.write(`${throughputTable(throughput)}\n\n`);
+
+    writeResults(settings.resultsPath, env, settings, calls, throughput);
+    progress(`wrote ${settings.resultsPath} in ${((performance.now() - startedAt) / 1_000).toFixed(0)} s`);
+    const problems = throughputProblems(throughput);
+    for (const p of problems) progress(`FAILED RESPONSES: ${p}`);
+    return problems.length ? 1 : 0;
+  } finally {
+    await Promise.all([cached?.stop(), loadgen?.stop()]);
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killChildren();
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    killChildren();
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exitCode = 1;
+  },
+);

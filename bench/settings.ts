@@ -1,0 +1,65 @@
+/**
+ * The one reader of the benchmark environment (`BENCH_*`). Turns raw variables into frozen, typed
+ * {@link BenchSettings}, or throws naming every bad variable, its value and what is allowed.
+ */
+import { z } from 'zod';
+
+export interface BenchSettings {
+  /** Measured seconds of one throughput run (`BENCH_DURATION_S`, default 5). */
+  readonly durationS: number;
+  /** Repetitions of every benchmark; figures are min/median/max over them (`BENCH_RUNS`, default 3). */
+  readonly runs: number;
+  /** Unmeasured seconds of load before the first run of each case (`BENCH_WARMUP_S`, default 1). */
+  readonly warmupS: number;
+  /** Concurrent keep-alive connections of the load generator (`BENCH_CONNECTIONS`, default 10). */
+  readonly connections: number;
+  /** Latency the emulator adds to every Get call in the upstream-in-the-path case (`BENCH_UPSTREAM_LATENCY_MS`, default 5). */
+  readonly upstreamLatencyMs: number;
+  /** Where the report goes (`BENCH_RESULTS_PATH`, default `bench/RESULTS.md`). */
+  readonly resultsPath: string;
+  /** A directory for V8 CPU profiles of the throughput servers (`BENCH_CPU_PROFILE_DIR`, default none). */
+  readonly cpuProfileDir: string | undefined;
+}
+
+const SETTINGS = {
+  BENCH_DURATION_S: { default: '5', schema: z.coerce.number().positive().max(600), help: 'seconds > 0' },
+  BENCH_RUNS: { default: '3', schema: z.coerce.number().int().min(1).max(50), help: 'an integer 1..50' },
+  BENCH_WARMUP_S: { default: '1', schema: z.coerce.number().min(0).max(60), help: 'seconds 0..60' },
+  BENCH_CONNECTIONS: {
+    default: '10',
+    schema: z.coerce.number().int().min(1).max(1_000),
+    help: 'an integer 1..1000',
+  },
+  BENCH_UPSTREAM_LATENCY_MS: {
+    default: '5',
+    schema: z.coerce.number().int().min(0).max(10_000),
+    help: 'an integer 0..10000 (ms)',
+  },
+  BENCH_RESULTS_PATH: { default: 'bench/RESULTS.md', schema: z.string().min(1), help: 'a file path' },
+  BENCH_CPU_PROFILE_DIR: { default: '', schema: z.string(), help: 'a directory path, or empty for none' },
+} as const;
+
+type Name = keyof typeof SETTINGS;
+
+export function loadBenchSettings(env: Readonly<Record<string, string | undefined>>): BenchSettings {
+  const problems: string[] = [];
+  const read = <N extends Name>(name: N): z.infer<(typeof SETTINGS)[N]['schema']> => {
+    const setting = SETTINGS[name];
+    const raw = env[name];
+    const parsed = setting.schema.safeParse(raw === undefined || raw === '' ? setting.default : raw);
+    if (parsed.success) return parsed.data as never;
+    problems.push(`${name}=${JSON.stringify(raw)} is not valid (allowed: ${setting.help})`);
+    return setting.schema.parse(setting.default) as never;
+  };
+  const settings: BenchSettings = {
+    durationS: read('BENCH_DURATION_S'),
+    runs: read('BENCH_RUNS'),
+    warmupS: read('BENCH_WARMUP_S'),
+    connections: read('BENCH_CONNECTIONS'),
+    upstreamLatencyMs: read('BENCH_UPSTREAM_LATENCY_MS'),
+    resultsPath: read('BENCH_RESULTS_PATH'),
+    cpuProfileDir: read('BENCH_CPU_PROFILE_DIR') || undefined,
+  };
+  if (problems.length > 0) throw new Error(`invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);
+  return Object.freeze(settings);
+}
