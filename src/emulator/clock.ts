@@ -15,6 +15,8 @@ export interface ClockOptions {
 }
 
 export function createClock({ startMs, speed = 1, realNow = Date.now }: ClockOptions = {}): Clock {
+  if (!(speed >= 0) || !Number.isFinite(speed))
+    throw new RangeError(`speed must be a finite number >= 0, got ${speed}`);
   let baseReal = realNow();
   let baseSim = startMs ?? baseReal;
   let factor = speed;

@@ -28,6 +28,7 @@ const json = (status: number, value: unknown): WireResponse => ({
 
 const problem = (status: number, message: string): WireResponse => json(status, { error: message });
 
+const MAX_ADVANCE_MS = 100 * 365.25 * 24 * 3_600_000;
 const resetSchema = z
   .object({
     seed: z
@@ -39,7 +40,14 @@ const resetSchema = z
   })
   .strict();
 const clockSchema = z
-  .object({ advanceMs: z.number().min(0).optional(), speed: z.number().min(0).max(1_000_000).optional() })
+  .object({
+    advanceMs: z
+      .number()
+      .min(0)
+      .max(MAX_ADVANCE_MS, 'at most 100 years (3155760000000 ms) at a time')
+      .optional(),
+    speed: z.number().min(0).max(1_000_000).optional(),
+  })
   .strict();
 
 function parseBody<T>(schema: z.ZodType<T>, body: Buffer): T | WireResponse {
@@ -99,6 +107,13 @@ export function handleControl(state: EmulatorState, method: string, url: URL, bo
     case 'POST /_emulator/faults': {
       const input = parseBody(faultSpecSchema, body);
       if (isResponse(input)) return input;
+      const known = state.services.flatMap((svc) => svc.model.operations.map((op) => op.name));
+      if (input.operation !== '*' && !known.includes(input.operation)) {
+        return problem(
+          400,
+          `operation: no operation ${JSON.stringify(input.operation)}; use '*' or one of ${known.sort().join(', ')}`,
+        );
+      }
       return json(201, state.faults.add(input));
     }
     case 'DELETE /_emulator/faults':

@@ -1,6 +1,7 @@
 /**
- * Logs each operation's errors with the request id, including the detail that formatError hides from
- * clients (AWS error name, request id, original message).
+ * Ties a response to its logs: echoes the request id in `x-request-id`, and logs each operation's errors
+ * with it, including the detail that formatError hides from clients (AWS error name and request id, the
+ * original message).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphContext } from './context.js';
@@ -9,6 +10,9 @@ export function loggingPlugin(): ApolloServerPlugin<GraphContext> {
   return {
     async requestDidStart() {
       return {
+        async willSendResponse({ contextValue, response }) {
+          response.http.headers.set('x-request-id', contextValue.requestId);
+        },
         async didEncounterErrors({ contextValue, errors, operationName }) {
           for (const error of errors) {
             const code = error.extensions?.['code'];

@@ -66,6 +66,7 @@ export function codeOf(err: unknown): ErrorCode {
   if (status === 403) return ErrorCode.FORBIDDEN;
   if (status === 401) return ErrorCode.UNAUTHENTICATED;
   if (status === 400) return ErrorCode.BAD_USER_INPUT;
+  if (e.$fault === 'server') return ErrorCode.UPSTREAM_UNAVAILABLE;
   return ErrorCode.INTERNAL_SERVER_ERROR;
 }
 

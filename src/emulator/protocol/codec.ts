@@ -55,7 +55,8 @@ export function decode(
       if (format === 'epoch-seconds') {
         const n =
           typeof raw === 'number' ? raw : location !== 'body' && typeof raw === 'string' ? Number(raw) : NaN;
-        return Number.isFinite(n) ? new Date(Math.round(n * 1000)) : bad('a timestamp in epoch seconds');
+        const date = Number.isFinite(n) ? new Date(Math.round(n * 1000)) : undefined;
+        return date && !Number.isNaN(date.getTime()) ? date : bad('a timestamp in epoch seconds');
       }
       const d = typeof raw === 'string' ? new Date(raw) : undefined;
       return d && !Number.isNaN(d.getTime()) ? d : bad(`a timestamp in ${format} format`);
