@@ -14,6 +14,13 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     )
     .transform(Number)
     .pipe(z.number().min(min, `at least ${min}`).max(max, `at most ${max}`));
+/** A decimal number in [0, max]. */
+const decimal = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, `a non-negative decimal number of at most ${max}`)
+    .transform(Number)
+    .pipe(z.number().max(max, `at most ${max}`));
 const port = wholeNumber(0, 65_535);
 const positiveInt = wholeNumber(1);
 const url = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
@@ -63,11 +70,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'EMULATOR_CLOCK_SPEED',
     default: '1',
-    schema: z
-      .string()
-      .regex(/^\d+(\.\d+)?$/, 'a non-negative decimal number')
-      .transform(Number)
-      .pipe(z.number().max(1_000_000, 'at most 1000000')),
+    schema: decimal(1_000_000),
     help: 'simulated ms per real ms in the emulator (60: a minute of load progress per second)',
   },
   {
@@ -137,6 +140,66 @@ export const SETTINGS: readonly Setting[] = [
     help: 'events of one sendEvents call sent at once',
   },
   {
+    name: 'LIVE_POLL_EVENT_MS',
+    default: '2000',
+    schema: wholeNumber(10),
+    help: 'poll interval of a watched data integration event',
+  },
+  {
+    name: 'LIVE_POLL_FLOW_EXECUTION_MS',
+    default: '5000',
+    schema: wholeNumber(10),
+    help: 'poll interval of a watched flow execution',
+  },
+  {
+    name: 'LIVE_POLL_DATA_SOURCE_RUN_MS',
+    default: '5000',
+    schema: wholeNumber(10),
+    help: 'poll interval of a watched data source run',
+  },
+  {
+    name: 'LIVE_POLL_STARTED_MS',
+    default: '10000',
+    schema: wholeNumber(10),
+    help: 'poll interval of the list behind flowExecutionsStarted / dataSourceRunsStarted',
+  },
+  {
+    name: 'LIVE_POLL_JITTER',
+    default: '0.1',
+    schema: decimal(0.9),
+    help: 'share of random jitter on each poll interval (0.1 = ±10%)',
+  },
+  {
+    name: 'LIVE_MAX_BACKOFF_MS',
+    default: '60000',
+    schema: wholeNumber(10),
+    help: 'ceiling of the poll backoff on throttling and upstream errors',
+  },
+  {
+    name: 'LIVE_FAILURE_TOLERANCE_MS',
+    default: '300000',
+    schema: wholeNumber(0),
+    help: 'upstream failures lasting longer than this end the watching subscriptions with the error',
+  },
+  {
+    name: 'LIVE_MAX_POLLS_PER_SECOND',
+    default: '50',
+    schema: wholeNumber(1, 100_000),
+    help: 'upstream polls started per second, all watched loads together',
+  },
+  {
+    name: 'WS_MAX_PAYLOAD_BYTES',
+    default: '65536',
+    schema: wholeNumber(1024),
+    help: 'largest WebSocket message accepted',
+  },
+  {
+    name: 'WS_CONNECTION_INIT_TIMEOUT_MS',
+    default: '3000',
+    schema: wholeNumber(100),
+    help: 'time a WebSocket client has to send connection_init',
+  },
+  {
     name: 'LOG_LEVEL',
     default: 'info',
     schema: logLevel,
@@ -186,6 +249,19 @@ export interface Config {
     readonly sendEventsMaxItems: number;
     readonly sendEventsConcurrency: number;
   };
+  readonly live: {
+    readonly intervalsMs: {
+      readonly DATA_INTEGRATION_EVENT: number;
+      readonly FLOW_EXECUTION: number;
+      readonly DATA_SOURCE_RUN: number;
+      readonly STARTED: number;
+    };
+    readonly jitterRatio: number;
+    readonly maxBackoffMs: number;
+    readonly failureToleranceMs: number;
+    readonly maxPollsPerSecond: number;
+  };
+  readonly ws: { readonly maxPayloadBytes: number; readonly connectionInitTimeoutMs: number };
   readonly log: { readonly level: z.infer<typeof logLevel> };
   readonly nodeEnv: 'development' | 'production' | 'test';
 }
@@ -254,6 +330,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       loadsMaxIds: read('LOADS_MAX_IDS'),
       sendEventsMaxItems: read('SEND_EVENTS_MAX_ITEMS'),
       sendEventsConcurrency: read('SEND_EVENTS_CONCURRENCY'),
+    },
+    live: {
+      intervalsMs: {
+        DATA_INTEGRATION_EVENT: read('LIVE_POLL_EVENT_MS'),
+        FLOW_EXECUTION: read('LIVE_POLL_FLOW_EXECUTION_MS'),
+        DATA_SOURCE_RUN: read('LIVE_POLL_DATA_SOURCE_RUN_MS'),
+        STARTED: read('LIVE_POLL_STARTED_MS'),
+      },
+      jitterRatio: read('LIVE_POLL_JITTER'),
+      maxBackoffMs: read('LIVE_MAX_BACKOFF_MS'),
+      failureToleranceMs: read('LIVE_FAILURE_TOLERANCE_MS'),
+      maxPollsPerSecond: read('LIVE_MAX_POLLS_PER_SECOND'),
+    },
+    ws: {
+      maxPayloadBytes: read('WS_MAX_PAYLOAD_BYTES'),
+      connectionInitTimeoutMs: read('WS_CONNECTION_INIT_TIMEOUT_MS'),
     },
     log: { level: read('LOG_LEVEL') },
     nodeEnv: read('NODE_ENV'),

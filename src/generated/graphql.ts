@@ -2410,6 +2410,155 @@ export type SendEventResult = {
   payload?: Maybe<SendEventPayload>;
 };
 
+/**
+ * Live loads. AWS offers no push for these resources, so the gateway polls them, once for everyone: however
+ * many clients watch a load, one poller reads it, and every subscriber gets each change.
+ *
+ * Each `...Changed` subscription sends the current state at once, then every change (any field a client can
+ * select, not only the status), in order and never twice, and completes after a terminal state. A load that
+ * does not exist ends the subscription with NOT_FOUND; throttling and transient upstream errors are retried
+ * with backoff and surface (ending the subscription) only when they persist.
+ *
+ * Transports: graphql-ws (`graphql-transport-ws` subprotocol) on the same path as HTTP, and GraphQL over
+ * Server-Sent Events (graphql-sse) at `/graphql/stream`.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * Watches one Supply Chain data integration event until its dataset load is terminal. An event with no
+   * dataset load (any type but DATASET) is terminal at once: you get it, then the subscription completes.
+   */
+  dataIntegrationEventChanged: DataIntegrationEvent;
+  /** Watches one DataZone data source run from REQUESTED until SUCCESS, PARTIALLY_SUCCEEDED or FAILED. */
+  dataSourceRunChanged: DataSourceRun;
+  /**
+   * Announces each new run of a DataZone data source as it appears (runs created after the subscription
+   * began). Polls the data source's run list; never completes on its own.
+   */
+  dataSourceRunsStarted: DataSourceRun;
+  /** Watches one execution of a Supply Chain data integration flow until it succeeds or fails. */
+  flowExecutionChanged: FlowExecution;
+  /**
+   * Announces each new execution of a flow as it appears (executions started after the subscription began).
+   * Polls the flow's execution list; never completes on its own.
+   */
+  flowExecutionsStarted: FlowExecution;
+  /**
+   * Watches many loads of any kind over one subscription, by global id (`Load.id`). Sends each load's current
+   * state at once, then every change of any of them; completes when all are terminal. Ids are checked first:
+   * a malformed one is a BAD_USER_INPUT and nothing is watched. At most `LOADS_MAX_IDS` ids.
+   */
+  loadsChanged: Load;
+};
+
+
+/**
+ * Live loads. AWS offers no push for these resources, so the gateway polls them, once for everyone: however
+ * many clients watch a load, one poller reads it, and every subscriber gets each change.
+ *
+ * Each `...Changed` subscription sends the current state at once, then every change (any field a client can
+ * select, not only the status), in order and never twice, and completes after a terminal state. A load that
+ * does not exist ends the subscription with NOT_FOUND; throttling and transient upstream errors are retried
+ * with backoff and surface (ending the subscription) only when they persist.
+ *
+ * Transports: graphql-ws (`graphql-transport-ws` subprotocol) on the same path as HTTP, and GraphQL over
+ * Server-Sent Events (graphql-sse) at `/graphql/stream`.
+ */
+export type SubscriptionDataIntegrationEventChangedArgs = {
+  eventId: Scalars['ID']['input'];
+  instanceId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live loads. AWS offers no push for these resources, so the gateway polls them, once for everyone: however
+ * many clients watch a load, one poller reads it, and every subscriber gets each change.
+ *
+ * Each `...Changed` subscription sends the current state at once, then every change (any field a client can
+ * select, not only the status), in order and never twice, and completes after a terminal state. A load that
+ * does not exist ends the subscription with NOT_FOUND; throttling and transient upstream errors are retried
+ * with backoff and surface (ending the subscription) only when they persist.
+ *
+ * Transports: graphql-ws (`graphql-transport-ws` subprotocol) on the same path as HTTP, and GraphQL over
+ * Server-Sent Events (graphql-sse) at `/graphql/stream`.
+ */
+export type SubscriptionDataSourceRunChangedArgs = {
+  domainIdentifier: Scalars['ID']['input'];
+  identifier: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live loads. AWS offers no push for these resources, so the gateway polls them, once for everyone: however
+ * many clients watch a load, one poller reads it, and every subscriber gets each change.
+ *
+ * Each `...Changed` subscription sends the current state at once, then every change (any field a client can
+ * select, not only the status), in order and never twice, and completes after a terminal state. A load that
+ * does not exist ends the subscription with NOT_FOUND; throttling and transient upstream errors are retried
+ * with backoff and surface (ending the subscription) only when they persist.
+ *
+ * Transports: graphql-ws (`graphql-transport-ws` subprotocol) on the same path as HTTP, and GraphQL over
+ * Server-Sent Events (graphql-sse) at `/graphql/stream`.
+ */
+export type SubscriptionDataSourceRunsStartedArgs = {
+  dataSourceIdentifier: Scalars['ID']['input'];
+  domainIdentifier: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live loads. AWS offers no push for these resources, so the gateway polls them, once for everyone: however
+ * many clients watch a load, one poller reads it, and every subscriber gets each change.
+ *
+ * Each `...Changed` subscription sends the current state at once, then every change (any field a client can
+ * select, not only the status), in order and never twice, and completes after a terminal state. A load that
+ * does not exist ends the subscription with NOT_FOUND; throttling and transient upstream errors are retried
+ * with backoff and surface (ending the subscription) only when they persist.
+ *
+ * Transports: graphql-ws (`graphql-transport-ws` subprotocol) on the same path as HTTP, and GraphQL over
+ * Server-Sent Events (graphql-sse) at `/graphql/stream`.
+ */
+export type SubscriptionFlowExecutionChangedArgs = {
+  executionId: Scalars['ID']['input'];
+  flowName: Scalars['String']['input'];
+  instanceId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live loads. AWS offers no push for these resources, so the gateway polls them, once for everyone: however
+ * many clients watch a load, one poller reads it, and every subscriber gets each change.
+ *
+ * Each `...Changed` subscription sends the current state at once, then every change (any field a client can
+ * select, not only the status), in order and never twice, and completes after a terminal state. A load that
+ * does not exist ends the subscription with NOT_FOUND; throttling and transient upstream errors are retried
+ * with backoff and surface (ending the subscription) only when they persist.
+ *
+ * Transports: graphql-ws (`graphql-transport-ws` subprotocol) on the same path as HTTP, and GraphQL over
+ * Server-Sent Events (graphql-sse) at `/graphql/stream`.
+ */
+export type SubscriptionFlowExecutionsStartedArgs = {
+  flowName: Scalars['String']['input'];
+  instanceId: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live loads. AWS offers no push for these resources, so the gateway polls them, once for everyone: however
+ * many clients watch a load, one poller reads it, and every subscriber gets each change.
+ *
+ * Each `...Changed` subscription sends the current state at once, then every change (any field a client can
+ * select, not only the status), in order and never twice, and completes after a terminal state. A load that
+ * does not exist ends the subscription with NOT_FOUND; throttling and transient upstream errors are retried
+ * with backoff and surface (ending the subscription) only when they persist.
+ *
+ * Transports: graphql-ws (`graphql-transport-ws` subprotocol) on the same path as HTTP, and GraphQL over
+ * Server-Sent Events (graphql-sse) at `/graphql/stream`.
+ */
+export type SubscriptionLoadsChangedArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -2619,6 +2768,7 @@ export type ResolversTypes = {
   SendEventPayload: ResolverTypeWrapper<SendEventPayloadModel>;
   SendEventResult: ResolverTypeWrapper<Omit<SendEventResult, 'payload'> & { payload?: Maybe<ResolversTypes['SendEventPayload']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -2713,6 +2863,7 @@ export type ResolversParentTypes = {
   SendEventPayload: SendEventPayloadModel;
   SendEventResult: Omit<SendEventResult, 'payload'> & { payload?: Maybe<ResolversParentTypes['SendEventPayload']> };
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
 };
 
 export type AssetFormOutputResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['AssetFormOutput'] = ResolversParentTypes['AssetFormOutput']> = {
@@ -3298,6 +3449,15 @@ export type SendEventResultResolvers<ContextType = GraphContext, ParentType exte
   payload?: Resolver<Maybe<ResolversTypes['SendEventPayload']>, ParentType, ContextType>;
 };
 
+export type SubscriptionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  dataIntegrationEventChanged?: SubscriptionResolver<ResolversTypes['DataIntegrationEvent'], "dataIntegrationEventChanged", ParentType, ContextType, RequireFields<SubscriptionDataIntegrationEventChangedArgs, 'eventId' | 'instanceId'>>;
+  dataSourceRunChanged?: SubscriptionResolver<ResolversTypes['DataSourceRun'], "dataSourceRunChanged", ParentType, ContextType, RequireFields<SubscriptionDataSourceRunChangedArgs, 'domainIdentifier' | 'identifier'>>;
+  dataSourceRunsStarted?: SubscriptionResolver<ResolversTypes['DataSourceRun'], "dataSourceRunsStarted", ParentType, ContextType, RequireFields<SubscriptionDataSourceRunsStartedArgs, 'dataSourceIdentifier' | 'domainIdentifier'>>;
+  flowExecutionChanged?: SubscriptionResolver<ResolversTypes['FlowExecution'], "flowExecutionChanged", ParentType, ContextType, RequireFields<SubscriptionFlowExecutionChangedArgs, 'executionId' | 'flowName' | 'instanceId'>>;
+  flowExecutionsStarted?: SubscriptionResolver<ResolversTypes['FlowExecution'], "flowExecutionsStarted", ParentType, ContextType, RequireFields<SubscriptionFlowExecutionsStartedArgs, 'flowName' | 'instanceId'>>;
+  loadsChanged?: SubscriptionResolver<ResolversTypes['Load'], "loadsChanged", ParentType, ContextType, RequireFields<SubscriptionLoadsChangedArgs, 'ids'>>;
+};
+
 export type Resolvers<ContextType = GraphContext> = {
   AssetFormOutput?: AssetFormOutputResolvers<ContextType>;
   DataAssetLineageInfo?: DataAssetLineageInfoResolvers<ContextType>;
@@ -3382,5 +3542,6 @@ export type Resolvers<ContextType = GraphContext> = {
   SendEventError?: SendEventErrorResolvers<ContextType>;
   SendEventPayload?: SendEventPayloadResolvers<ContextType>;
   SendEventResult?: SendEventResultResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 

@@ -4,17 +4,14 @@
  * a clear BAD_USER_INPUT before any upstream call.
  */
 import { badInput } from '../upstream/errors.js';
-import type { DataSourceRunKey, EventKey, FlowExecutionKey } from '../upstream/readers.js';
+import type { LoadRef } from '../upstream/loadRef.js';
+
+export type { LoadRef };
 
 export const UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
 export const FLOW_NAME = /^[A-Za-z0-9-]{1,256}$/;
 export const DOMAIN_ID = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
 export const DATAZONE_ID = /^[a-zA-Z0-9_-]{1,36}$/;
-
-export type LoadRef =
-  | { readonly kind: 'DATA_INTEGRATION_EVENT'; readonly key: EventKey }
-  | { readonly kind: 'FLOW_EXECUTION'; readonly key: FlowExecutionKey }
-  | { readonly kind: 'DATA_SOURCE_RUN'; readonly key: DataSourceRunKey };
 
 const TYPE_OF = {
   DATA_INTEGRATION_EVENT: 'DataIntegrationEvent',

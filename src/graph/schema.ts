@@ -17,6 +17,7 @@ import {
 import { loadTypeResolvers } from './loads.resolvers.js';
 import { mutationResolvers, sendEventPayloadResolvers } from './mutation.resolvers.js';
 import { queryResolvers } from './query.resolvers.js';
+import { subscriptionResolvers } from './subscription.resolvers.js';
 import {
   dataIntegrationEventResolvers,
   dataIntegrationFlowResolvers,
@@ -59,7 +60,8 @@ export function composeResolvers(...maps: ResolverMap[]): ResolverMap {
 
 export const resolvers = composeResolvers(
   { DateTime: DateTimeResolver, JSON: JSONResolver },
-  { Query: queryResolvers, Mutation: mutationResolvers, SendEventPayload: sendEventPayloadResolvers },
+  { Query: queryResolvers, Mutation: mutationResolvers, Subscription: subscriptionResolvers },
+  { SendEventPayload: sendEventPayloadResolvers },
   loadTypeResolvers,
   {
     DataIntegrationEvent: dataIntegrationEventResolvers,

@@ -19,6 +19,9 @@ import { createFormatError } from './errors.js';
 import { createHttpHandler } from './http.js';
 import type { AppLogger } from './logger.js';
 import { loggingPlugin } from './logging.plugin.js';
+import { attachWebSocket, createSseTransport } from './subscriptions.js';
+import { createLiveHub, type LiveHub } from '../live/hub.js';
+import { MemoryPubSub } from '../live/pubsub.js';
 
 export interface RunningGateway {
   /** `http://HOST:PORT/graphql` */
@@ -28,6 +31,7 @@ export interface RunningGateway {
   readonly emulatorEndpoint: string | undefined;
   readonly emulator: RunningEmulator | undefined;
   readonly readers: Readers;
+  readonly live: LiveHub;
   stop(): Promise<void>;
 }
 
@@ -37,6 +41,7 @@ export interface GatewayOptions {
 }
 
 export const GRAPHQL_PATH = '/graphql';
+export const STREAM_PATH = '/graphql/stream';
 
 export async function startGateway({ config, logger }: GatewayOptions): Promise<RunningGateway> {
   let emulator: RunningEmulator | undefined;
@@ -67,13 +72,25 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     sendEventsConcurrency: config.graph.sendEventsConcurrency,
   };
 
+  const live = createLiveHub({ readers, pubsub: new MemoryPubSub(), ...config.live });
+  const contextDeps = { readers, actions, live, limits, logger };
+
   const httpServer: Server = createServer();
   const production = config.nodeEnv === 'production';
+  const schema = createSchema();
+  const formatError = createFormatError({ exposeInternalMessages: config.nodeEnv === 'development' });
+  const streaming = {
+    schema,
+    production,
+    formatError,
+    createContext: () => createContext(contextDeps),
+    logger,
+  };
   const apollo = new ApolloServer<GraphContext>({
-    schema: createSchema(),
+    schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
-    formatError: createFormatError({ exposeInternalMessages: config.nodeEnv === 'development' }),
+    formatError,
     logger,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), loggingPlugin()],
   });
@@ -88,8 +105,10 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       context: async (req) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
-        return createContext({ readers, actions, limits, logger }, requestId);
+        return createContext(contextDeps, requestId);
       },
+      streamPath: STREAM_PATH,
+      stream: createSseTransport(streaming),
       readiness: async () => {
         try {
           await clients.supplyChain.config.credentials();
@@ -102,6 +121,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       },
     }),
   );
+  const ws = attachWebSocket(httpServer, GRAPHQL_PATH, { ...streaming, ...config.ws });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.server.port, config.server.host, () => resolve());
@@ -116,7 +136,10 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     emulatorEndpoint: emulator?.endpoint,
     emulator,
     readers,
+    live,
     async stop() {
+      live.close();
+      await ws.close();
       await apollo.stop();
       clients.destroy();
       await emulator?.close();

@@ -13,6 +13,9 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   readonly context: (req: IncomingMessage) => Promise<C>;
   /** Readiness: resolves to the problems that make the gateway unready (empty when ready). */
   readonly readiness: () => Promise<string[]>;
+  /** GraphQL over SSE, served at `streamPath`. */
+  readonly streamPath: string;
+  readonly stream: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   readonly logger: AppLogger;
 }
 
@@ -59,6 +62,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
           problems,
         });
       }
+      if (url.pathname === options.streamPath) return await options.stream(req, res);
       if (url.pathname !== graphqlPath) {
         return sendJson(res, 404, {
           errors: [{ message: `Not found: the GraphQL endpoint is ${graphqlPath}` }],

@@ -40,6 +40,19 @@ describe('loadConfig defaults', () => {
         sendEventsMaxItems: 100,
         sendEventsConcurrency: 4,
       },
+      live: {
+        intervalsMs: {
+          DATA_INTEGRATION_EVENT: 2_000,
+          FLOW_EXECUTION: 5_000,
+          DATA_SOURCE_RUN: 5_000,
+          STARTED: 10_000,
+        },
+        jitterRatio: 0.1,
+        maxBackoffMs: 60_000,
+        failureToleranceMs: 300_000,
+        maxPollsPerSecond: 50,
+      },
+      ws: { maxPayloadBytes: 65_536, connectionInitTimeoutMs: 3_000 },
       log: { level: 'info' },
       nodeEnv: 'development',
     } satisfies Config);

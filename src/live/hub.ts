@@ -1,0 +1,339 @@
+/**
+ * The live hub: turns "tell me when this load changes" into server-side polling, shared by everyone.
+ *
+ * - At most one poller per watched resource, reference-counted: it starts with the first subscriber and
+ *   stops when the last one leaves, or when the load reaches a terminal state.
+ * - A subscriber gets the current state at once, then every change (any difference in the upstream
+ *   state, not only the status), in order, never twice: changes carry a version and older ones are dropped.
+ * - After a terminal state the subscription completes. NOT_FOUND ends it with that error; throttling and
+ *   transient failures back off exponentially (with jitter) and are surfaced only when they persist longer
+ *   than `failureToleranceMs`.
+ * - Polls read through the same shared readers as queries (coalescing, terminal cache, concurrency) and
+ *   draw from one {@link PollBudget}, so polling never exceeds the rate the operator sets.
+ */
+import { GraphQLError } from 'graphql';
+import { codeOf, ErrorCode, upstreamError } from '../upstream/errors.js';
+import { loadRefKey, type LoadKind, type LoadRef } from '../upstream/loadRef.js';
+import type { Readers } from '../upstream/readers.js';
+import { isTerminalEvent, isTerminalExecution, isTerminalRun } from '../upstream/terminal.js';
+import { PollBudget } from './budget.js';
+import type { LiveMessage, PubSub } from './pubsub.js';
+import { AsyncQueue } from './queue.js';
+
+export interface LiveHubOptions {
+  readonly readers: Readers;
+  readonly pubsub: PubSub;
+  /** Base poll interval per kind, ms; `started` is for the new-load watches. */
+  readonly intervalsMs: Readonly<Record<LoadKind | 'STARTED', number>>;
+  /** Each delay is the interval ± this share of it (0.1 = ±10%). */
+  readonly jitterRatio: number;
+  /** Ceiling of the exponential backoff on throttling and transient errors, ms. */
+  readonly maxBackoffMs: number;
+  /** Failures lasting longer than this end the subscriptions with the error, ms. */
+  readonly failureToleranceMs: number;
+  /** Polls started per second across all pollers. */
+  readonly maxPollsPerSecond: number;
+  readonly random?: () => number;
+}
+
+/** A parent whose new children a subscriber wants to hear about. */
+export type StartedParent =
+  | { readonly kind: 'FLOW_EXECUTIONS'; readonly instanceId: string; readonly flowName: string }
+  | { readonly kind: 'DATA_SOURCE_RUNS'; readonly domainId: string; readonly dataSourceId: string };
+
+export interface LiveStats {
+  /** Subscribers currently watching (a `watchMany` counts once per load). */
+  subscriptions: number;
+  /** Pollers currently running. */
+  pollers: number;
+  /** Upstream polls by outcome: `unchanged`, `changed`, `throttled`, `failed`, `notFound`. */
+  readonly polls: Record<'unchanged' | 'changed' | 'throttled' | 'failed' | 'notFound', number>;
+}
+
+export interface LiveHub {
+  /** The load's current state at once, then each change; completes after a terminal state. */
+  watch(ref: LoadRef): AsyncIterableIterator<object>;
+  /** Every change of any of the loads; completes when all are terminal. */
+  watchMany(refs: readonly LoadRef[]): AsyncIterableIterator<object>;
+  /** Each execution or run that appears under the parent after the subscription starts. Never completes. */
+  watchStarted(parent: StartedParent): AsyncIterableIterator<object>;
+  readonly stats: LiveStats;
+  close(): void;
+}
+
+type Outcome = keyof LiveStats['polls'];
+const TRANSIENT = new Set<string>([
+  ErrorCode.THROTTLED,
+  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ErrorCode.UPSTREAM_TIMEOUT,
+]);
+
+/** One resource's poll loop. Internal. */
+class Poller {
+  refs = 0;
+  version = 0;
+  /** The last state message published (what a new subscriber gets at once). */
+  last: Extract<LiveMessage, { state: object }> | undefined;
+  private lastJson: string | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private failingSinceMs: number | undefined;
+  private delayMs: number;
+
+  constructor(
+    readonly topic: string,
+    private readonly hub: Hub,
+    private readonly intervalMs: number,
+    /** One poll: the new state(s) to publish (empty when nothing changed), or a thrown upstream error. */
+    private readonly poll: (poller: Poller) => Promise<LiveMessage[]>,
+    private readonly onStop: () => void,
+  ) {
+    this.delayMs = intervalMs;
+  }
+
+  start(): void {
+    this.schedule(0);
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.onStop();
+  }
+
+  /** Publishes a state if it differs from the last one; returns whether it did. */
+  offer(state: object, terminal: boolean): LiveMessage | undefined {
+    const json = JSON.stringify(state);
+    if (json === this.lastJson) return undefined;
+    this.lastJson = json;
+    this.last = { version: ++this.version, state, terminal };
+    return this.last;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => void this.tick(), delayMs);
+  }
+
+  private jittered(ms: number): number {
+    return Math.max(1, Math.round(ms * (1 + (this.hub.random() * 2 - 1) * this.hub.options.jitterRatio)));
+  }
+
+  private async tick(): Promise<void> {
+    await this.hub.budget.take();
+    if (this.stopped) return;
+    let messages: LiveMessage[];
+    try {
+      messages = await this.poll(this);
+    } catch (err) {
+      if (!this.stopped) this.failed(err);
+      return;
+    }
+    if (this.stopped) return;
+    this.failingSinceMs = undefined;
+    this.delayMs = this.intervalMs;
+    this.hub.count(messages.length > 0 ? 'changed' : 'unchanged');
+    for (const message of messages) this.hub.options.pubsub.publish(this.topic, message);
+    if (messages.some((m) => 'terminal' in m && m.terminal)) this.stop();
+    else this.schedule(this.jittered(this.delayMs));
+  }
+
+  private failed(err: unknown): void {
+    const code = codeOf(err);
+    const now = performance.now();
+    this.failingSinceMs ??= now;
+    const persistent = now - this.failingSinceMs > this.hub.options.failureToleranceMs;
+    if (TRANSIENT.has(code) && !persistent) {
+      this.hub.count(code === ErrorCode.THROTTLED ? 'throttled' : 'failed');
+      this.delayMs = Math.min(this.hub.options.maxBackoffMs, this.delayMs * 2);
+      this.schedule(this.jittered(this.delayMs));
+      return;
+    }
+    this.hub.count(code === ErrorCode.NOT_FOUND ? 'notFound' : 'failed');
+    const error = upstreamError(err, 'poll');
+    this.hub.options.pubsub.publish(this.topic, {
+      version: ++this.version,
+      error: { code: String(error.extensions['code']), message: error.message },
+    });
+    this.stop();
+  }
+}
+
+class Hub implements LiveHub {
+  readonly stats: LiveStats = {
+    subscriptions: 0,
+    pollers: 0,
+    polls: { unchanged: 0, changed: 0, throttled: 0, failed: 0, notFound: 0 },
+  };
+  readonly budget: PollBudget;
+  readonly random: () => number;
+  private readonly pollers = new Map<string, Poller>();
+  private readonly queues = new Set<AsyncQueue<object>>();
+
+  constructor(readonly options: LiveHubOptions) {
+    this.budget = new PollBudget(options.maxPollsPerSecond);
+    this.random = options.random ?? Math.random;
+  }
+
+  count(outcome: Outcome): void {
+    this.stats.polls[outcome]++;
+  }
+
+  watch(ref: LoadRef): AsyncIterableIterator<object> {
+    const topic = `load:${loadRefKey(ref)}`;
+    return this.subscribe(topic, () => this.loadPoller(topic, ref), true);
+  }
+
+  watchMany(refs: readonly LoadRef[]): AsyncIterableIterator<object> {
+    const unique = [...new Map(refs.map((r) => [loadRefKey(r), r])).values()];
+    const inner = unique.map((ref) => this.watch(ref));
+    const queue = new AsyncQueue<object>(() => inner.forEach((it) => void it.return?.()));
+    let open = inner.length;
+    if (open === 0) queue.end();
+    for (const it of inner) {
+      void (async () => {
+        try {
+          for await (const state of it) queue.push(state);
+          if (--open === 0) queue.end();
+        } catch (err) {
+          queue.fail(err);
+        }
+      })();
+    }
+    return queue;
+  }
+
+  watchStarted(parent: StartedParent): AsyncIterableIterator<object> {
+    const topic =
+      parent.kind === 'FLOW_EXECUTIONS'
+        ? `started:${parent.kind}/${parent.instanceId}/${parent.flowName}`
+        : `started:${parent.kind}/${parent.domainId}/${parent.dataSourceId}`;
+    return this.subscribe(topic, () => this.startedPoller(topic, parent), false);
+  }
+
+  close(): void {
+    for (const poller of [...this.pollers.values()]) poller.stop();
+    for (const queue of [...this.queues]) queue.end();
+    this.budget.close();
+  }
+
+  /**
+   * Subscribes to a topic, then acquires (or creates) its poller. Subscribing first means no change can
+   * fall between the two; versions make the current state and a concurrent publish never both arrive.
+   */
+  private subscribe(topic: string, create: () => Poller, replayLast: boolean): AsyncIterableIterator<object> {
+    let delivered = 0;
+    let poller: Poller | undefined;
+    this.stats.subscriptions++;
+    const queue: AsyncQueue<object> = new AsyncQueue<object>(() => {
+      this.stats.subscriptions--;
+      this.queues.delete(queue);
+      unsubscribe();
+      if (poller && --poller.refs === 0) poller.stop();
+    });
+    this.queues.add(queue);
+    const deliver = (message: LiveMessage): void => {
+      if (message.version <= delivered) return;
+      delivered = message.version;
+      if ('error' in message) {
+        queue.fail(new GraphQLError(message.error.message, { extensions: { code: message.error.code } }));
+        return;
+      }
+      queue.push(message.state);
+      if (message.terminal) queue.end();
+    };
+    const unsubscribe = this.options.pubsub.subscribe(topic, deliver);
+    poller = this.pollers.get(topic);
+    if (!poller) {
+      poller = create();
+      this.pollers.set(topic, poller);
+      this.stats.pollers++;
+      poller.start();
+    }
+    poller.refs++;
+    if (replayLast && poller.last) deliver(poller.last);
+    else if (!replayLast) delivered = poller.version;
+    return queue;
+  }
+
+  private register(topic: string): () => void {
+    return () => {
+      if (this.pollers.get(topic)) {
+        this.pollers.delete(topic);
+        this.stats.pollers--;
+      }
+    };
+  }
+
+  private loadPoller(topic: string, ref: LoadRef): Poller {
+    const { readers, intervalsMs } = this.options;
+    const read = async (): Promise<[object, boolean]> => {
+      const now = performance.now();
+      switch (ref.kind) {
+        case 'DATA_INTEGRATION_EVENT': {
+          const event = await readers.event.read(ref.key, now);
+          return [event, isTerminalEvent(event)];
+        }
+        case 'FLOW_EXECUTION': {
+          const execution = await readers.flowExecution.read(ref.key, now);
+          return [execution, isTerminalExecution(execution)];
+        }
+        case 'DATA_SOURCE_RUN': {
+          const run = await readers.dataSourceRun.read(ref.key, now);
+          return [run, isTerminalRun(run)];
+        }
+      }
+    };
+    return new Poller(
+      topic,
+      this,
+      intervalsMs[ref.kind],
+      async (poller) => {
+        const [state, terminal] = await read();
+        const message = poller.offer(state, terminal);
+        return message ? [message] : [];
+      },
+      this.register(topic),
+    );
+  }
+
+  private startedPoller(topic: string, parent: StartedParent): Poller {
+    const { readers, intervalsMs } = this.options;
+    let seen: Set<string> | undefined;
+    const firstPage = async (): Promise<{ id: string; state: object }[]> => {
+      const now = performance.now();
+      if (parent.kind === 'FLOW_EXECUTIONS') {
+        const page = await readers.flowExecutionsPage.read({ ...parent, maxResults: 20 }, now);
+        return page.items.map((x) => ({ id: x.executionId!, state: x }));
+      }
+      const page = await readers.runsPage.read(
+        { domainId: parent.domainId, dataSourceId: parent.dataSourceId, maxResults: 50 },
+        now,
+      );
+      return page.items.map((r) => ({ id: r.id!, state: { ...r, domainId: parent.domainId } }));
+    };
+    return new Poller(
+      topic,
+      this,
+      intervalsMs.STARTED,
+      async (poller) => {
+        const items = await firstPage();
+        if (!seen) {
+          seen = new Set(items.map((i) => i.id));
+          return [];
+        }
+        // Lists are newest first: announce the new ones oldest first.
+        const fresh = items.filter((i) => !seen!.has(i.id)).reverse();
+        for (const i of fresh) seen.add(i.id);
+        if (seen.size > 10_000) seen = new Set(items.map((i) => i.id));
+        return fresh.map((i) => ({ version: ++poller.version, state: i.state, terminal: false }));
+      },
+      this.register(topic),
+    );
+  }
+}
+
+export function createLiveHub(options: LiveHubOptions): LiveHub {
+  return new Hub(options);
+}

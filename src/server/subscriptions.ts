@@ -1,0 +1,126 @@
+/**
+ * The streaming transports: graphql-ws (`graphql-transport-ws`) on the HTTP server's GraphQL path, and
+ * GraphQL over SSE (graphql-sse). Both bypass Apollo's request pipeline, so they re-apply what an HTTP
+ * request goes through: the same parse limits, validation rules (introspection off in production), per-
+ * operation context and the same error funnel. A source stream that fails (NOT_FOUND, persistent upstream
+ * trouble) ends its subscription with a last `next` carrying the formatted error, then `complete`.
+ */
+import type { Server } from 'node:http';
+import {
+  execute,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  specifiedRules,
+  subscribe,
+  validate,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { GraphContext } from './context.js';
+import type { AppLogger } from './logger.js';
+
+export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+
+export interface StreamingOptions {
+  readonly schema: GraphQLSchema;
+  readonly production: boolean;
+  readonly formatError: FormatError;
+  readonly createContext: () => GraphContext;
+  readonly logger: AppLogger;
+}
+
+/** The validate function both transports use: graphql's rules, plus no introspection in production. */
+function validator(production: boolean) {
+  const rules: readonly ValidationRule[] = production
+    ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
+    : specifiedRules;
+  return (schema: GraphQLSchema, document: Parameters<typeof validate>[1]) =>
+    validate(schema, document, rules);
+}
+
+function formatResult(result: ExecutionResult, formatError: FormatError): ExecutionResult {
+  if (!result.errors?.length) return result;
+  return {
+    ...result,
+    errors: result.errors.map((e) => formatError(e.toJSON(), e) as unknown as GraphQLError),
+  };
+}
+
+/** `subscribe`, with a failing source stream turned into a final result carrying its error. */
+async function subscribeEndingInError(args: ExecutionArgs) {
+  const result = await subscribe(args);
+  if (!(Symbol.asyncIterator in result)) return result;
+  const source = result;
+  return (async function* () {
+    try {
+      for await (const value of source) yield value;
+    } catch (err) {
+      const error =
+        err instanceof GraphQLError
+          ? err
+          : new GraphQLError('Internal server error', { originalError: err as Error });
+      yield { errors: [error] } satisfies ExecutionResult;
+    } finally {
+      await source.return?.();
+    }
+  })();
+}
+
+export interface WebSocketTransport {
+  /** Completes every subscription, closes sockets with 1001 (clients reconnect), stops accepting. */
+  close(): Promise<void>;
+  readonly clientCount: () => number;
+}
+
+export function attachWebSocket(
+  httpServer: Server,
+  path: string,
+  options: StreamingOptions & { readonly maxPayloadBytes: number; readonly connectionInitTimeoutMs: number },
+): WebSocketTransport {
+  const wss = new WebSocketServer({
+    server: httpServer,
+    path,
+    maxPayload: options.maxPayloadBytes,
+    perMessageDeflate: false,
+  });
+  wss.on('error', (err) => options.logger.error({ err }, 'websocket server error'));
+  const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
+    {
+      schema: options.schema,
+      connectionInitWaitTimeout: options.connectionInitTimeoutMs,
+      validate: validator(options.production),
+      execute: (args) => execute(args),
+      subscribe: (args) => subscribeEndingInError(args),
+      context: () => options.createContext(),
+      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, options.formatError),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => options.formatError(e.toJSON(), e)),
+    },
+    wss,
+  );
+  return {
+    clientCount: () => wss.clients.size,
+    async close() {
+      for (const socket of wss.clients) socket.close(1001, 'Going away');
+      await cleanup.dispose();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/** The GraphQL over SSE handler (`/graphql/stream`). */
+export function createSseTransport(options: StreamingOptions) {
+  return createSseHandler<GraphContext & Record<PropertyKey, unknown>>({
+    schema: options.schema,
+    validate: validator(options.production),
+    execute: (args) => execute(args),
+    subscribe: (args) => subscribeEndingInError(args),
+    context: () => options.createContext() as GraphContext & Record<PropertyKey, unknown>,
+    onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult, options.formatError),
+  });
+}
