@@ -10,6 +10,8 @@
  *   than `failureToleranceMs`.
  * - Polls read through the same shared readers as queries (coalescing, terminal cache, concurrency) and
  *   draw from one {@link PollBudget}, so polling never exceeds the rate the operator sets.
+ * - Watched executions of one flow, and watched runs of one data source, are refreshed by one call to the
+ *   parent's list operation instead of one read each, when that is fewer calls (see siblings.ts).
  */
 import { GraphQLError } from 'graphql';
 import { codeOf, ErrorCode, upstreamError } from '../upstream/errors.js';
@@ -19,6 +21,8 @@ import { isTerminalEvent, isTerminalExecution, isTerminalRun } from '../upstream
 import { PollBudget } from './budget.js';
 import type { LiveMessage, PubSub } from './pubsub.js';
 import { AsyncQueue } from './queue.js';
+import { SiblingGroup } from './siblings.js';
+import type { DataIntegrationFlowExecution, DataSourceRunModel } from '../upstream/models.js';
 
 export interface LiveHubOptions {
   readonly readers: Readers;
@@ -170,6 +174,7 @@ class Hub implements LiveHub {
   readonly random: () => number;
   private readonly pollers = new Map<string, Poller>();
   private readonly queues = new Set<AsyncQueue<object>>();
+  private readonly groups = new Map<string, SiblingGroup>();
 
   constructor(readonly options: LiveHubOptions) {
     this.budget = new PollBudget(options.maxPollsPerSecond);
@@ -268,23 +273,74 @@ class Hub implements LiveHub {
 
   private loadPoller(topic: string, ref: LoadRef): Poller {
     const { readers, intervalsMs } = this.options;
+    const id = loadRefKey(ref);
+    let lastPolledAt = -Infinity;
+    let group: { key: string; siblings: SiblingGroup } | undefined;
+    const joinGroup = (key: string, list: () => Promise<ReadonlyMap<string, object>>): void => {
+      if (group) return;
+      let siblings = this.groups.get(key);
+      if (!siblings) this.groups.set(key, (siblings = new SiblingGroup(list)));
+      siblings.join(id);
+      group = { key, siblings };
+    };
     const read = async (): Promise<[object, boolean]> => {
       const now = performance.now();
+      const previous = lastPolledAt;
+      lastPolledAt = now;
       switch (ref.kind) {
         case 'DATA_INTEGRATION_EVENT': {
           const event = await readers.event.read(ref.key, now);
           return [event, isTerminalEvent(event)];
         }
         case 'FLOW_EXECUTION': {
-          const execution = await readers.flowExecution.read(ref.key, now);
+          const { instanceId, flowName } = ref.key;
+          joinGroup(`FLOW_EXECUTIONS/${instanceId}/${flowName}`, async () => {
+            const page = await readers.flowExecutionsPage.read(
+              { instanceId, flowName, maxResults: 20 },
+              performance.now(),
+            );
+            return new Map(
+              page.items.map((x) => [
+                loadRefKey({
+                  kind: 'FLOW_EXECUTION',
+                  key: { instanceId, flowName, executionId: x.executionId! },
+                }),
+                x,
+              ]),
+            );
+          });
+          const listed = (await group!.siblings.read(id, previous)) as
+            DataIntegrationFlowExecution | undefined;
+          const execution = listed ?? (await readers.flowExecution.read(ref.key, now));
           return [execution, isTerminalExecution(execution)];
         }
         case 'DATA_SOURCE_RUN': {
-          const run = await readers.dataSourceRun.read(ref.key, now);
+          const listed = (await group?.siblings.read(id, previous)) as DataSourceRunModel | undefined;
+          // A list summary lacks the configuration snapshot and domain id: keep those from the last full read.
+          const run = listed
+            ? { ...lastRun, ...listed, domainId: ref.key.domainId }
+            : await readers.dataSourceRun.read(ref.key, now);
+          lastRun = run;
+          const { domainId } = ref.key;
+          const dataSourceId = run.dataSourceId!;
+          joinGroup(`DATA_SOURCE_RUNS/${domainId}/${dataSourceId}`, async () => {
+            const page = await readers.runsPage.read(
+              { domainId, dataSourceId, maxResults: 50 },
+              performance.now(),
+            );
+            return new Map(
+              page.items.map((r) => [
+                loadRefKey({ kind: 'DATA_SOURCE_RUN', key: { domainId, runId: r.id! } }),
+                r,
+              ]),
+            );
+          });
           return [run, isTerminalRun(run)];
         }
       }
     };
+    let lastRun: DataSourceRunModel | undefined;
+    const unregister = this.register(topic);
     return new Poller(
       topic,
       this,
@@ -294,7 +350,14 @@ class Hub implements LiveHub {
         const message = poller.offer(state, terminal);
         return message ? [message] : [];
       },
-      this.register(topic),
+      () => {
+        unregister();
+        if (group) {
+          group.siblings.leave(id);
+          if (group.siblings.size === 0 && this.groups.get(group.key) === group.siblings)
+            this.groups.delete(group.key);
+        }
+      },
     );
   }
 

@@ -10,8 +10,8 @@ import {
   execute,
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
+  createSourceEventStream,
   specifiedRules,
-  subscribe,
   validate,
   type ExecutionArgs,
   type ExecutionResult,
@@ -52,23 +52,40 @@ function formatResult(result: ExecutionResult, formatError: FormatError): Execut
   };
 }
 
-/** `subscribe`, with a failing source stream turned into a final result carrying its error. */
+/** Which load a source event is about (events of one subscription may be about several loads). */
+function sourceKey(state: unknown): string {
+  const s = (state ?? {}) as { eventId?: string; executionId?: string; id?: string };
+  return s.eventId ?? s.executionId ?? s.id ?? '';
+}
+
+/**
+ * `subscribe`, as graphql-js does it (a source stream, and `execute` per event with the event as root
+ * value), plus two promises to clients: an event whose result is the same as the last one sent for that
+ * load is not sent again (the upstream changed in a field this client did not select), and a failing
+ * source stream ends with a last result carrying its error instead of tearing the socket's operation down.
+ */
 async function subscribeEndingInError(args: ExecutionArgs) {
-  const result = await subscribe(args);
-  if (!(Symbol.asyncIterator in result)) return result;
-  const source = result;
+  const stream = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in stream)) return stream;
   return (async function* () {
+    const lastSent = new Map<string, string>();
     try {
-      for await (const value of source) yield value;
+      for await (const payload of stream) {
+        const result = await execute({ ...args, rootValue: payload });
+        const key = sourceKey(payload);
+        const json = JSON.stringify(result);
+        if (lastSent.get(key) === json) continue;
+        lastSent.set(key, json);
+        yield result;
+      }
     } catch (err) {
       const error =
         err instanceof GraphQLError
           ? err
           : new GraphQLError('Internal server error', { originalError: err as Error });
       yield { errors: [error] } satisfies ExecutionResult;
-    } finally {
-      await source.return?.();
     }
+    // Leaving the loop early (the client unsubscribed) returns the source stream, which stops its poller.
   })();
 }
 
