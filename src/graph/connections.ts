@@ -157,6 +157,9 @@ export async function paginate<T>(
   fetch: (page: { maxResults: number; nextToken: string | undefined }) => Promise<Page<T>>,
 ): Promise<Connection<T>> {
   const request = pageRequest(args, spec);
-  if (request.exhausted) return emptyConnection();
+  if (request.exhausted) {
+    const empty = emptyConnection<T>();
+    return { ...empty, pageInfo: { ...empty.pageInfo, hasPreviousPage: true } };
+  }
   return toConnection(await fetch({ maxResults: request.maxResults, nextToken: request.nextToken }), request);
 }

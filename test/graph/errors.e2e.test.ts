@@ -97,13 +97,38 @@ describe('partial failure', () => {
     ]);
   });
 
-  it('caches no failure: the next request reads again and succeeds', async () => {
+  it('keeps no failed read: the next request reads again and succeeds', async () => {
     await gw.addFault({ operation: 'GetDataIntegrationEvent', kind: 'error', status: 502, count: 1 });
     const failed = await gw.query(EVENT, { i: instanceId, e: eventIds[2] });
     expect(failed.data).toEqual({ dataIntegrationEvent: null });
     const retried = await gw.query(EVENT, { i: instanceId, e: eventIds[2] });
     expect(retried.errors).toBeUndefined();
     expect(retried.data).toEqual({ dataIntegrationEvent: { eventId: eventIds[2] } });
+  });
+  it('retries a failed read when the same request needs it again later', async () => {
+    // The flow read at the root fails; the execution (slowed down) then needs the same flow, after that failure.
+    await gw.addFault({ operation: 'GetDataIntegrationFlow', kind: 'error', status: 500, count: 1 });
+    await gw.addFault({
+      operation: 'GetDataIntegrationFlowExecution',
+      kind: 'latency',
+      latencyMs: 300,
+      count: 1,
+    });
+    await gw.resetCalls();
+    const res = await gw.query(
+      `query($i: ID!, $x: ID!) {
+         a: dataIntegrationFlow(instanceId: $i, name: "sales-orders-ingest") { name }
+         b: flowExecution(instanceId: $i, flowName: "sales-orders-ingest", executionId: $x) { flow { name } } }`,
+      { i: instanceId, x: executionId },
+    );
+    expect(res.data).toEqual({ a: null, b: { flow: { name: 'sales-orders-ingest' } } });
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        path: ['a'],
+        extensions: expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE' }),
+      }),
+    ]);
+    expect(await gw.calls()).toEqual({ GetDataIntegrationFlow: 2, GetDataIntegrationFlowExecution: 1 });
   });
 });
 

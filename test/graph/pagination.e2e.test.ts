@@ -230,14 +230,26 @@ describe('cursors', () => {
     const resumed = await fetchPage(EVENTS, { i, first: 2, after: firstPage.edges[1]!.cursor });
     expect(resumed.nodes.map((n) => n.key)).toEqual(reference.slice(2, 4));
     expect(resumed.edges).toHaveLength(2);
+    expect(resumed.pageInfo.hasNextPage).toBe(true);
+    // ...and its endCursor continues right after the last item returned.
+    const next = await fetchPage(EVENTS, { i, first: 3, after: resumed.pageInfo.endCursor });
+    expect(next.nodes.map((n) => n.key)).toEqual(reference.slice(4, 7));
   });
 
-  it('reports hasPreviousPage false on every page (pagination is forward only)', async () => {
+  it('reports hasPreviousPage true exactly when the page was reached with after', async () => {
     const i = instances()[0].instanceId;
     const first = await fetchPage(EVENTS, { i, first: 5 });
     const second = await fetchPage(EVENTS, { i, first: 5, after: first.pageInfo.endCursor });
     const midPage = await fetchPage(EVENTS, { i, first: 5, after: first.edges[2]!.cursor });
-    expect([first, second, midPage].map((c) => c.pageInfo.hasPreviousPage)).toEqual([false, false, false]);
+    const flows = await fetchPage(FLOWS, { i, first: 20 });
+    const pastTheEnd = await fetchPage(FLOWS, { i, first: 20, after: flows.pageInfo.endCursor });
+    expect([first, second, midPage, flows, pastTheEnd].map((c) => c.pageInfo.hasPreviousPage)).toEqual([
+      false,
+      true,
+      true,
+      false,
+      true,
+    ]);
   });
 
   it('answers the last endCursor with an empty final page, without an upstream call', async () => {
@@ -249,7 +261,7 @@ describe('cursors', () => {
     expect(after).toEqual({
       edges: [],
       nodes: [],
-      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      pageInfo: expect.objectContaining({ hasNextPage: false, startCursor: null, endCursor: null }),
     });
     expect(await gw.calls()).toEqual({});
   });
