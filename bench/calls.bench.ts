@@ -1,8 +1,8 @@
 /**
  * Benchmark 1, upstream calls per request: Loadgraph against the naive resolver set, counted by the
  * emulator (`GET /_emulator/calls`), for one load, 50 loads over 10 distinct ones, and the same 50-load
- * request again (terminal loads: Loadgraph's cache answers). Each run starts both servers afresh, so the
- * first requests meet an empty cache. Internal to the benchmarks.
+ * request again (terminal loads: Loadgraph's cache answers). Each run restarts Loadgraph, so the first
+ * requests meet an empty cache. Internal to the benchmarks.
  */
 import { startHost, type Host } from './children.js';
 import { emulatorControl, totalCalls, type CallCounts } from './emulator.js';
@@ -44,7 +44,12 @@ async function measure(host: Host, ids: readonly string[]): Promise<{ data: unkn
   return { data, calls: await control.calls() };
 }
 
+/**
+ * Runs the scenarios `runs` times. `loadgraph` is restarted before each run (a fresh gateway and
+ * emulator: empty cache); the naive server keeps nothing between requests, so one serves every run.
+ */
 export async function runCallsBenchmark(
+  loadgraph: Host,
   loads: BenchLoads,
   runs: number,
   progress: (line: string) => void,
@@ -54,13 +59,11 @@ export async function runCallsBenchmark(
     naive: [] as CallCounts[],
     loadgraph: [] as CallCounts[],
   }));
-  for (let run = 1; run <= runs; run++) {
-    progress(`calls: run ${run}/${runs}`);
-    const [loadgraph, naive] = await Promise.all([
-      startHost({ kind: 'loadgraph', env: {} }),
-      startHost({ kind: 'naive' }),
-    ]);
-    try {
+  const naive = await startHost({ kind: 'naive' });
+  try {
+    for (let run = 1; run <= runs; run++) {
+      progress(`calls: run ${run}/${runs}`);
+      await loadgraph.restart();
       for (const [i, scenario] of SCENARIOS.entries()) {
         const ids = scenario.ids(loads);
         const ours = await measure(loadgraph, ids);
@@ -75,9 +78,9 @@ export async function runCallsBenchmark(
         scenarios[i]!.loadgraph.push(ours.calls);
         scenarios[i]!.naive.push(theirs.calls);
       }
-    } finally {
-      await Promise.all([loadgraph.stop(), naive.stop()]);
     }
+  } finally {
+    await naive.stop();
   }
   return { scenarios };
 }

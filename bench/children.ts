@@ -85,12 +85,14 @@ export function killChildren(): void {
 }
 
 export interface Host {
-  /** The GraphQL endpoint. */
+  /** The GraphQL endpoint (changes on `restart`). */
   readonly url: string;
-  /** The emulator's base URL (Loadgraph and naive hosts). */
+  /** The emulator's base URL (Loadgraph and naive hosts; changes on `restart`). */
   readonly emulator: string | undefined;
   readonly pid: number;
   usage(): Promise<Usage>;
+  /** Replaces the server by a fresh one (empty caches) in the same process. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -106,9 +108,14 @@ export async function startHost(spec: HostSpec, options: ChildOptions = {}): Pro
     await stopChild(child, 0);
     throw new Error(`${what} failed to start: ${ready.type === 'failed' ? ready.message : ready.type}`);
   }
+  let urls = { url: ready.url, emulator: ready.emulator };
   return {
-    url: ready.url,
-    emulator: ready.emulator,
+    get url() {
+      return urls.url;
+    },
+    get emulator() {
+      return urls.emulator;
+    },
     pid: child.pid!,
     async usage() {
       const answer = nextMessage<HostReply>(child, `${what} usage`, REQUEST_TIMEOUT_MS);
@@ -116,6 +123,17 @@ export async function startHost(spec: HostSpec, options: ChildOptions = {}): Pro
       const message = await answer;
       if (message.type !== 'usage') throw new Error(`${what}: expected usage, got ${message.type}`);
       return message.usage;
+    },
+    async restart() {
+      const answer = nextMessage<HostReply>(child, `${what} restart`, READY_TIMEOUT_MS);
+      child.send({ type: 'restart' } satisfies HostRequest);
+      const message = await answer;
+      if (message.type !== 'ready') {
+        throw new Error(
+          `${what} failed to restart: ${message.type === 'failed' ? message.message : message.type}`,
+        );
+      }
+      urls = { url: message.url, emulator: message.emulator };
     },
     stop: () => stopChild(child),
   };

@@ -1,7 +1,7 @@
 /**
  * Child process entry: runs one server under test (see {@link HostSpec}, passed JSON-encoded as the only
- * argument) and talks to the orchestrator over IPC: `ready` with its URLs, `usage` on request, and it
- * stops on `stop` or when the orchestrator goes away. Must run with NODE_ENV=production: graphql-js
+ * argument) and talks to the orchestrator over IPC: `ready` with its URLs (again after a `restart`),
+ * `usage` on request, and it stops on `stop` or when the orchestrator goes away. Must run with NODE_ENV=production: graphql-js
  * checks more (and runs slower) otherwise. Internal to the benchmarks.
  */
 import { loadConfig } from '../src/config.js';
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   if (!process.send) throw new Error('host.ts runs as a child of bench/run.ts (it needs an IPC channel)');
   if (process.env.NODE_ENV !== 'production') throw new Error('host.ts needs NODE_ENV=production');
   const spec = JSON.parse(process.argv[2] ?? 'null') as HostSpec;
-  const server = await start(spec);
+  let server = await start(spec);
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -58,9 +58,23 @@ async function main(): Promise<void> {
       () => process.exit(1),
     );
   };
+  const restart = async (): Promise<void> => {
+    await server.stop();
+    server = await start(spec);
+    reply({ type: 'ready', url: server.url, emulator: server.emulator });
+  };
   process.on('message', (message: HostRequest) => {
-    if (message.type === 'usage') reply({ type: 'usage', usage: readUsage() });
-    else stop();
+    switch (message.type) {
+      case 'usage':
+        return reply({ type: 'usage', usage: readUsage() });
+      case 'restart':
+        return void restart().catch((err: unknown) => {
+          reply({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+          process.exit(1);
+        });
+      case 'stop':
+        return stop();
+    }
   });
   process.on('disconnect', stop);
   reply({ type: 'ready', url: server.url, emulator: server.emulator });

@@ -22,7 +22,9 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-export type HostRequest = { readonly type: 'usage' } | { readonly type: 'stop' };
+/** `restart` stops the server and starts a fresh one (empty caches, new ports) in the same process. */
+export type HostRequest =
+  { readonly type: 'usage' } | { readonly type: 'restart' } | { readonly type: 'stop' };
 
 /** CPU and event-loop counters of a process, cumulative since it started. */
 export interface Usage {

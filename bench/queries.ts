@@ -22,6 +22,24 @@ export const LOADS_QUERY = `query Loads($ids: [ID!]!) {
   }
 }`;
 
+/** The same without the links: with terminal loads cached, nothing to read upstream. */
+export const LOADS_WITHOUT_LINKS_QUERY = `query Loads($ids: [ID!]!) {
+  loads(ids: $ids) {
+    __typename
+    id
+    kind
+    status
+    upstreamStatus
+    terminal
+    startedAt
+    finishedAt
+    message
+    ... on DataIntegrationEvent { eventType }
+    ... on FlowExecution { flowName executionStatus }
+    ... on DataSourceRun { runStatus runStatisticsForAssets { added updated failed } }
+  }
+}`;
+
 /** The AWS operations that read a load, and those that read what a load links to. */
 export const LOAD_OPERATIONS = [
   'GetDataIntegrationEvent',

@@ -3,10 +3,14 @@
  * details behind them. Everything in it is measured or read from this machine on this run.
  * Internal to the benchmarks.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { format, resolveConfig } from 'prettier';
 import { callsByOperationTable, callsTable, type CallsResult } from './calls.bench.js';
 import type { BenchSettings } from './settings.js';
+import { num, spread } from './stats.js';
 import {
   throughputDetailsTable,
   throughputProblems,
@@ -15,6 +19,18 @@ import {
 } from './throughput.bench.js';
 
 const REPO = new URL('../', import.meta.url);
+
+/** The commit the benchmarks ran on, and whether the working tree differed from it. */
+function codeVersion(): string {
+  const git = (...args: string[]): string =>
+    execFileSync('git', args, { cwd: fileURLToPath(REPO), encoding: 'utf8' }).trim();
+  try {
+    const dirty = git('status', '--porcelain', '--', 'src', 'schema', 'package.json').length > 0;
+    return `commit ${git('rev-parse', '--short', 'HEAD')}${dirty ? ' with uncommitted changes in src/, schema/ or package.json' : ''}`;
+  } catch {
+    return 'unknown (not a git checkout)';
+  }
+}
 
 function version(pkg: string): string {
   try {
@@ -32,6 +48,10 @@ export interface Environment {
   readonly memoryGiB: number;
   readonly node: string;
   readonly os: string;
+  /** 1-minute load average when the benchmarks started. */
+  readonly loadAverage: number;
+  /** The code measured. */
+  readonly code: string;
 }
 
 export function describeEnvironment(): Environment {
@@ -43,17 +63,21 @@ export function describeEnvironment(): Environment {
     memoryGiB: os.totalmem() / 2 ** 30,
     node: process.version,
     os: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadAverage: os.loadavg()[0] ?? Number.NaN,
+    code: codeVersion(),
   };
 }
 
-export function writeResults(
+/** Writes the report, formatted by the repository's Prettier config (so `npm run lint` accepts it). */
+export async function writeResults(
   path: string,
   env: Environment,
   settings: BenchSettings,
   calls: CallsResult,
   throughput: ThroughputResult,
-): void {
+): Promise<void> {
   const problems = throughputProblems(throughput);
+  const others = spread(throughput.cases.flatMap((c) => c.samples.map((s) => s.otherCores)));
   const text = `# Loadgraph benchmarks
 
 Written by \`npm run bench\` (\`bench/run.ts\`); do not edit by hand. Every figure is
@@ -70,6 +94,8 @@ never targets.
 | memory | ${env.memoryGiB.toFixed(1)} GiB |
 | OS | ${env.os} |
 | Node.js | ${env.node} |
+| code | ${env.code} |
+| other load | 1-min load average ${env.loadAverage.toFixed(2)} at start, ${(os.loadavg()[0] ?? Number.NaN).toFixed(2)} at end; other processes kept ${num(others.min, 2)} / ${num(others.median, 2)} / ${num(others.max, 2)} cores busy during the throughput runs |
 | versions | @apollo/server ${version('@apollo/server')}, graphql ${version('graphql')}, dataloader ${version('dataloader')}, autocannon ${version('autocannon')} |
 | settings | BENCH_RUNS=${settings.runs}, BENCH_DURATION_S=${settings.durationS}, BENCH_WARMUP_S=${settings.warmupS}, BENCH_CONNECTIONS=${settings.connections}, BENCH_UPSTREAM_LATENCY_MS=${settings.upstreamLatencyMs} |
 
@@ -82,7 +108,9 @@ never targets.
 - The query: \`loads(ids:)\` with every \`Load\` field plus one link per kind (\`dataset\`, \`flow\`,
   \`dataSource\`) — see \`bench/queries.ts\`. Loads are terminal ones (SUCCEEDED/FAILED) found with list
   queries; the 50-load query holds 10 distinct loads (4 events, 3 flow executions, 3 data source runs),
-  each 5 times.
+  each 5 times. Only terminal loads are cached across requests, so the links are read upstream on every
+  request even when the loads come from the cache; a third query, _50 loads, no links_, drops them, so
+  that with the cache nothing is read upstream and what remains is the gateway's own cost.
 - **naive**: the same SDL and field resolvers, but \`loads\` and the links call the AWS clients once per
   field occurrence (no DataLoader, no sharing, no cache), on an emulator of its own.
 - **floor**: plain Apollo Server 5 on the same SDL whose \`loads\` returns fixed objects (the JSON
@@ -90,13 +118,18 @@ never targets.
 - **upstream in the path**: \`TERMINAL_CACHE_MAX=0\` and an emulator latency fault of
   ${settings.upstreamLatencyMs} ms on each Get operation the query uses (a timer, not CPU).
 - Latency percentiles come from every response's own timing (sub-millisecond). \`÷ floor\` divides each
-  run's figure by the floor's figure of the same run. Server CPU per request is the server process's
-  user + system CPU over the run divided by the requests completed.
+  run's figure by the floor's figure of the same run. Server CPU and upstream calls per request are
+  counted until the server is idle again and divided by the requests sent, so requests cut off by the
+  end of a run count whole.
+- With ${settings.connections} connections every server here is CPU-bound, so latency is mostly queueing
+  (p50 ≈ connections ÷ req/s) and the p50 ratio mirrors the throughput ratio; \`BENCH_CONNECTIONS=1\`
+  measures unloaded latency instead.
+- Servers run TypeScript through tsx, as \`npm start\` does.
 
 ## 1. Upstream calls per request
 
-Counted by the emulator (\`GET /_emulator/calls\`), one request at a time; each run starts both servers
-afresh (empty cache). Load reads are GetDataIntegrationEvent, GetDataIntegrationFlowExecution and
+Counted by the emulator (\`GET /_emulator/calls\`), one request at a time; each run restarts Loadgraph (a
+fresh gateway and emulator: empty cache). Load reads are GetDataIntegrationEvent, GetDataIntegrationFlowExecution and
 GetDataSourceRun; link reads are GetDataLakeDataset, GetDataIntegrationFlow and GetDataSource.
 
 ${callsTable(calls)}
@@ -116,5 +149,6 @@ Where the time goes, and validity (failures are totals over all runs; any failur
 
 ${throughputDetailsTable(throughput)}
 ${problems.length ? `\n**Failed or wrong responses** (these figures are not trustworthy):\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
-  writeFileSync(path, text);
+  const options = await resolveConfig(fileURLToPath(new URL('bench/RESULTS.md', REPO)));
+  writeFileSync(path, await format(text, { ...options, parser: 'markdown' }));
 }

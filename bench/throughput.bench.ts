@@ -2,18 +2,21 @@
  * Benchmark 2, throughput and latency: the one-load and the 50-load query through Loadgraph with the
  * upstream answered from the terminal cache, through Loadgraph with the upstream in the path (cache off,
  * every Get slowed by an emulator latency fault), and through the floor (plain Apollo Server returning
- * fixed objects). Load comes from a separate process (autocannon); runs are interleaved across cases so
- * drift hits every case alike, and each Loadgraph figure is divided by the floor's of the same run.
- * Internal to the benchmarks.
+ * fixed objects); and the 50-load query without its links, cached and floor only (links are not loads,
+ * so they are read upstream on every request). Load comes from a separate process (autocannon); runs are
+ * interleaved across cases so drift hits every case alike, and each Loadgraph figure is divided by the
+ * floor's of the same run. Internal to the benchmarks.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startHost, type Host, type Loadgen } from './children.js';
 import { emulatorControl, totalCalls } from './emulator.js';
+import { otherCores, readMachineCpu } from './machine.js';
 import type { LoadResult, Usage } from './protocol.js';
 import {
   LINK_OPERATIONS,
   LOAD_OPERATIONS,
   LOADS_QUERY,
+  LOADS_WITHOUT_LINKS_QUERY,
   postGraphQL,
   sameAnswer,
   requestBody,
@@ -33,7 +36,9 @@ const SERVER_LABEL: Record<ServerName, string> = {
 
 interface Query {
   readonly name: string;
+  readonly text: string;
   readonly ids: readonly string[];
+  readonly servers: readonly ServerName[];
 }
 
 /** One measured run of one case. */
@@ -47,6 +52,8 @@ export interface Sample extends LoadResult {
   readonly serverCpuMsPerRequest: number;
   /** Share of the load window the server's event loop was busy. */
   readonly serverLoopBusy: number;
+  /** Cores other processes of the machine kept busy during the load window (noise). */
+  readonly otherCores: number;
 }
 
 export interface ThroughputResult {
@@ -70,8 +77,15 @@ export async function runThroughputBenchmark(
   progress: (line: string) => void,
 ): Promise<ThroughputResult> {
   const queries: Query[] = [
-    { name: '1 load', ids: [loads.single] },
-    { name: '50 loads (10 distinct)', ids: loads.fifty },
+    { name: '1 load', text: LOADS_QUERY, ids: [loads.single], servers: SERVERS },
+    { name: '50 loads (10 distinct)', text: LOADS_QUERY, ids: loads.fifty, servers: SERVERS },
+    // Without links, the cached case reads nothing upstream: what the gateway itself costs.
+    {
+      name: '50 loads, no links',
+      text: LOADS_WITHOUT_LINKS_QUERY,
+      ids: loads.fifty,
+      servers: ['floor', 'cached'],
+    },
   ];
   // The floor answers with exactly what Loadgraph answers.
   const everyLoad = (await postGraphQL(cached.url, LOADS_QUERY, { ids: [loads.single, ...loads.distinct] }))
@@ -89,21 +103,21 @@ export async function runThroughputBenchmark(
     const hosts: Record<ServerName, Host> = { floor, cached, upstream };
 
     for (const query of queries) {
-      const expected = await postGraphQL(cached.url, LOADS_QUERY, { ids: query.ids });
-      for (const server of SERVERS) {
-        const got = await postGraphQL(hosts[server].url, LOADS_QUERY, { ids: query.ids });
+      const expected = await postGraphQL(cached.url, query.text, { ids: query.ids });
+      for (const server of query.servers) {
+        const got = await postGraphQL(hosts[server].url, query.text, { ids: query.ids });
         if (!sameAnswer(got, expected))
           throw new Error(`${query.name}: ${server} answered differently from Loadgraph`);
       }
     }
 
     const cases = queries.flatMap((query) =>
-      SERVERS.map((server) => ({
+      query.servers.map((server) => ({
         query: query.name,
         server,
         label: SERVER_LABEL[server],
         host: hosts[server],
-        body: requestBody(LOADS_QUERY, { ids: query.ids }),
+        body: requestBody(query.text, { ids: query.ids }),
         samples: [] as Sample[],
       })),
     );
@@ -126,12 +140,19 @@ export async function runThroughputBenchmark(
         const control = c.host.emulator ? emulatorControl(c.host.emulator) : undefined;
         await control?.resetCalls();
         const before = await c.host.usage();
+        const machineBefore = readMachineCpu();
+        const ownBefore = process.cpuUsage();
+        const startedAt = performance.now();
         const result = await loadgen.run(job(c, settings.durationS));
         const atEnd = await c.host.usage();
+        const wallMs = performance.now() - startedAt;
+        const own = process.cpuUsage(ownBefore);
+        const ownCpuMs = cpuMs(before, atEnd) + result.loadgenCpu * wallMs + (own.user + own.system) / 1_000;
+        const others = otherCores(machineBefore, readMachineCpu(), wallMs, ownCpuMs);
         // Requests in flight when the load stopped still run to the end: count their work too.
         const drained = await drain(c.host);
         const calls = control ? await control.calls() : undefined;
-        c.samples.push(sample(result, { before, atEnd, drained }, calls));
+        c.samples.push(sample(result, { before, atEnd, drained }, calls, others));
       }
     }
     return {
@@ -144,6 +165,9 @@ export async function runThroughputBenchmark(
     await Promise.all([floor.stop(), upstream.stop()]);
   }
 }
+
+const cpuMs = (from: Usage, to: Usage): number =>
+  (to.cpuUserUs - from.cpuUserUs + (to.cpuSystemUs - from.cpuSystemUs)) / 1_000;
 
 const busyShare = (from: Usage, to: Usage): number => {
   const active = to.loopActiveMs - from.loopActiveMs;
@@ -172,17 +196,18 @@ function sample(
   result: LoadResult,
   usage: { readonly before: Usage; readonly atEnd: Usage; readonly drained: Usage },
   calls: Readonly<Record<string, number>> | undefined,
+  others: number,
 ): Sample {
   const perRequest = (n: number): number => (result.sent > 0 ? n / result.sent : Number.NaN);
   const { before, atEnd, drained } = usage;
-  const cpuUs = drained.cpuUserUs - before.cpuUserUs + (drained.cpuSystemUs - before.cpuSystemUs);
   return {
     ...result,
     callsPerRequest: calls ? perRequest(totalCalls(calls)) : Number.NaN,
     loadReadsPerRequest: calls ? perRequest(totalCalls(calls, LOAD_OPERATIONS)) : Number.NaN,
     linkReadsPerRequest: calls ? perRequest(totalCalls(calls, LINK_OPERATIONS)) : Number.NaN,
-    serverCpuMsPerRequest: perRequest(cpuUs / 1_000),
+    serverCpuMsPerRequest: perRequest(cpuMs(before, drained)),
     serverLoopBusy: busyShare(before, atEnd),
+    otherCores: others,
   };
 }
 
@@ -262,6 +287,7 @@ export function throughputDetailsTable(result: ThroughputResult): string {
       'load reads/req',
       'link reads/req',
       'server loop busy',
+      'other processes (cores)',
       'requests',
       'non-2xx / errors / timeouts / GraphQL errors',
     ],
@@ -284,6 +310,10 @@ export function throughputDetailsTable(result: ThroughputResult): string {
         c.samples.map((s) => s.serverLoopBusy * 100),
         0,
         '%',
+      ),
+      mmm(
+        c.samples.map((s) => s.otherCores),
+        2,
       ),
       mmm(c.samples.map((s) => s.completed)),
       [
