@@ -107,13 +107,19 @@ export const SETTINGS: readonly Setting[] = [
     name: 'TERMINAL_CACHE_MAX',
     default: '10000',
     schema: wholeNumber(0, 10_000_000),
-    help: 'loads in a terminal state kept across requests (LRU); 0 turns the cache off',
+    help: 'entries of the cross-request cache (LRU) of terminal loads and definitions; 0 turns it off',
   },
   {
     name: 'TERMINAL_CACHE_TTL_MS',
     default: '3600000',
     schema: positiveInt,
     help: 'how long a cached terminal load is kept',
+  },
+  {
+    name: 'DEFINITION_CACHE_TTL_MS',
+    default: '30000',
+    schema: wholeNumber(0),
+    help: 'how long datasets, flows, instances and domains are kept across requests (in the same LRU); 0: re-read every request',
   },
   {
     name: 'GRAPHQL_MAX_BODY_BYTES',
@@ -244,6 +250,7 @@ export interface Config {
     readonly upstreamConcurrency: number;
     readonly terminalCacheMax: number;
     readonly terminalCacheTtlMs: number;
+    readonly definitionCacheTtlMs: number;
     readonly maxBodyBytes: number;
     readonly loadsMaxIds: number;
     readonly sendEventsMaxItems: number;
@@ -326,6 +333,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       upstreamConcurrency: read('UPSTREAM_CONCURRENCY'),
       terminalCacheMax: read('TERMINAL_CACHE_MAX'),
       terminalCacheTtlMs: read('TERMINAL_CACHE_TTL_MS'),
+      definitionCacheTtlMs: read('DEFINITION_CACHE_TTL_MS'),
       maxBodyBytes: read('GRAPHQL_MAX_BODY_BYTES'),
       loadsMaxIds: read('LOADS_MAX_IDS'),
       sendEventsMaxItems: read('SEND_EVENTS_MAX_ITEMS'),

@@ -63,6 +63,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     createTerminalCache(config.graph.terminalCacheMax, config.graph.terminalCacheTtlMs),
     {
       concurrency: config.graph.upstreamConcurrency,
+      definitionTtlMs: config.graph.definitionCacheTtlMs,
     },
   );
   const actions = createActions(clients);

@@ -2,7 +2,8 @@
  * Cross-request sharing of upstream reads, below the per-request DataLoaders:
  * - identical reads in flight are coalesced, but a request only joins a read that started after the
  *   request itself did, so a non-terminal state is never older than the request that asked;
- * - results in a terminal state (which never changes) are kept in a bounded LRU shared by all requests;
+ * - results in a terminal state (which never changes) are kept in a bounded LRU shared by all requests,
+ *   and so are definitions (datasets, flows, ...) for a short TTL, when configured;
  * - calls per upstream operation are bounded by a concurrency limit.
  */
 import { LRUCache } from 'lru-cache';
@@ -22,6 +23,11 @@ export interface SharedReaderOptions<K, V> {
   readonly fetch: (key: K) => Promise<V>;
   /** A value for which this is true never changes and may be cached across requests. */
   readonly isTerminal?: (value: V) => boolean;
+  /**
+   * For definitions that change rarely (datasets, flows, instances, domains): every value may be cached
+   * across requests for this long, ms. Absent or 0: only terminal values are cached.
+   */
+  readonly definitionTtlMs?: number;
   /** Shared across readers; undefined turns cross-request caching off. */
   readonly cache: LRUCache<string, object> | undefined;
   readonly concurrency: number;
@@ -51,7 +57,7 @@ export class SharedReader<K, V extends object> {
    */
   read(key: K, notBefore: number): Promise<V> {
     const id = `${this.options.operation}\u0000${this.options.keyOf(key)}`;
-    if (this.options.isTerminal && this.options.cache) {
+    if ((this.options.isTerminal || this.options.definitionTtlMs) && this.options.cache) {
       const cached = this.options.cache.get(id) as V | undefined;
       if (cached) {
         this.stats.cacheHits++;
@@ -83,11 +89,13 @@ export class SharedReader<K, V extends object> {
     return promise;
   }
 
-  /** Offers a value read elsewhere (a list page); kept only if terminal. */
+  /** Offers a value read elsewhere (a list page); kept if terminal, or for a definition's TTL. */
   prime(key: K, value: V): void {
-    if (this.options.cache && this.options.isTerminal?.(value)) {
-      this.options.cache.set(`${this.options.operation}\u0000${this.options.keyOf(key)}`, value);
-    }
+    const { cache, isTerminal, definitionTtlMs } = this.options;
+    if (!cache) return;
+    const id = `${this.options.operation}\u0000${this.options.keyOf(key)}`;
+    if (isTerminal?.(value)) cache.set(id, value);
+    else if (definitionTtlMs) cache.set(id, value, { ttl: definitionTtlMs });
   }
 
   private settle(id: string, promise: Promise<V>): void {

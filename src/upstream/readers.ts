@@ -95,7 +95,12 @@ export interface ActivitiesPageKey extends PageArgs {
 export interface ReaderLimits {
   /** Concurrent upstream calls per AWS operation. */
   readonly concurrency: number;
+  /** How long datasets, flows, instances and domains are kept across requests, ms; 0: not at all. */
+  readonly definitionTtlMs: number;
 }
+
+/** Marks a reader whose values are definitions, cached for `definitionTtlMs`. */
+const DEFINITION = Symbol('definition');
 
 const stable = (key: object): string => JSON.stringify(key, Object.keys(key).sort());
 const strip = <T extends { $metadata?: unknown }>(output: T): Omit<T, '$metadata'> => {
@@ -112,7 +117,7 @@ export function createReaders(
   const reader = <K extends object, V extends object>(
     operation: string,
     fetch: (key: K) => Promise<V>,
-    isTerminal?: (value: V) => boolean,
+    isTerminal?: ((value: V) => boolean) | typeof DEFINITION,
   ): SharedReader<K, V> =>
     new SharedReader<K, V>({
       operation,
@@ -120,7 +125,11 @@ export function createReaders(
       fetch,
       cache,
       concurrency: limits.concurrency,
-      ...(isTerminal ? { isTerminal } : {}),
+      ...(isTerminal === DEFINITION
+        ? { definitionTtlMs: limits.definitionTtlMs }
+        : isTerminal
+          ? { isTerminal }
+          : {}),
     });
 
   return {
@@ -145,14 +154,17 @@ export function createReaders(
     flow: reader<FlowKey, DataIntegrationFlow>(
       'GetDataIntegrationFlow',
       async (k) => (await scn.send(new GetDataIntegrationFlowCommand(k))).flow!,
+      DEFINITION,
     ),
     dataset: reader<DatasetKey, DataLakeDataset>(
       'GetDataLakeDataset',
       async (k) => (await scn.send(new GetDataLakeDatasetCommand(k))).dataset!,
+      DEFINITION,
     ),
     instance: reader<{ instanceId: string }, Instance>(
       'GetInstance',
       async (k) => (await scn.send(new GetInstanceCommand(k))).instance!,
+      DEFINITION,
     ),
     dataSource: reader<DataSourceKey, DataSourceModel>(
       'GetDataSource',
@@ -164,6 +176,7 @@ export function createReaders(
     domain: reader<{ id: string }, DomainModel>(
       'GetDomain',
       async (k) => strip(await dz.send(new GetDomainCommand({ identifier: k.id }))) as DomainModel,
+      DEFINITION,
     ),
     eventsPage: reader<EventsPageKey, Page<DataIntegrationEvent>>('ListDataIntegrationEvents', async (k) => {
       const out = await scn.send(new ListDataIntegrationEventsCommand(k));

@@ -35,6 +35,7 @@ describe('loadConfig defaults', () => {
         upstreamConcurrency: 16,
         terminalCacheMax: 10_000,
         terminalCacheTtlMs: 3_600_000,
+        definitionCacheTtlMs: 30_000,
         maxBodyBytes: 5_000_000,
         loadsMaxIds: 100,
         sendEventsMaxItems: 100,

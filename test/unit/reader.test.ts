@@ -358,3 +358,46 @@ describe('reader basics', () => {
     expect(createTerminalCache(1, 1_000)).toBeDefined();
   });
 });
+
+describe('SharedReader definitions', () => {
+  it('keeps any value of a definition reader across requests, and primes it from list pages', async () => {
+    const upstream = createFakeUpstream();
+    const reader = new SharedReader<Key, Value>({
+      operation: 'GetDataLakeDataset',
+      keyOf: (k) => k.id,
+      fetch: upstream.fetch,
+      cache: createTerminalCache(100, 60_000),
+      concurrency: 4,
+      definitionTtlMs: 30_000,
+    });
+    const first = reader.read({ id: 'a' }, now);
+    await flush();
+    upstream.calls[0]!.answer.resolve({ id: 'a', status: 'RUNNING', n: 1 });
+    await expect(first).resolves.toEqual({ id: 'a', status: 'RUNNING', n: 1 });
+    now += 10;
+    await expect(reader.read({ id: 'a' }, now)).resolves.toEqual({ id: 'a', status: 'RUNNING', n: 1 });
+    reader.prime({ id: 'b' }, { id: 'b', status: 'RUNNING', n: 2 });
+    await expect(reader.read({ id: 'b' }, now)).resolves.toEqual({ id: 'b', status: 'RUNNING', n: 2 });
+    expect(upstream.calls).toHaveLength(1);
+  });
+
+  it('caches nothing that is not terminal when the definition TTL is 0', async () => {
+    const upstream = createFakeUpstream();
+    const reader = new SharedReader<Key, Value>({
+      operation: 'GetDataLakeDataset',
+      keyOf: (k) => k.id,
+      fetch: upstream.fetch,
+      cache: createTerminalCache(100, 60_000),
+      concurrency: 4,
+      definitionTtlMs: 0,
+    });
+    for (let i = 0; i < 2; i++) {
+      now += 10;
+      const read = reader.read({ id: 'a' }, now);
+      await flush();
+      upstream.calls[i]!.answer.resolve({ id: 'a', status: 'RUNNING', n: i });
+      await read;
+    }
+    expect(upstream.calls).toHaveLength(2);
+  });
+});
