@@ -66,6 +66,11 @@ export interface LiveHub {
 }
 
 type Outcome = keyof LiveStats['polls'];
+const POLL_OPERATION: Readonly<Record<LoadKind, string>> = {
+  DATA_INTEGRATION_EVENT: 'GetDataIntegrationEvent',
+  FLOW_EXECUTION: 'GetDataIntegrationFlowExecution',
+  DATA_SOURCE_RUN: 'GetDataSourceRun',
+};
 const TRANSIENT = new Set<string>([
   ErrorCode.THROTTLED,
   ErrorCode.UPSTREAM_UNAVAILABLE,
@@ -86,6 +91,8 @@ class Poller {
 
   constructor(
     readonly topic: string,
+    /** The AWS operation a poll calls (named in errors). */
+    private readonly operation: string,
     private readonly hub: Hub,
     private readonly intervalMs: number,
     /** One poll: the new state(s) to publish (empty when nothing changed), or a thrown upstream error. */
@@ -155,10 +162,10 @@ class Poller {
       return;
     }
     this.hub.count(code === ErrorCode.NOT_FOUND ? 'notFound' : 'failed');
-    const error = upstreamError(err, 'poll');
+    const error = upstreamError(err, this.operation);
     this.hub.options.pubsub.publish(this.topic, {
       version: ++this.version,
-      error: { code: String(error.extensions['code']), message: error.message },
+      error: { message: error.message, extensions: error.extensions },
     });
     this.stop();
   }
@@ -242,7 +249,7 @@ class Hub implements LiveHub {
       if (message.version <= delivered) return;
       delivered = message.version;
       if ('error' in message) {
-        queue.fail(new GraphQLError(message.error.message, { extensions: { code: message.error.code } }));
+        queue.fail(new GraphQLError(message.error.message, { extensions: message.error.extensions }));
         return;
       }
       queue.push(message.state);
@@ -343,6 +350,7 @@ class Hub implements LiveHub {
     const unregister = this.register(topic);
     return new Poller(
       topic,
+      POLL_OPERATION[ref.kind],
       this,
       intervalsMs[ref.kind],
       async (poller) => {
@@ -378,6 +386,7 @@ class Hub implements LiveHub {
     };
     return new Poller(
       topic,
+      parent.kind === 'FLOW_EXECUTIONS' ? 'ListDataIntegrationFlowExecutions' : 'ListDataSourceRuns',
       this,
       intervalsMs.STARTED,
       async (poller) => {

@@ -7,7 +7,11 @@
 /** One change, as published. `version` grows by one per change of a topic; receivers drop anything older. */
 export type LiveMessage =
   | { readonly version: number; readonly state: object; readonly terminal: boolean }
-  | { readonly version: number; readonly error: { readonly code: string; readonly message: string } };
+  | {
+      readonly version: number;
+      /** The GraphQL error ending the subscriptions: its message and extensions (code, AWS error name, ...). */
+      readonly error: { readonly message: string; readonly extensions: Readonly<Record<string, unknown>> };
+    };
 
 export type Unsubscribe = () => void;
 

@@ -35,13 +35,32 @@ export interface StreamingOptions {
   readonly logger: AppLogger;
 }
 
+/**
+ * Gives graphql-js's own request errors the code Apollo gives them on HTTP: syntax errors
+ * GRAPHQL_PARSE_FAILED, validation errors GRAPHQL_VALIDATION_FAILED (without one, the error funnel would
+ * mask them as internal errors).
+ */
+function withRequestErrorCode(error: GraphQLError): GraphQLError {
+  if (error.extensions['code'] || error.originalError) return error;
+  const code = error.message.startsWith('Syntax Error')
+    ? 'GRAPHQL_PARSE_FAILED'
+    : 'GRAPHQL_VALIDATION_FAILED';
+  return new GraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    extensions: { ...error.extensions, code },
+  });
+}
+
 /** The validate function both transports use: graphql's rules, plus no introspection in production. */
 function validator(production: boolean) {
   const rules: readonly ValidationRule[] = production
     ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
     : specifiedRules;
   return (schema: GraphQLSchema, document: Parameters<typeof validate>[1]) =>
-    validate(schema, document, rules);
+    validate(schema, document, rules).map(withRequestErrorCode);
 }
 
 function formatResult(result: ExecutionResult, formatError: FormatError): ExecutionResult {
@@ -62,31 +81,59 @@ function sourceKey(state: unknown): string {
  * `subscribe`, as graphql-js does it (a source stream, and `execute` per event with the event as root
  * value), plus two promises to clients: an event whose result is the same as the last one sent for that
  * load is not sent again (the upstream changed in a field this client did not select), and a failing
- * source stream ends with a last result carrying its error instead of tearing the socket's operation down.
+ * source stream ends with a last result carrying its error instead of tearing the operation down.
+ *
+ * Hand-written rather than an async generator: a generator's `return()` waits for its pending `next()`,
+ * which for a load that does not change never settles, so the client's unsubscribe would never reach the
+ * hub. Here `return()` returns the source at once, which ends any pending `next()`.
  */
 async function subscribeEndingInError(args: ExecutionArgs) {
   const stream = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in stream)) return stream;
-  return (async function* () {
-    const lastSent = new Map<string, string>();
-    try {
-      for await (const payload of stream) {
-        const result = await execute({ ...args, rootValue: payload });
-        const key = sourceKey(payload);
+  const source = stream[Symbol.asyncIterator]();
+  const lastSent = new Map<string, string>();
+  let finished = false;
+  const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
+  const iterator: AsyncIterableIterator<ExecutionResult> = {
+    async next() {
+      while (!finished) {
+        let step: IteratorResult<unknown>;
+        try {
+          step = await source.next();
+        } catch (err) {
+          finished = true;
+          const error =
+            err instanceof GraphQLError
+              ? err
+              : new GraphQLError('Internal server error', { originalError: err as Error });
+          return { value: { errors: [error] }, done: false };
+        }
+        if (step.done || finished) break;
+        const result = await execute({ ...args, rootValue: step.value });
+        const key = sourceKey(step.value);
         const json = JSON.stringify(result);
         if (lastSent.get(key) === json) continue;
         lastSent.set(key, json);
-        yield result;
+        return { value: result, done: false };
       }
-    } catch (err) {
-      const error =
-        err instanceof GraphQLError
-          ? err
-          : new GraphQLError('Internal server error', { originalError: err as Error });
-      yield { errors: [error] } satisfies ExecutionResult;
-    }
-    // Leaving the loop early (the client unsubscribed) returns the source stream, which stops its poller.
-  })();
+      finished = true;
+      return done();
+    },
+    async return() {
+      finished = true;
+      await source.return?.();
+      return done();
+    },
+    async throw(error: unknown) {
+      finished = true;
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  return iterator;
 }
 
 export interface WebSocketTransport {
@@ -116,7 +163,8 @@ export function attachWebSocket(
       subscribe: (args) => subscribeEndingInError(args),
       context: () => options.createContext(),
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, options.formatError),
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => options.formatError(e.toJSON(), e)),
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map(withRequestErrorCode).map((e) => options.formatError(e.toJSON(), e)),
     },
     wss,
   );

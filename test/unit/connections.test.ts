@@ -146,7 +146,7 @@ describe('cursors', () => {
     expect(beyond).toEqual({
       edges: [],
       nodes: [],
-      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: null, endCursor: null },
     });
   });
 
