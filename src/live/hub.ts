@@ -38,6 +38,11 @@ export interface LiveHubOptions {
   /** Polls started per second across all pollers. */
   readonly maxPollsPerSecond: number;
   readonly random?: () => number;
+  /**
+   * Told of each change a poll found, with the time since the previous poll of that resource (an upper
+   * bound of how long the change waited to be seen), ms.
+   */
+  readonly onChange?: (kind: LoadKind | 'STARTED', sincePreviousPollMs: number) => void;
 }
 
 /** A parent whose new children a subscriber wants to hear about. */
@@ -87,10 +92,12 @@ class Poller {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private failingSinceMs: number | undefined;
+  private lastPollAt: number | undefined;
   private delayMs: number;
 
   constructor(
     readonly topic: string,
+    private readonly kind: LoadKind | 'STARTED',
     /** The AWS operation a poll calls (named in errors). */
     private readonly operation: string,
     private readonly hub: Hub,
@@ -134,6 +141,7 @@ class Poller {
   private async tick(): Promise<void> {
     await this.hub.budget.take();
     if (this.stopped) return;
+    const pollStartedAt = performance.now();
     let messages: LiveMessage[];
     try {
       messages = await this.poll(this);
@@ -145,6 +153,10 @@ class Poller {
     this.failingSinceMs = undefined;
     this.delayMs = this.intervalMs;
     this.hub.count(messages.length > 0 ? 'changed' : 'unchanged');
+    if (messages.length > 0 && this.lastPollAt !== undefined) {
+      this.hub.options.onChange?.(this.kind, pollStartedAt - this.lastPollAt);
+    }
+    this.lastPollAt = pollStartedAt;
     for (const message of messages) this.hub.options.pubsub.publish(this.topic, message);
     if (messages.some((m) => 'terminal' in m && m.terminal)) this.stop();
     else this.schedule(this.jittered(this.delayMs));
@@ -350,6 +362,7 @@ class Hub implements LiveHub {
     const unregister = this.register(topic);
     return new Poller(
       topic,
+      ref.kind,
       POLL_OPERATION[ref.kind],
       this,
       intervalsMs[ref.kind],
@@ -386,6 +399,7 @@ class Hub implements LiveHub {
     };
     return new Poller(
       topic,
+      'STARTED',
       parent.kind === 'FLOW_EXECUTIONS' ? 'ListDataIntegrationFlowExecutions' : 'ListDataSourceRuns',
       this,
       intervalsMs.STARTED,

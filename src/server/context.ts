@@ -38,11 +38,13 @@ export interface ContextDeps {
   readonly live: LiveHub;
   readonly limits: GraphLimits;
   readonly logger: AppLogger;
+  /** Told the size of every DataLoader batch (metrics). */
+  readonly onBatch?: (loader: string, size: number) => void;
 }
 
 export function createContext(deps: ContextDeps, requestId: string = randomUUID()): GraphContext {
   const batches: BatchLog = [];
-  let loaders = createLoaders(deps.readers, performance.now(), batches);
+  let loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch);
   return {
     requestId,
     logger: deps.logger.child({ requestId }),
@@ -54,7 +56,7 @@ export function createContext(deps: ContextDeps, requestId: string = randomUUID(
     limits: deps.limits,
     batches,
     refreshLoaders() {
-      loaders = createLoaders(deps.readers, performance.now(), batches);
+      loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch);
     },
   };
 }

@@ -19,7 +19,10 @@ import { createFormatError } from './errors.js';
 import { createHttpHandler } from './http.js';
 import type { AppLogger } from './logger.js';
 import { loggingPlugin } from './logging.plugin.js';
-import { attachWebSocket, createSseTransport } from './subscriptions.js';
+import { Metrics } from './metrics.js';
+import { metricsPlugin } from './metrics.plugin.js';
+import { attachWebSocket, createSseTransport, type WebSocketTransport } from './subscriptions.js';
+import { observeClient, type UpstreamCall } from '../upstream/observe.js';
 import { createLiveHub, type LiveHub } from '../live/hub.js';
 import { MemoryPubSub } from '../live/pubsub.js';
 
@@ -32,6 +35,7 @@ export interface RunningGateway {
   readonly emulator: RunningEmulator | undefined;
   readonly readers: Readers;
   readonly live: LiveHub;
+  readonly metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -58,6 +62,16 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     ? { ...config.aws, supplyChainEndpoint: emulator.endpoint, dataZoneEndpoint: emulator.endpoint }
     : config.aws;
   const clients = createUpstreamClients({ aws, ...(emulator ? { credentials: EMULATOR_CREDENTIALS } : {}) });
+  const upstreamLog = logger.child({ component: 'upstream' });
+  let metrics: Metrics | undefined;
+  const observer = (call: UpstreamCall): void => {
+    metrics?.observeUpstream(call);
+    const fields = { aws: call };
+    if (call.outcome === 'success') upstreamLog.debug(fields, `${call.operation} succeeded`);
+    else upstreamLog.warn(fields, `${call.operation} failed: ${call.outcome}`);
+  };
+  observeClient(clients.supplyChain, 'SupplyChain', observer);
+  observeClient(clients.dataZone, 'DataZone', observer);
   const readers = createReaders(
     clients,
     createTerminalCache(config.graph.terminalCacheMax, config.graph.terminalCacheTtlMs),
@@ -73,8 +87,22 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     sendEventsConcurrency: config.graph.sendEventsConcurrency,
   };
 
-  const live = createLiveHub({ readers, pubsub: new MemoryPubSub(), ...config.live });
-  const contextDeps = { readers, actions, live, limits, logger };
+  const live = createLiveHub({
+    readers,
+    pubsub: new MemoryPubSub(),
+    ...config.live,
+    onChange: (kind, ms) => metrics?.pollLag.observe({ kind }, ms / 1000),
+  });
+  let ws: WebSocketTransport | undefined;
+  metrics = new Metrics({ readers, live, webSocketClients: () => ws?.clientCount() ?? 0 });
+  const contextDeps = {
+    readers,
+    actions,
+    live,
+    limits,
+    logger,
+    onBatch: (loader: string, size: number) => metrics?.loaderBatchSize.observe({ loader }, size),
+  };
 
   const httpServer: Server = createServer();
   const production = config.nodeEnv === 'production';
@@ -93,7 +121,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     includeStacktraceInErrorResponses: false,
     formatError,
     logger,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), loggingPlugin()],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), loggingPlugin(), metricsPlugin(metrics)],
   });
   await apollo.start();
   httpServer.on(
@@ -108,6 +136,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
         const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
         return createContext(contextDeps, requestId);
       },
+      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
       streamPath: STREAM_PATH,
       stream: createSseTransport(streaming),
       readiness: async () => {
@@ -122,7 +151,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       },
     }),
   );
-  const ws = attachWebSocket(httpServer, GRAPHQL_PATH, { ...streaming, ...config.ws });
+  ws = attachWebSocket(httpServer, GRAPHQL_PATH, { ...streaming, ...config.ws });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.server.port, config.server.host, () => resolve());
@@ -138,9 +167,10 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     emulator,
     readers,
     live,
+    metrics,
     async stop() {
       live.close();
-      await ws.close();
+      await ws?.close();
       await apollo.stop();
       clients.destroy();
       await emulator?.close();

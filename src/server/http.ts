@@ -13,6 +13,8 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   readonly context: (req: IncomingMessage) => Promise<C>;
   /** Readiness: resolves to the problems that make the gateway unready (empty when ready). */
   readonly readiness: () => Promise<string[]>;
+  /** The Prometheus exposition served at `/metrics`. */
+  readonly metrics: () => Promise<{ contentType: string; body: string }>;
   /** GraphQL over SSE, served at `streamPath`. */
   readonly streamPath: string;
   readonly stream: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -61,6 +63,12 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
           status: problems.length ? 'unready' : 'ready',
           problems,
         });
+      }
+      if (url.pathname === '/metrics') {
+        const { contentType, body } = await options.metrics();
+        res.writeHead(200, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
       }
       if (url.pathname === options.streamPath) return await options.stream(req, res);
       if (url.pathname !== graphqlPath) {

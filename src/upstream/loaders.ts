@@ -21,7 +21,12 @@ const stable = (key: object): string => JSON.stringify(key, Object.keys(key).sor
  * Creates the loaders of one request (or one subscription event). `requestStart` is the request's
  * `performance.now()` instant: shared in-flight reads older than it are not joined.
  */
-export function createLoaders(readers: Readers, requestStart: number, batches?: BatchLog): Loaders {
+export function createLoaders(
+  readers: Readers,
+  requestStart: number,
+  batches?: BatchLog,
+  onBatch?: (loader: string, size: number) => void,
+): Loaders {
   const make = <K extends object, V extends object>(
     name: string,
     reader: SharedReader<K, V>,
@@ -29,6 +34,7 @@ export function createLoaders(readers: Readers, requestStart: number, batches?: 
     const loader: DataLoader<K, V, string> = new DataLoader<K, V, string>(
       async (keys) => {
         batches?.push([name, keys.length]);
+        onBatch?.(name, keys.length);
         const settled = await Promise.allSettled(keys.map((k) => reader.read(k, requestStart)));
         const failed = keys.filter((_, i) => settled[i]!.status === 'rejected');
         // DataLoader caches per-key errors; forget them (the waiting loads still get theirs), so a later load retries.

@@ -1,0 +1,157 @@
+/**
+ * Prometheus metrics (prom-client), on a registry of this gateway's own (several gateways can run in one
+ * process, e.g. in tests). Served at `/metrics`. Names and meanings are listed in the README.
+ */
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { LiveStats } from '../live/hub.js';
+import type { UpstreamCall } from '../upstream/observe.js';
+import type { Readers } from '../upstream/readers.js';
+
+const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+const MAX_OPERATION_NAMES = 200;
+
+export interface MetricsSources {
+  readonly readers: Readers;
+  readonly live: { readonly stats: LiveStats };
+  readonly webSocketClients: () => number;
+}
+
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly operationNames = new Set<string>();
+
+  readonly graphqlRequests = new Counter({
+    name: 'loadgraph_graphql_requests_total',
+    help: 'GraphQL operations over HTTP, by operation name, type and outcome (success, or the first error code)',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly graphqlDuration = new Histogram({
+    name: 'loadgraph_graphql_request_duration_seconds',
+    help: 'Time to answer a GraphQL operation over HTTP',
+    labelNames: ['operation', 'type', 'outcome'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+  readonly upstreamCalls = new Counter({
+    name: 'loadgraph_upstream_calls_total',
+    help: 'Upstream AWS calls (each counted once, whatever its attempts), by service, operation and outcome',
+    labelNames: ['service', 'operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamDuration = new Histogram({
+    name: 'loadgraph_upstream_call_duration_seconds',
+    help: 'Latency of upstream AWS calls, retries included',
+    labelNames: ['service', 'operation', 'outcome'] as const,
+    buckets: SECONDS,
+    registers: [this.registry],
+  });
+  readonly upstreamRetries = new Counter({
+    name: 'loadgraph_upstream_retries_total',
+    help: 'Extra attempts the AWS retry strategy made (throttling, 5xx, timeouts)',
+    labelNames: ['service', 'operation'] as const,
+    registers: [this.registry],
+  });
+  readonly upstreamThrottled = new Counter({
+    name: 'loadgraph_upstream_throttled_total',
+    help: 'Upstream calls that ended throttled after their retries',
+    labelNames: ['service', 'operation'] as const,
+    registers: [this.registry],
+  });
+  readonly loaderBatchSize = new Histogram({
+    name: 'loadgraph_dataloader_batch_size',
+    help: 'Keys per DataLoader batch, by loader',
+    labelNames: ['loader'] as const,
+    buckets: [1, 2, 5, 10, 20, 50, 100, 200],
+    registers: [this.registry],
+  });
+  readonly pollLag = new Histogram({
+    name: 'loadgraph_poll_lag_seconds',
+    help: 'Upper bound of the time from an upstream change becoming observable to its push: time since the previous poll of that load',
+    labelNames: ['kind'] as const,
+    buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120],
+    registers: [this.registry],
+  });
+
+  constructor(sources: MetricsSources) {
+    collectDefaultMetrics({ register: this.registry });
+    const { readers, live } = sources;
+    new Counter({
+      name: 'loadgraph_cache_lookups_total',
+      help: 'Cross-request cache lookups (terminal loads, definitions), by AWS operation and result (hit, miss)',
+      labelNames: ['operation', 'result'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const reader of Object.values(readers)) {
+          if (reader.stats.cacheHits) this.inc({ operation: reader.operation, result: 'hit' }, reader.stats.cacheHits);
+          if (reader.stats.cacheMisses) this.inc({ operation: reader.operation, result: 'miss' }, reader.stats.cacheMisses);
+        }
+      },
+    });
+    new Counter({
+      name: 'loadgraph_upstream_reads_coalesced_total',
+      help: 'Reads that joined an identical upstream read already in flight instead of calling again',
+      labelNames: ['operation'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const reader of Object.values(readers)) {
+          if (reader.stats.coalesced) this.inc({ operation: reader.operation }, reader.stats.coalesced);
+        }
+      },
+    });
+    new Gauge({
+      name: 'loadgraph_websocket_connections',
+      help: 'Open graphql-ws connections',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.webSocketClients());
+      },
+    });
+    new Gauge({
+      name: 'loadgraph_subscriptions',
+      help: 'Active subscriptions to watched loads (a loadsChanged counts once per load)',
+      registers: [this.registry],
+      collect() {
+        this.set(live.stats.subscriptions);
+      },
+    });
+    new Gauge({
+      name: 'loadgraph_pollers',
+      help: 'Pollers running (at most one per watched resource)',
+      registers: [this.registry],
+      collect() {
+        this.set(live.stats.pollers);
+      },
+    });
+    new Counter({
+      name: 'loadgraph_polls_total',
+      help: 'Polls of watched resources, by outcome (unchanged, changed, throttled, failed, notFound)',
+      labelNames: ['outcome'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [outcome, n] of Object.entries(live.stats.polls)) if (n) this.inc({ outcome }, n);
+      },
+    });
+  }
+
+  /** A bounded label for a client-chosen operation name (cardinality is capped). */
+  operationLabel(name: string | null | undefined): string {
+    if (!name) return 'anonymous';
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) return 'invalid';
+    if (this.operationNames.has(name)) return name;
+    if (this.operationNames.size >= MAX_OPERATION_NAMES) return 'other';
+    this.operationNames.add(name);
+    return name;
+  }
+
+  observeUpstream(call: UpstreamCall): void {
+    const labels = { service: call.service, operation: call.operation, outcome: call.outcome };
+    this.upstreamCalls.inc(labels);
+    this.upstreamDuration.observe(labels, call.durationMs / 1000);
+    if (call.attempts > 1) this.upstreamRetries.inc({ service: call.service, operation: call.operation }, call.attempts - 1);
+    if (call.outcome === 'THROTTLED') this.upstreamThrottled.inc({ service: call.service, operation: call.operation });
+  }
+}
