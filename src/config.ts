@@ -206,6 +206,12 @@ export const SETTINGS: readonly Setting[] = [
     help: 'time a WebSocket client has to send connection_init',
   },
   {
+    name: 'SHUTDOWN_GRACE_MS',
+    default: '10000',
+    schema: wholeNumber(0),
+    help: 'on SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway',
+  },
+  {
     name: 'LOG_LEVEL',
     default: 'info',
     schema: logLevel,
@@ -271,6 +277,7 @@ export interface Config {
   readonly ws: { readonly maxPayloadBytes: number; readonly connectionInitTimeoutMs: number };
   readonly log: { readonly level: z.infer<typeof logLevel> };
   readonly nodeEnv: 'development' | 'production' | 'test';
+  readonly shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -357,6 +364,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     },
     log: { level: read('LOG_LEVEL') },
     nodeEnv: read('NODE_ENV'),
+    shutdownGraceMs: read('SHUTDOWN_GRACE_MS'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -35,7 +35,7 @@ async function main(argv: readonly string[]): Promise<void> {
     logger.info(
       `emulator listening at ${emulator.endpoint} (control API at ${emulator.endpoint}/_emulator/world)`,
     );
-    onSignal(() => emulator.close());
+    onSignal(() => emulator.close(), config.shutdownGraceMs);
     return;
   }
   const { startGateway } = await import('./server/gateway.js');
@@ -43,7 +43,7 @@ async function main(argv: readonly string[]): Promise<void> {
   process.stdout.write(`${gateway.url}\n`);
   if (gateway.emulatorEndpoint) process.stdout.write(`${gateway.emulatorEndpoint}\n`);
   if (gateway.emulator) process.stderr.write(firstQuery(gateway.url, gateway.emulator.world.summary()));
-  onSignal(() => gateway.stop());
+  onSignal(() => gateway.stop(), config.shutdownGraceMs);
 }
 
 /** A first query to paste, with ids from the emulator's demo world. */
@@ -60,11 +60,16 @@ function firstQuery(url: string, world: WorldSummary): string {
   ].join('\n');
 }
 
-function onSignal(stop: () => Promise<void>): void {
+/**
+ * SIGTERM / SIGINT: a graceful stop, bounded by the grace period (plus a second for closing); a second
+ * signal exits at once.
+ */
+function onSignal(stop: () => Promise<void>, graceMs: number): void {
   let stopping = false;
   const handler = (): void => {
     if (stopping) process.exit(1);
     stopping = true;
+    setTimeout(() => process.exit(1), graceMs + 1_000).unref();
     stop().then(
       () => process.exit(0),
       () => process.exit(1),

@@ -121,7 +121,11 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     includeStacktraceInErrorResponses: false,
     formatError,
     logger,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), loggingPlugin(), metricsPlugin(metrics)],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
+      loggingPlugin(),
+      metricsPlugin(metrics),
+    ],
   });
   await apollo.start();
   httpServer.on(
@@ -136,7 +140,10 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
         const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
         return createContext(contextDeps, requestId);
       },
-      metrics: async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+      metrics: async () => ({
+        contentType: metrics.registry.contentType,
+        body: await metrics.registry.metrics(),
+      }),
       streamPath: STREAM_PATH,
       stream: createSseTransport(streaming),
       readiness: async () => {
@@ -168,12 +175,19 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     readers,
     live,
     metrics,
+    /**
+     * Graceful stop: WebSocket clients are closed with 1001 (graphql-ws clients reconnect, to another
+     * replica), HTTP stops accepting and in-flight requests and mutations finish (up to the grace period),
+     * then pollers stop and the upstream clients and emulator close.
+     */
     async stop() {
-      live.close();
+      logger.info('stopping: closing WebSocket clients, draining HTTP');
       await ws?.close();
       await apollo.stop();
+      live.close();
       clients.destroy();
       await emulator?.close();
+      logger.info('stopped');
     },
   };
 }

@@ -56,6 +56,7 @@ describe('loadConfig defaults', () => {
       ws: { maxPayloadBytes: 65_536, connectionInitTimeoutMs: 3_000 },
       log: { level: 'info' },
       nodeEnv: 'development',
+      shutdownGraceMs: 10_000,
     } satisfies Config);
   });
 
