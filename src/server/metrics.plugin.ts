@@ -12,7 +12,9 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphContext
       const started = performance.now();
       return {
         async willSendResponse({ operationName, operation, errors, response }) {
-          const first = errors?.[0] ?? (response.body.kind === 'single' ? response.body.singleResult.errors?.[0] : undefined);
+          const first =
+            errors?.[0] ??
+            (response.body.kind === 'single' ? response.body.singleResult.errors?.[0] : undefined);
           const code = first?.extensions?.['code'];
           const labels = {
             operation: metrics.operationLabel(operationName),

@@ -84,8 +84,10 @@ export class Metrics {
       collect() {
         this.reset();
         for (const reader of Object.values(readers)) {
-          if (reader.stats.cacheHits) this.inc({ operation: reader.operation, result: 'hit' }, reader.stats.cacheHits);
-          if (reader.stats.cacheMisses) this.inc({ operation: reader.operation, result: 'miss' }, reader.stats.cacheMisses);
+          if (reader.stats.cacheHits)
+            this.inc({ operation: reader.operation, result: 'hit' }, reader.stats.cacheHits);
+          if (reader.stats.cacheMisses)
+            this.inc({ operation: reader.operation, result: 'miss' }, reader.stats.cacheMisses);
         }
       },
     });
@@ -151,7 +153,9 @@ export class Metrics {
     const labels = { service: call.service, operation: call.operation, outcome: call.outcome };
     this.upstreamCalls.inc(labels);
     this.upstreamDuration.observe(labels, call.durationMs / 1000);
-    if (call.attempts > 1) this.upstreamRetries.inc({ service: call.service, operation: call.operation }, call.attempts - 1);
-    if (call.outcome === 'THROTTLED') this.upstreamThrottled.inc({ service: call.service, operation: call.operation });
+    if (call.attempts > 1)
+      this.upstreamRetries.inc({ service: call.service, operation: call.operation }, call.attempts - 1);
+    if (call.outcome === 'THROTTLED')
+      this.upstreamThrottled.inc({ service: call.service, operation: call.operation });
   }
 }

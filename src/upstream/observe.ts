@@ -26,7 +26,10 @@ interface Metadata {
 interface ObservableClient {
   middlewareStack: {
     add(
-      middleware: (next: (args: any) => Promise<any>, context: { commandName?: string }) => (args: any) => Promise<any>,
+      middleware: (
+        next: (args: any) => Promise<any>,
+        context: { commandName?: string },
+      ) => (args: any) => Promise<any>,
       options: { step: 'initialize'; name: string; override?: boolean },
     ): void;
   };
