@@ -206,6 +206,12 @@ export const SETTINGS: readonly Setting[] = [
     help: 'time a WebSocket client has to send connection_init',
   },
   {
+    name: 'READINESS_CACHE_MS',
+    default: '15000',
+    schema: wholeNumber(0),
+    help: '/readyz checks upstream reachability at most once per this period',
+  },
+  {
     name: 'SHUTDOWN_GRACE_MS',
     default: '10000',
     schema: wholeNumber(0),
@@ -278,6 +284,7 @@ export interface Config {
   readonly log: { readonly level: z.infer<typeof logLevel> };
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly shutdownGraceMs: number;
+  readonly readinessCacheMs: number;
 }
 
 export class ConfigError extends Error {
@@ -365,6 +372,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     log: { level: read('LOG_LEVEL') },
     nodeEnv: read('NODE_ENV'),
     shutdownGraceMs: read('SHUTDOWN_GRACE_MS'),
+    readinessCacheMs: read('READINESS_CACHE_MS'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -20,6 +20,7 @@ import { createHttpHandler } from './http.js';
 import type { AppLogger } from './logger.js';
 import { loggingPlugin } from './logging.plugin.js';
 import { Metrics } from './metrics.js';
+import { createReadiness } from './readiness.js';
 import { metricsPlugin } from './metrics.plugin.js';
 import { attachWebSocket, createSseTransport, type WebSocketTransport } from './subscriptions.js';
 import { observeClient, type UpstreamCall } from '../upstream/observe.js';
@@ -146,16 +147,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       }),
       streamPath: STREAM_PATH,
       stream: createSseTransport(streaming),
-      readiness: async () => {
-        try {
-          await clients.supplyChain.config.credentials();
-          return [];
-        } catch (err) {
-          return [
-            `AWS credentials could not be resolved: ${err instanceof Error ? err.message : String(err)}`,
-          ];
-        }
-      },
+      readiness: createReadiness(clients, config.readinessCacheMs),
     }),
   );
   ws = attachWebSocket(httpServer, GRAPHQL_PATH, { ...streaming, ...config.ws });

@@ -57,6 +57,7 @@ describe('loadConfig defaults', () => {
       log: { level: 'info' },
       nodeEnv: 'development',
       shutdownGraceMs: 10_000,
+      readinessCacheMs: 15_000,
     } satisfies Config);
   });
 
