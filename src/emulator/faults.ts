@@ -4,6 +4,7 @@
  * Percentages draw from a seeded generator so a run is reproducible.
  */
 import { z } from 'zod';
+import { mulberry32 } from './world/rng.js';
 
 export const faultSpecSchema = z
   .object({
@@ -38,17 +39,8 @@ export interface FaultDecision {
     { readonly kind: 'throttle' | 'drop' } | { readonly kind: 'error'; readonly status: number };
 }
 
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seedable PRNG (uniform in [0, 1)): the world's mulberry32. */
+export const seededRandom = mulberry32;
 
 export class FaultInjector {
   private faults: Fault[] = [];
