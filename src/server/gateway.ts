@@ -64,9 +64,8 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     : config.aws;
   const clients = createUpstreamClients({ aws, ...(emulator ? { credentials: EMULATOR_CREDENTIALS } : {}) });
   const upstreamLog = logger.child({ component: 'upstream' });
-  let metrics: Metrics | undefined;
   const observer = (call: UpstreamCall): void => {
-    metrics?.observeUpstream(call);
+    metrics.observeUpstream(call);
     const fields = { aws: call };
     if (call.outcome === 'success') upstreamLog.debug(fields, `${call.operation} succeeded`);
     else upstreamLog.warn(fields, `${call.operation} failed: ${call.outcome}`);
@@ -92,17 +91,17 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     readers,
     pubsub: new MemoryPubSub(),
     ...config.live,
-    onChange: (kind, ms) => metrics?.pollLag.observe({ kind }, ms / 1000),
+    onChange: (kind, ms) => metrics.pollLag.observe({ kind }, ms / 1000),
   });
-  let ws: WebSocketTransport | undefined;
-  metrics = new Metrics({ readers, live, webSocketClients: () => ws?.clientCount() ?? 0 });
+  // The closures below run only once the gateway is up, after `metrics` and `ws` exist.
+  const metrics: Metrics = new Metrics({ readers, live, webSocketClients: () => ws.clientCount() });
   const contextDeps = {
     readers,
     actions,
     live,
     limits,
     logger,
-    onBatch: (loader: string, size: number) => metrics?.loaderBatchSize.observe({ loader }, size),
+    onBatch: (loader: string, size: number) => metrics.loaderBatchSize.observe({ loader }, size),
   };
 
   const httpServer: Server = createServer();
@@ -150,7 +149,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       readiness: createReadiness(clients, config.readinessCacheMs),
     }),
   );
-  ws = attachWebSocket(httpServer, GRAPHQL_PATH, { ...streaming, ...config.ws });
+  const ws: WebSocketTransport = attachWebSocket(httpServer, GRAPHQL_PATH, { ...streaming, ...config.ws });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.server.port, config.server.host, () => resolve());
@@ -174,7 +173,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
      */
     async stop() {
       logger.info('stopping: closing WebSocket clients, draining HTTP');
-      await ws?.close();
+      await ws.close();
       await apollo.stop();
       live.close();
       clients.destroy();
