@@ -14,6 +14,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMULATOR_CREDENTIALS } from '../../src/upstream/clients.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { dropNulls, splitLoad, wire } from '../helpers/graph.js';
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -28,35 +29,6 @@ const DZ_STATUS: Record<string, string> = {
 const RUN = `id kind status upstreamStatus terminal startedAt finishedAt message domainId runId dataSourceId projectId
   runStatus type createdAt updatedAt stoppedAt runStatisticsForAssets { added updated unchanged skipped failed }
   lineageSummary { importStatus } errorMessage { errorType errorDetail }`;
-
-/** A graph value with null members dropped, to compare with an AWS output (which omits them). */
-function dropNulls(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(dropNulls);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([, v]) => v !== null)
-      .map(([k, v]) => [k, dropNulls(v)]),
-  );
-}
-
-/** An AWS output as the graph renders it: Dates as ISO strings, no `$metadata`, no undefined members. */
-function wire(value: unknown): any {
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(wire);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([k, v]) => v !== undefined && k !== '$metadata')
-      .map(([k, v]) => [k, wire(v)]),
-  );
-}
-
-/** Splits a Load into its interface fields and its AWS fields (the rest). */
-function splitLoad(node: any): { load: any; aws: any } {
-  const { id, kind, status, upstreamStatus, terminal, startedAt, finishedAt, message, ...aws } = node;
-  return { load: { id, kind, status, upstreamStatus, terminal, startedAt, finishedAt, message }, aws };
-}
 
 let gw: TestGateway;
 let world: any;
