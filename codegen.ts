@@ -4,6 +4,10 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
  * Generates `src/generated/graphql.ts`: schema types and resolver signatures, with each GraphQL object
  * type mapped to the upstream shape its resolvers receive. `npm run codegen` writes it;
  * `npm run codegen:check` fails when it is stale.
+ *
+ * Federation mode: every entity (a type with `@key`) gets a typed `__resolveReference`, whose reference
+ * is the union of its keys (`{ __typename, instanceId, eventId } | { __typename, id }`), and the
+ * federation types (`_Entity`, `_Service`) stay out of the generated types.
  */
 const upstream = '../upstream/models.js';
 
@@ -17,10 +21,12 @@ const config: CodegenConfig = {
         'typescript-resolvers',
       ],
       config: {
+        federation: true,
         useTypeImports: true,
         enumsAsTypes: true,
         strictScalars: true,
-        scalars: { DateTime: 'Date', JSON: 'unknown' },
+        // `_FieldSet`: the argument type of the federation directives codegen declares in federation mode.
+        scalars: { DateTime: 'Date', JSON: 'unknown', _FieldSet: 'string' },
         contextType: '../server/context.js#GraphContext',
         useIndexSignature: false,
         maybeValue: 'T | null | undefined',

@@ -6,7 +6,8 @@
  */
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import { loadTypeDefs } from '../src/graph/schema.js';
 import type { RunningServer } from './protocol.js';
@@ -16,8 +17,8 @@ const typeName = (value: { __typename?: unknown }): string => String(value.__typ
 /** Starts the floor server on a free loopback port; `answers` maps a load id to its fixed object. */
 export async function startFloorServer(answers: Readonly<Record<string, object>>): Promise<RunningServer> {
   const byId = new Map(Object.entries(answers));
-  const schema = makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(loadTypeDefs()),
     resolvers: {
       DateTime: DateTimeResolver,
       JSON: JSONResolver,

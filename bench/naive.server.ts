@@ -8,7 +8,8 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { GetDataSourceCommand, GetDataSourceRunCommand } from '@aws-sdk/client-datazone';
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse } from 'graphql';
 import { loadConfig } from '../src/config.js';
 import { startEmulator } from '../src/emulator/server.js';
 import { fromGlobalId, type LoadRef } from '../src/graph/ids.js';
@@ -114,10 +115,9 @@ export async function startNaiveServer(): Promise<RunningServer> {
     aws: { ...config.aws, supplyChainEndpoint: emulator.endpoint, dataZoneEndpoint: emulator.endpoint },
     credentials: EMULATOR_CREDENTIALS,
   });
-  const schema = makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
+  const schema = buildSubgraphSchema({
+    typeDefs: parse(loadTypeDefs()),
     resolvers: naiveResolvers() as never,
-    inheritResolversFromInterfaces: false,
   });
   const apollo = new ApolloServer<NaiveContext>({ schema, introspection: false });
   const { url } = await startStandaloneServer(apollo, {

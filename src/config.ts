@@ -26,6 +26,24 @@ const positiveInt = wholeNumber(1);
 const url = z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' });
 const flag = z.enum(['0', '1']);
 const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+/** One secret, or several separated by commas while a rotation is under way. */
+const sharedSecrets = z
+  .string()
+  .regex(
+    /^[\x21-\x2b\x2d-\x7e]{16,}(,[\x21-\x2b\x2d-\x7e]{16,})*$/,
+    'one or more comma-separated secrets, each at least 16 visible ASCII characters (no blanks or commas)',
+  )
+  .transform((v) => v.split(','));
+/** Comma-separated http(s) URL prefixes. */
+const urlPrefixes = z
+  .string()
+  .transform((v) => v.split(','))
+  .pipe(z.array(z.url({ protocol: /^https?$/, error: 'comma-separated http:// or https:// URLs' })));
+/** An HTTP header name (an RFC 9110 token), lower-cased as Node presents request headers. */
+const headerName = z
+  .string()
+  .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name such as router-authorization')
+  .transform((v) => v.toLowerCase());
 
 /**
  * Every setting: name, default (raw text, parsed like a set value; '' for none), what it means, and its
@@ -218,6 +236,37 @@ export const SETTINGS: readonly Setting[] = [
     help: 'on SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway',
   },
   {
+    name: 'SUBGRAPH_SHARED_SECRET',
+    default: '',
+    sensitive: true,
+    schema: sharedSecrets,
+    help: 'when set, every GraphQL request (HTTP, SSE, WebSocket upgrade) must carry it in SUBGRAPH_SECRET_HEADER, as the federation router does: 401 without the header, 403 with another value; comma-separate an old and a new secret during a rotation',
+  },
+  {
+    name: 'SUBGRAPH_SECRET_HEADER',
+    default: 'router-authorization',
+    schema: headerName,
+    help: 'the request header that carries SUBGRAPH_SHARED_SECRET',
+  },
+  {
+    name: 'SUBSCRIPTION_CALLBACK_URLS',
+    default: '',
+    schema: urlPrefixes,
+    help: "turns on subscriptions over the router's HTTP callback protocol: the URL prefixes a callback URL must start with (the router's callback public_url)",
+  },
+  {
+    name: 'TRACING_OTLP_ENDPOINT',
+    default: '',
+    schema: url,
+    help: 'OTLP/HTTP traces endpoint (e.g. http://collector:4318/v1/traces); set: spans for GraphQL operations and upstream calls are exported; unset: tracing is off',
+  },
+  {
+    name: 'TRACING_SERVICE_NAME',
+    default: 'loadgraph',
+    schema: z.string().min(1).max(128),
+    help: 'service.name of the exported spans',
+  },
+  {
     name: 'LOG_LEVEL',
     default: 'info',
     schema: logLevel,
@@ -238,6 +287,8 @@ interface Setting {
   readonly defaultHelp?: string;
   readonly schema: z.ZodType;
   readonly help: string;
+  /** A secret: a bad value is never echoed in the error. */
+  readonly sensitive?: boolean;
 }
 
 export interface Config {
@@ -281,9 +332,21 @@ export interface Config {
     readonly maxPollsPerSecond: number;
   };
   readonly ws: { readonly maxPayloadBytes: number; readonly connectionInitTimeoutMs: number };
+  /**
+   * The federation subgraph endpoint. `sharedSecrets` empty: no check; else every GraphQL request must
+   * carry one of them in `secretHeader` (lower case).
+   */
+  readonly subgraph: {
+    readonly secretHeader: string;
+    readonly sharedSecrets: readonly string[];
+    /** Subscriptions over the router's HTTP callback protocol: allowed callback URL prefixes; empty: off. */
+    readonly callbackUrlPrefixes: readonly string[];
+  };
   readonly log: { readonly level: z.infer<typeof logLevel> };
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly shutdownGraceMs: number;
+  /** OpenTelemetry tracing; `otlpEndpoint` undefined means off. */
+  readonly tracing: { readonly otlpEndpoint: string | undefined; readonly serviceName: string };
   readonly readinessCacheMs: number;
 }
 
@@ -308,8 +371,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       return setting.default === '' ? undefined : setting.schema.parse(setting.default);
     const parsed = setting.schema.safeParse(raw);
     if (!parsed.success) {
+      const shown = setting.sensitive ? `<${raw.length} characters, not shown>` : JSON.stringify(raw);
       problems.push(
-        `${name}=${JSON.stringify(raw)} is not valid: ${parsed.error.issues[0]?.message ?? 'invalid'} (allowed: ${setting.help})`,
+        `${name}=${shown} is not valid: ${parsed.error.issues[0]?.message ?? 'invalid'} (allowed: ${setting.help})`,
       );
       return setting.default === '' ? undefined : setting.schema.parse(setting.default);
     }
@@ -369,9 +433,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxPayloadBytes: read('WS_MAX_PAYLOAD_BYTES'),
       connectionInitTimeoutMs: read('WS_CONNECTION_INIT_TIMEOUT_MS'),
     },
+    subgraph: {
+      secretHeader: read('SUBGRAPH_SECRET_HEADER'),
+      sharedSecrets: read('SUBGRAPH_SHARED_SECRET') ?? [],
+      callbackUrlPrefixes: read('SUBSCRIPTION_CALLBACK_URLS') ?? [],
+    },
     log: { level: read('LOG_LEVEL') },
     nodeEnv: read('NODE_ENV'),
     shutdownGraceMs: read('SHUTDOWN_GRACE_MS'),
+    tracing: { otlpEndpoint: read('TRACING_OTLP_ENDPOINT'), serviceName: read('TRACING_SERVICE_NAME') },
     readinessCacheMs: read('READINESS_CACHE_MS'),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -29,6 +29,7 @@ export type Scalars = {
    * `dataSourceConfigurationSnapshot` or a metadata form's `content`) stay `String`, exactly as AWS sends them.
    */
   JSON: { input: unknown; output: unknown; }
+  _FieldSet: { input: string; output: string; }
 };
 
 /** A metadata form attached to the assets of a data source (AWS shape `FormOutput`). */
@@ -2563,6 +2564,17 @@ export type SubscriptionLoadsChangedArgs = {
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
 
+export type ReferenceResolver<TResult, TReference, TContext> = (
+      reference: TReference,
+      context: TContext,
+      info: GraphQLResolveInfo
+    ) => Promise<TResult> | TResult;
+
+      type ScalarCheck<T, S> = S extends true ? T : NullableCheck<T, S>;
+      type NullableCheck<T, S> = Maybe<T> extends T ? Maybe<ListCheck<NonNullable<T>, S>> : ListCheck<T, S>;
+      type ListCheck<T, S> = T extends (infer U)[] ? NullableCheck<U, S>[] : GraphQLRecursivePick<T, S>;
+      export type GraphQLRecursivePick<T, S> = { [K in keyof T & keyof S]: ScalarCheck<T[K], S[K]> };
+    
 
 export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
   resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
@@ -2626,7 +2638,40 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
   info: GraphQLResolveInfo
 ) => TResult | Promise<TResult>;
 
+/** Mapping of federation types */
+export type FederationTypes = {
+  DataIntegrationEvent: DataIntegrationEvent;
+  DataIntegrationFlow: DataIntegrationFlow;
+  DataLakeDataset: DataLakeDataset;
+  DataSource: DataSource;
+  DataSourceRun: DataSourceRun;
+  FlowExecution: FlowExecution;
+};
 
+/** Mapping of federation reference types */
+export type FederationReferenceTypes = {
+  DataIntegrationEvent:
+    ( { __typename: 'DataIntegrationEvent' }
+    & ( GraphQLRecursivePick<FederationTypes['DataIntegrationEvent'], {"instanceId":true,"eventId":true}>
+        | GraphQLRecursivePick<FederationTypes['DataIntegrationEvent'], {"id":true}> ) );
+  DataIntegrationFlow:
+    ( { __typename: 'DataIntegrationFlow' }
+    & GraphQLRecursivePick<FederationTypes['DataIntegrationFlow'], {"instanceId":true,"name":true}> );
+  DataLakeDataset:
+    ( { __typename: 'DataLakeDataset' }
+    & GraphQLRecursivePick<FederationTypes['DataLakeDataset'], {"instanceId":true,"namespace":true,"name":true}> );
+  DataSource:
+    ( { __typename: 'DataSource' }
+    & GraphQLRecursivePick<FederationTypes['DataSource'], {"domainId":true,"id":true}> );
+  DataSourceRun:
+    ( { __typename: 'DataSourceRun' }
+    & ( GraphQLRecursivePick<FederationTypes['DataSourceRun'], {"domainId":true,"runId":true}>
+        | GraphQLRecursivePick<FederationTypes['DataSourceRun'], {"id":true}> ) );
+  FlowExecution:
+    ( { __typename: 'FlowExecution' }
+    & ( GraphQLRecursivePick<FederationTypes['FlowExecution'], {"instanceId":true,"flowName":true,"executionId":true}>
+        | GraphQLRecursivePick<FederationTypes['FlowExecution'], {"id":true}> ) );
+};
 
 
 /** Mapping of interface types */
@@ -2646,14 +2691,17 @@ export type ResolversInterfaceTypes<_RefType extends Record<string, unknown>> = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   AssetFormOutput: ResolverTypeWrapper<AssetFormOutput>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
   DataAssetActivityStatus: DataAssetActivityStatus;
   DataAssetLineageInfo: ResolverTypeWrapper<DataAssetLineageInfo>;
   DataIntegrationEvent: ResolverTypeWrapper<EventModel>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   DataIntegrationEventConnection: ResolverTypeWrapper<Omit<DataIntegrationEventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DataIntegrationEventEdge']>, nodes: Array<ResolversTypes['DataIntegrationEvent']> }>;
   DataIntegrationEventEdge: ResolverTypeWrapper<Omit<DataIntegrationEventEdge, 'node'> & { node: ResolversTypes['DataIntegrationEvent'] }>;
   DataIntegrationEventType: DataIntegrationEventType;
   DataIntegrationFlow: ResolverTypeWrapper<FlowModel>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   DataIntegrationFlowConnection: ResolverTypeWrapper<Omit<DataIntegrationFlowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['DataIntegrationFlowEdge']>, nodes: Array<ResolversTypes['DataIntegrationFlow']> }>;
   DataIntegrationFlowEdge: ResolverTypeWrapper<Omit<DataIntegrationFlowEdge, 'node'> & { node: ResolversTypes['DataIntegrationFlow'] }>;
   DataLakeDataset: ResolverTypeWrapper<DatasetModel>;
@@ -2701,7 +2749,6 @@ export type ResolversTypes = {
   DomainUserAssignment: DomainUserAssignment;
   DomainVersion: DomainVersion;
   ErrorCode: ErrorCode;
-  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   FlowDatasetOptions: ResolverTypeWrapper<FlowDatasetOptions>;
   FlowDatasetSource: ResolverTypeWrapper<FlowDatasetSource>;
   FlowDatasetSourceConfiguration: ResolverTypeWrapper<FlowDatasetSourceConfiguration>;
@@ -2732,10 +2779,9 @@ export type ResolversTypes = {
   FlowTransformationType: FlowTransformationType;
   GlueRunConfiguration: ResolverTypeWrapper<GlueRunConfiguration>;
   GlueSelfGrantStatus: ResolverTypeWrapper<GlueSelfGrantStatus>;
-  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Instance: ResolverTypeWrapper<InstanceModel>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   InstanceState: InstanceState;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   LineageEventProcessingStatus: LineageEventProcessingStatus;
   LineageImportStatus: LineageImportStatus;
@@ -2767,19 +2813,21 @@ export type ResolversTypes = {
   SendEventInput: SendEventInput;
   SendEventPayload: ResolverTypeWrapper<SendEventPayloadModel>;
   SendEventResult: ResolverTypeWrapper<Omit<SendEventResult, 'payload'> & { payload?: Maybe<ResolversTypes['SendEventPayload']> }>;
-  String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   AssetFormOutput: AssetFormOutput;
-  Boolean: Scalars['Boolean']['output'];
+  String: Scalars['String']['output'];
   DataAssetLineageInfo: DataAssetLineageInfo;
   DataIntegrationEvent: EventModel;
+  ID: Scalars['ID']['output'];
+  Boolean: Scalars['Boolean']['output'];
   DataIntegrationEventConnection: Omit<DataIntegrationEventConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DataIntegrationEventEdge']>, nodes: Array<ResolversParentTypes['DataIntegrationEvent']> };
   DataIntegrationEventEdge: Omit<DataIntegrationEventEdge, 'node'> & { node: ResolversParentTypes['DataIntegrationEvent'] };
   DataIntegrationFlow: FlowModel;
+  Int: Scalars['Int']['output'];
   DataIntegrationFlowConnection: Omit<DataIntegrationFlowConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['DataIntegrationFlowEdge']>, nodes: Array<ResolversParentTypes['DataIntegrationFlow']> };
   DataIntegrationFlowEdge: Omit<DataIntegrationFlowEdge, 'node'> & { node: ResolversParentTypes['DataIntegrationFlow'] };
   DataLakeDataset: DatasetModel;
@@ -2812,7 +2860,6 @@ export type ResolversParentTypes = {
   Domain: DomainModel;
   DomainSingleSignOn: DomainSingleSignOn;
   DomainTag: DomainTag;
-  Float: Scalars['Float']['output'];
   FlowDatasetOptions: FlowDatasetOptions;
   FlowDatasetSource: FlowDatasetSource;
   FlowDatasetSourceConfiguration: FlowDatasetSourceConfiguration;
@@ -2835,9 +2882,8 @@ export type ResolversParentTypes = {
   FlowTransformation: FlowTransformation;
   GlueRunConfiguration: GlueRunConfiguration;
   GlueSelfGrantStatus: GlueSelfGrantStatus;
-  ID: Scalars['ID']['output'];
   Instance: InstanceModel;
-  Int: Scalars['Int']['output'];
+  Float: Scalars['Float']['output'];
   JSON: Scalars['JSON']['output'];
   Load: ResolversInterfaceTypes<ResolversParentTypes>['Load'];
   Mutation: Record<PropertyKey, never>;
@@ -2862,7 +2908,6 @@ export type ResolversParentTypes = {
   SendEventInput: SendEventInput;
   SendEventPayload: SendEventPayloadModel;
   SendEventResult: Omit<SendEventResult, 'payload'> & { payload?: Maybe<ResolversParentTypes['SendEventPayload']> };
-  String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
 };
 
@@ -2879,7 +2924,8 @@ export type DataAssetLineageInfoResolvers<ContextType = GraphContext, ParentType
   eventStatus?: Resolver<Maybe<ResolversTypes['LineageEventProcessingStatus']>, ParentType, ContextType>;
 };
 
-export type DataIntegrationEventResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataIntegrationEvent'] = ResolversParentTypes['DataIntegrationEvent']> = {
+export type DataIntegrationEventResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataIntegrationEvent'] = ResolversParentTypes['DataIntegrationEvent'], FederationReferenceType extends FederationReferenceTypes['DataIntegrationEvent'] = FederationReferenceTypes['DataIntegrationEvent']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DataIntegrationEvent']> | FederationReferenceType, FederationReferenceType, ContextType>;
   dataset?: Resolver<Maybe<ResolversTypes['DataLakeDataset']>, ParentType, ContextType>;
   datasetTargetDetails?: Resolver<Maybe<ResolversTypes['DatasetTargetDetails']>, ParentType, ContextType>;
   eventGroupId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -2910,7 +2956,8 @@ export type DataIntegrationEventEdgeResolvers<ContextType = GraphContext, Parent
   node?: Resolver<ResolversTypes['DataIntegrationEvent'], ParentType, ContextType>;
 };
 
-export type DataIntegrationFlowResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataIntegrationFlow'] = ResolversParentTypes['DataIntegrationFlow']> = {
+export type DataIntegrationFlowResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataIntegrationFlow'] = ResolversParentTypes['DataIntegrationFlow'], FederationReferenceType extends FederationReferenceTypes['DataIntegrationFlow'] = FederationReferenceTypes['DataIntegrationFlow']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DataIntegrationFlow']> | FederationReferenceType, FederationReferenceType, ContextType>;
   createdTime?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   executions?: Resolver<ResolversTypes['FlowExecutionConnection'], ParentType, ContextType, Partial<DataIntegrationFlowExecutionsArgs>>;
   instanceId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -2932,7 +2979,8 @@ export type DataIntegrationFlowEdgeResolvers<ContextType = GraphContext, ParentT
   node?: Resolver<ResolversTypes['DataIntegrationFlow'], ParentType, ContextType>;
 };
 
-export type DataLakeDatasetResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataLakeDataset'] = ResolversParentTypes['DataLakeDataset']> = {
+export type DataLakeDatasetResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataLakeDataset'] = ResolversParentTypes['DataLakeDataset'], FederationReferenceType extends FederationReferenceTypes['DataLakeDataset'] = FederationReferenceTypes['DataLakeDataset']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DataLakeDataset']> | FederationReferenceType, FederationReferenceType, ContextType>;
   arn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   createdTime?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -2993,7 +3041,8 @@ export type DataLakeNamespaceResolvers<ContextType = GraphContext, ParentType ex
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
-export type DataSourceResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSource'] = ResolversParentTypes['DataSource']> = {
+export type DataSourceResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSource'] = ResolversParentTypes['DataSource'], FederationReferenceType extends FederationReferenceTypes['DataSource'] = FederationReferenceTypes['DataSource']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DataSource']> | FederationReferenceType, FederationReferenceType, ContextType>;
   assetFormsOutput?: Resolver<Maybe<Array<ResolversTypes['AssetFormOutput']>>, ParentType, ContextType>;
   configuration?: Resolver<Maybe<ResolversTypes['DataSourceConfiguration']>, ParentType, ContextType>;
   connectionId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -3035,7 +3084,8 @@ export type DataSourceRecommendationConfigurationResolvers<ContextType = GraphCo
   enableBusinessNameGeneration?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
 };
 
-export type DataSourceRunResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSourceRun'] = ResolversParentTypes['DataSourceRun']> = {
+export type DataSourceRunResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSourceRun'] = ResolversParentTypes['DataSourceRun'], FederationReferenceType extends FederationReferenceTypes['DataSourceRun'] = FederationReferenceTypes['DataSourceRun']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['DataSourceRun']> | FederationReferenceType, FederationReferenceType, ContextType>;
   activities?: Resolver<ResolversTypes['DataSourceRunActivityConnection'], ParentType, ContextType, Partial<DataSourceRunActivitiesArgs>>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dataSource?: Resolver<Maybe<ResolversTypes['DataSource']>, ParentType, ContextType>;
@@ -3181,7 +3231,8 @@ export type FlowDedupeStrategyResolvers<ContextType = GraphContext, ParentType e
   type?: Resolver<ResolversTypes['FlowDedupeStrategyType'], ParentType, ContextType>;
 };
 
-export type FlowExecutionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowExecution'] = ResolversParentTypes['FlowExecution']> = {
+export type FlowExecutionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowExecution'] = ResolversParentTypes['FlowExecution'], FederationReferenceType extends FederationReferenceTypes['FlowExecution'] = FederationReferenceTypes['FlowExecution']> = {
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['FlowExecution']> | FederationReferenceType, FederationReferenceType, ContextType>;
   endTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   executionId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   executionStatus?: Resolver<Maybe<ResolversTypes['FlowExecutionStatus']>, ParentType, ContextType>;

@@ -12,6 +12,8 @@ export const UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{1
 export const FLOW_NAME = /^[A-Za-z0-9-]{1,256}$/;
 export const DOMAIN_ID = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
 export const DATAZONE_ID = /^[a-zA-Z0-9_-]{1,36}$/;
+export const NAMESPACE = /^[a-z0-9_]{1,50}$/;
+export const DATASET_NAME = /^[a-z0-9_]{1,75}$/;
 
 const TYPE_OF = {
   DATA_INTEGRATION_EVENT: 'DataIntegrationEvent',

@@ -8,11 +8,18 @@ import { badInput } from '../upstream/errors.js';
 import type { GraphContext } from '../server/context.js';
 import { paginate } from './connections.js';
 import { DATAZONE_PAGE, withDomainId } from './datazone.resolvers.js';
-import { DATAZONE_ID, DOMAIN_ID, FLOW_NAME, UUID, checkArg, fromGlobalId, type LoadRef } from './ids.js';
+import {
+  DATASET_NAME,
+  DATAZONE_ID,
+  DOMAIN_ID,
+  FLOW_NAME,
+  NAMESPACE,
+  UUID,
+  checkArg,
+  fromGlobalId,
+  type LoadRef,
+} from './ids.js';
 import { SUPPLY_CHAIN_PAGE, eventTypeWire } from './supplychain.resolvers.js';
-
-const NAMESPACE = /^[a-z0-9_]{1,50}$/;
-const DATASET_NAME = /^[a-z0-9_]{1,75}$/;
 
 const instance = (v: string) =>
   checkArg(v, UUID, 'instanceId', 'Supply Chain instance id (a lowercase UUID)');

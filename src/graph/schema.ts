@@ -2,12 +2,17 @@
  * Assembles the executable schema: the SDL of `schema/*.graphql`, the scalars, and the resolver maps of
  * each area, composed explicitly. Two areas defining the same field is a start-up error, never a silent
  * overwrite.
+ *
+ * The schema is an Apollo Federation v2 subgraph (`buildSubgraphSchema`): besides the SDL's own fields it
+ * has `Query._service` (the subgraph SDL, for composition) and `Query._entities` (entity references, for a
+ * router). Every transport serves this one schema: HTTP through Apollo Server, graphql-ws and SSE.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { makeExecutableSchema } from '@graphql-tools/schema';
-import type { GraphQLSchema } from 'graphql';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import { parse, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/graphql.js';
+import { entityResolvers } from './entities.resolvers.js';
 import {
   dataSourceResolvers,
   dataSourceRunResolvers,
@@ -58,8 +63,18 @@ export function composeResolvers(...maps: ResolverMap[]): ResolverMap {
   return out;
 }
 
+/**
+ * What a graphql-scalars scalar does (coercion), without what it says: the SDL's own description of the
+ * scalar is the contract, and a scalar instance in a resolver map would replace it in introspection.
+ */
+export const scalarBehaviour = ({ serialize, parseValue, parseLiteral }: GraphQLScalarType) => ({
+  serialize,
+  parseValue,
+  parseLiteral,
+});
+
 export const resolvers = composeResolvers(
-  { DateTime: DateTimeResolver, JSON: JSONResolver },
+  { DateTime: scalarBehaviour(DateTimeResolver), JSON: scalarBehaviour(JSONResolver) },
   { Query: queryResolvers, Mutation: mutationResolvers, Subscription: subscriptionResolvers },
   { SendEventPayload: sendEventPayloadResolvers },
   loadTypeResolvers,
@@ -74,12 +89,18 @@ export const resolvers = composeResolvers(
     Domain: domainResolvers,
     SageMakerRunConfiguration: sageMakerRunConfigurationResolvers,
   },
+  entityResolvers,
 ) as Resolvers;
 
+type SubgraphResolvers = Extract<
+  Parameters<typeof buildSubgraphSchema>[0],
+  { resolvers?: unknown }
+>['resolvers'];
+
+/** The executable subgraph schema. */
 export function createSchema(): GraphQLSchema {
-  return makeExecutableSchema({
-    typeDefs: loadTypeDefs(),
-    resolvers: resolvers as never,
-    inheritResolversFromInterfaces: false,
+  return buildSubgraphSchema({
+    typeDefs: parse(loadTypeDefs()),
+    resolvers: resolvers as SubgraphResolvers,
   });
 }

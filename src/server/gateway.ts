@@ -20,8 +20,12 @@ import { createHttpHandler } from './http.js';
 import type { AppLogger } from './logger.js';
 import { loggingPlugin } from './logging.plugin.js';
 import { Metrics } from './metrics.js';
+import { createTracing } from './tracing.js';
+import { tracingPlugin } from './tracing.plugin.js';
 import { createReadiness } from './readiness.js';
 import { metricsPlugin } from './metrics.plugin.js';
+import { createSubgraphSecretGuard } from './subgraphSecret.js';
+import { subscriptionCallbackPlugin } from './subscriptionCallback.plugin.js';
 import { attachWebSocket, createSseTransport, type WebSocketTransport } from './subscriptions.js';
 import { observeClient, type UpstreamCall } from '../upstream/observe.js';
 import { createLiveHub, type LiveHub } from '../live/hub.js';
@@ -64,8 +68,12 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     : config.aws;
   const clients = createUpstreamClients({ aws, ...(emulator ? { credentials: EMULATOR_CREDENTIALS } : {}) });
   const upstreamLog = logger.child({ component: 'upstream' });
+  const tracing = config.tracing.otlpEndpoint
+    ? createTracing({ endpoint: config.tracing.otlpEndpoint, serviceName: config.tracing.serviceName })
+    : undefined;
   const observer = (call: UpstreamCall): void => {
     metrics.observeUpstream(call);
+    tracing?.recordUpstream(call);
     const fields = { aws: call };
     if (call.outcome === 'success') upstreamLog.debug(fields, `${call.operation} succeeded`);
     else upstreamLog.warn(fields, `${call.operation} failed: ${call.outcome}`);
@@ -108,6 +116,12 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   const production = config.nodeEnv === 'production';
   const schema = createSchema();
   const formatError = createFormatError({ exposeInternalMessages: config.nodeEnv === 'development' });
+  const guard = createSubgraphSecretGuard(config.subgraph);
+  if (!guard && production) {
+    logger.warn(
+      'SUBGRAPH_SHARED_SECRET is not set: anyone who reaches this port can query the subgraph fields (_entities, _service) directly; restrict the port to the router or set the secret',
+    );
+  }
   const streaming = {
     schema,
     production,
@@ -125,6 +139,12 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       loggingPlugin(),
       metricsPlugin(metrics),
+      ...(tracing ? [tracingPlugin(tracing)] : []),
+      subscriptionCallbackPlugin({
+        callbackUrlPrefixes: config.subgraph.callbackUrlPrefixes,
+        formatError,
+        logger,
+      }),
     ],
   });
   await apollo.start();
@@ -146,10 +166,15 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       }),
       streamPath: STREAM_PATH,
       stream: createSseTransport(streaming),
+      guard,
       readiness: createReadiness(clients, config.readinessCacheMs),
     }),
   );
-  const ws: WebSocketTransport = attachWebSocket(httpServer, GRAPHQL_PATH, { ...streaming, ...config.ws });
+  const ws: WebSocketTransport = attachWebSocket(httpServer, GRAPHQL_PATH, {
+    ...streaming,
+    ...config.ws,
+    guard,
+  });
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.server.port, config.server.host, () => resolve());
@@ -178,6 +203,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       live.close();
       clients.destroy();
       await emulator?.close();
+      await tracing?.shutdown();
       logger.info('stopped');
     },
   };

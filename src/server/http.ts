@@ -1,10 +1,12 @@
 /**
  * The gateway's `node:http` request handler: GraphQL over HTTP at `/graphql` (POST, and GET for queries)
  * through Apollo Server, `/healthz` and `/readyz`, and JSON 404s elsewhere. Bodies are bounded (413).
+ * The GraphQL paths (HTTP and SSE) pass the request guard first, when there is one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { AppLogger } from './logger.js';
+import type { RequestGuard } from './subgraphSecret.js';
 
 export interface HttpHandlerOptions<C extends BaseContext> {
   readonly apollo: ApolloServer<C>;
@@ -18,6 +20,8 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   /** GraphQL over SSE, served at `streamPath`. */
   readonly streamPath: string;
   readonly stream: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+  /** Checked on the headers of every GraphQL request (both paths) before anything else; none: all pass. */
+  readonly guard?: RequestGuard | undefined;
   readonly logger: AppLogger;
 }
 
@@ -70,12 +74,18 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
         res.end(body);
         return;
       }
-      if (url.pathname === options.streamPath) return await options.stream(req, res);
-      if (url.pathname !== graphqlPath) {
+      if (url.pathname !== graphqlPath && url.pathname !== options.streamPath) {
         return sendJson(res, 404, {
           errors: [{ message: `Not found: the GraphQL endpoint is ${graphqlPath}` }],
         });
       }
+      const refusal = options.guard?.(req.headers);
+      if (refusal) {
+        return sendJson(res, refusal.status, {
+          errors: [{ message: refusal.message, extensions: { code: refusal.code } }],
+        });
+      }
+      if (url.pathname === options.streamPath) return await options.stream(req, res);
       let body: unknown;
       if (req.method === 'POST') {
         let text: string;

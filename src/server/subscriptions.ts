@@ -24,6 +24,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
+import type { RequestGuard } from './subgraphSecret.js';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -145,13 +146,31 @@ export interface WebSocketTransport {
 export function attachWebSocket(
   httpServer: Server,
   path: string,
-  options: StreamingOptions & { readonly maxPayloadBytes: number; readonly connectionInitTimeoutMs: number },
+  options: StreamingOptions & {
+    readonly maxPayloadBytes: number;
+    readonly connectionInitTimeoutMs: number;
+    /** Checked on the upgrade request's headers; a refusal answers the upgrade with its HTTP status. */
+    readonly guard?: RequestGuard | undefined;
+  },
 ): WebSocketTransport {
+  const { guard } = options;
   const wss = new WebSocketServer({
     server: httpServer,
     path,
     maxPayload: options.maxPayloadBytes,
     perMessageDeflate: false,
+    ...(guard
+      ? {
+          verifyClient: (
+            info: { req: { headers: Parameters<RequestGuard>[0] } },
+            done: (ok: boolean, status?: number, message?: string) => void,
+          ) => {
+            const refusal = guard(info.req.headers);
+            if (refusal) done(false, refusal.status, refusal.message);
+            else done(true);
+          },
+        }
+      : {}),
   });
   wss.on('error', (err) => options.logger.error({ err }, 'websocket server error'));
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(

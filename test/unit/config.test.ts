@@ -54,9 +54,11 @@ describe('loadConfig defaults', () => {
         maxPollsPerSecond: 50,
       },
       ws: { maxPayloadBytes: 65_536, connectionInitTimeoutMs: 3_000 },
+      subgraph: { secretHeader: 'router-authorization', sharedSecrets: [], callbackUrlPrefixes: [] },
       log: { level: 'info' },
       nodeEnv: 'development',
       shutdownGraceMs: 10_000,
+      tracing: { otlpEndpoint: undefined, serviceName: 'loadgraph' },
       readinessCacheMs: 15_000,
     } satisfies Config);
   });

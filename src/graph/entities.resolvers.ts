@@ -1,0 +1,153 @@
+/**
+ * Federation: `__resolveReference` of every entity, which a router reaches through `Query._entities`.
+ *
+ * A reference reads through the request's loaders, exactly as a `Query` field does, so the references of
+ * one `_entities` call are batched and de-duplicated like any other reads: 100 references to 10 events
+ * are 10 `GetDataIntegrationEvent` calls (fewer when terminal ones are cached). Each key is checked
+ * against its AWS pattern first: a malformed one is that entity's BAD_USER_INPUT, a missing resource is
+ * null with NOT_FOUND, and the other entities of the call still resolve (so every resolver is async: a
+ * synchronous throw would fail the whole `_entities` list).
+ *
+ * The three loads take either key: their upstream key or their global `id`. The result is a copy of the
+ * loaded object, because `@apollo/subgraph` tags what `__resolveReference` returns with `__typename`,
+ * and loaded objects may be shared with other requests through the terminal cache.
+ */
+import type {
+  DataIntegrationEventResolvers,
+  DataIntegrationFlowResolvers,
+  DataLakeDatasetResolvers,
+  DataSourceResolvers,
+  DataSourceRunResolvers,
+  FlowExecutionResolvers,
+} from '../generated/graphql.js';
+import { badInput } from '../upstream/errors.js';
+import type { LoadRef } from '../upstream/loadRef.js';
+import {
+  DATASET_NAME,
+  DATAZONE_ID,
+  DOMAIN_ID,
+  FLOW_NAME,
+  NAMESPACE,
+  UUID,
+  checkArg,
+  fromGlobalId,
+} from './ids.js';
+
+type LoadKind = LoadRef['kind'];
+type KeyOf<K extends LoadKind> = Extract<LoadRef, { kind: K }>['key'];
+
+/** A fresh object with the loaded one's fields, for `@apollo/subgraph` to tag. */
+const copy = async <T extends object>(loaded: Promise<T>): Promise<T> => ({ ...(await loaded) });
+
+/** Checks one key field of a reference; the error names it as `Type.field`. */
+const keyField = (type: string, field: string, value: unknown, pattern: RegExp, what: string): string =>
+  checkArg(typeof value === 'string' ? value : '', pattern, `${type}.${field}`, what);
+
+/** The upstream key in a reference by global id, which must be an id of the entity's own kind. */
+function byGlobalId<K extends LoadKind>(type: string, kind: K, id: unknown): KeyOf<K> {
+  const ref = fromGlobalId(typeof id === 'string' ? id : '', `${type}.id`);
+  if (ref.kind !== kind)
+    throw badInput(
+      `${type}.id is the id of another kind of load (${ref.kind}), not of a ${type}.`,
+      `${type}.id`,
+    );
+  return ref.key as KeyOf<K>;
+}
+
+const INSTANCE = [UUID, 'Supply Chain instance id (a lowercase UUID)'] as const;
+const DOMAIN = [DOMAIN_ID, 'DataZone domain id'] as const;
+
+export const entityResolvers: {
+  DataIntegrationEvent: Pick<DataIntegrationEventResolvers, '__resolveReference'>;
+  FlowExecution: Pick<FlowExecutionResolvers, '__resolveReference'>;
+  DataSourceRun: Pick<DataSourceRunResolvers, '__resolveReference'>;
+  DataIntegrationFlow: Pick<DataIntegrationFlowResolvers, '__resolveReference'>;
+  DataLakeDataset: Pick<DataLakeDatasetResolvers, '__resolveReference'>;
+  DataSource: Pick<DataSourceResolvers, '__resolveReference'>;
+} = {
+  DataIntegrationEvent: {
+    __resolveReference: async (ref, { loaders }) => {
+      const T = 'DataIntegrationEvent';
+      const key =
+        'eventId' in ref
+          ? {
+              instanceId: keyField(T, 'instanceId', ref.instanceId, ...INSTANCE),
+              eventId: keyField(T, 'eventId', ref.eventId, UUID, 'event id (a lowercase UUID)'),
+            }
+          : byGlobalId(T, 'DATA_INTEGRATION_EVENT', ref.id);
+      return copy(loaders.event.load(key));
+    },
+  },
+
+  FlowExecution: {
+    __resolveReference: async (ref, { loaders }) => {
+      const T = 'FlowExecution';
+      const key =
+        'executionId' in ref
+          ? {
+              instanceId: keyField(T, 'instanceId', ref.instanceId, ...INSTANCE),
+              flowName: keyField(T, 'flowName', ref.flowName, FLOW_NAME, 'flow name'),
+              executionId: keyField(
+                T,
+                'executionId',
+                ref.executionId,
+                UUID,
+                'execution id (a lowercase UUID)',
+              ),
+            }
+          : byGlobalId(T, 'FLOW_EXECUTION', ref.id);
+      return copy(loaders.flowExecution.load(key));
+    },
+  },
+
+  DataSourceRun: {
+    __resolveReference: async (ref, { loaders }) => {
+      const T = 'DataSourceRun';
+      const key =
+        'runId' in ref
+          ? {
+              domainId: keyField(T, 'domainId', ref.domainId, ...DOMAIN),
+              runId: keyField(T, 'runId', ref.runId, DATAZONE_ID, 'data source run id'),
+            }
+          : byGlobalId(T, 'DATA_SOURCE_RUN', ref.id);
+      return copy(loaders.dataSourceRun.load(key));
+    },
+  },
+
+  DataIntegrationFlow: {
+    __resolveReference: async (ref, { loaders }) => {
+      const T = 'DataIntegrationFlow';
+      return copy(
+        loaders.flow.load({
+          instanceId: keyField(T, 'instanceId', ref.instanceId, ...INSTANCE),
+          name: keyField(T, 'name', ref.name, FLOW_NAME, 'flow name'),
+        }),
+      );
+    },
+  },
+
+  DataLakeDataset: {
+    __resolveReference: async (ref, { loaders }) => {
+      const T = 'DataLakeDataset';
+      return copy(
+        loaders.dataset.load({
+          instanceId: keyField(T, 'instanceId', ref.instanceId, ...INSTANCE),
+          namespace: keyField(T, 'namespace', ref.namespace, NAMESPACE, 'data lake namespace name'),
+          name: keyField(T, 'name', ref.name, DATASET_NAME, 'dataset name'),
+        }),
+      );
+    },
+  },
+
+  DataSource: {
+    __resolveReference: async (ref, { loaders }) => {
+      const T = 'DataSource';
+      return copy(
+        loaders.dataSource.load({
+          domainId: keyField(T, 'domainId', ref.domainId, ...DOMAIN),
+          id: keyField(T, 'id', ref.id, DATAZONE_ID, 'data source id'),
+        }),
+      );
+    },
+  },
+};
