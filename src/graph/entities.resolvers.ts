@@ -22,26 +22,13 @@ import type {
 } from '../generated/graphql.js';
 import { badInput } from '../upstream/errors.js';
 import type { LoadRef } from '../upstream/loadRef.js';
-import {
-  DATASET_NAME,
-  DATAZONE_ID,
-  DOMAIN_ID,
-  FLOW_NAME,
-  NAMESPACE,
-  UUID,
-  checkArg,
-  fromGlobalId,
-} from './ids.js';
+import { checkKey, fromGlobalId } from './ids.js';
 
 type LoadKind = LoadRef['kind'];
 type KeyOf<K extends LoadKind> = Extract<LoadRef, { kind: K }>['key'];
 
 /** A fresh object with the loaded one's fields, for `@apollo/subgraph` to tag. */
 const copy = async <T extends object>(loaded: Promise<T>): Promise<T> => ({ ...(await loaded) });
-
-/** Checks one key field of a reference; the error names it as `Type.field`. */
-const keyField = (type: string, field: string, value: unknown, pattern: RegExp, what: string): string =>
-  checkArg(typeof value === 'string' ? value : '', pattern, `${type}.${field}`, what);
 
 /** The upstream key in a reference by global id, which must be an id of the entity's own kind. */
 function byGlobalId<K extends LoadKind>(type: string, kind: K, id: unknown): KeyOf<K> {
@@ -53,9 +40,6 @@ function byGlobalId<K extends LoadKind>(type: string, kind: K, id: unknown): Key
     );
   return ref.key as KeyOf<K>;
 }
-
-const INSTANCE = [UUID, 'Supply Chain instance id (a lowercase UUID)'] as const;
-const DOMAIN = [DOMAIN_ID, 'DataZone domain id'] as const;
 
 export const entityResolvers: {
   DataIntegrationEvent: Pick<DataIntegrationEventResolvers, '__resolveReference'>;
@@ -71,8 +55,8 @@ export const entityResolvers: {
       const key =
         'eventId' in ref
           ? {
-              instanceId: keyField(T, 'instanceId', ref.instanceId, ...INSTANCE),
-              eventId: keyField(T, 'eventId', ref.eventId, UUID, 'event id (a lowercase UUID)'),
+              instanceId: checkKey('instanceId', ref.instanceId, `${T}.instanceId`),
+              eventId: checkKey('eventId', ref.eventId, `${T}.eventId`),
             }
           : byGlobalId(T, 'DATA_INTEGRATION_EVENT', ref.id);
       return copy(loaders.event.load(key));
@@ -85,15 +69,9 @@ export const entityResolvers: {
       const key =
         'executionId' in ref
           ? {
-              instanceId: keyField(T, 'instanceId', ref.instanceId, ...INSTANCE),
-              flowName: keyField(T, 'flowName', ref.flowName, FLOW_NAME, 'flow name'),
-              executionId: keyField(
-                T,
-                'executionId',
-                ref.executionId,
-                UUID,
-                'execution id (a lowercase UUID)',
-              ),
+              instanceId: checkKey('instanceId', ref.instanceId, `${T}.instanceId`),
+              flowName: checkKey('flowName', ref.flowName, `${T}.flowName`),
+              executionId: checkKey('executionId', ref.executionId, `${T}.executionId`),
             }
           : byGlobalId(T, 'FLOW_EXECUTION', ref.id);
       return copy(loaders.flowExecution.load(key));
@@ -106,8 +84,8 @@ export const entityResolvers: {
       const key =
         'runId' in ref
           ? {
-              domainId: keyField(T, 'domainId', ref.domainId, ...DOMAIN),
-              runId: keyField(T, 'runId', ref.runId, DATAZONE_ID, 'data source run id'),
+              domainId: checkKey('domainId', ref.domainId, `${T}.domainId`),
+              runId: checkKey('runId', ref.runId, `${T}.runId`),
             }
           : byGlobalId(T, 'DATA_SOURCE_RUN', ref.id);
       return copy(loaders.dataSourceRun.load(key));
@@ -119,8 +97,8 @@ export const entityResolvers: {
       const T = 'DataIntegrationFlow';
       return copy(
         loaders.flow.load({
-          instanceId: keyField(T, 'instanceId', ref.instanceId, ...INSTANCE),
-          name: keyField(T, 'name', ref.name, FLOW_NAME, 'flow name'),
+          instanceId: checkKey('instanceId', ref.instanceId, `${T}.instanceId`),
+          name: checkKey('flowName', ref.name, `${T}.name`),
         }),
       );
     },
@@ -131,9 +109,9 @@ export const entityResolvers: {
       const T = 'DataLakeDataset';
       return copy(
         loaders.dataset.load({
-          instanceId: keyField(T, 'instanceId', ref.instanceId, ...INSTANCE),
-          namespace: keyField(T, 'namespace', ref.namespace, NAMESPACE, 'data lake namespace name'),
-          name: keyField(T, 'name', ref.name, DATASET_NAME, 'dataset name'),
+          instanceId: checkKey('instanceId', ref.instanceId, `${T}.instanceId`),
+          namespace: checkKey('namespace', ref.namespace, `${T}.namespace`),
+          name: checkKey('datasetName', ref.name, `${T}.name`),
         }),
       );
     },
@@ -144,8 +122,8 @@ export const entityResolvers: {
       const T = 'DataSource';
       return copy(
         loaders.dataSource.load({
-          domainId: keyField(T, 'domainId', ref.domainId, ...DOMAIN),
-          id: keyField(T, 'id', ref.id, DATAZONE_ID, 'data source id'),
+          domainId: checkKey('domainId', ref.domainId, `${T}.domainId`),
+          id: checkKey('dataSourceId', ref.id, `${T}.id`),
         }),
       );
     },

@@ -63,13 +63,31 @@ export function fromGlobalId(id: string, argument = 'id'): LoadRef {
   }
 }
 
-/** Checks one argument against an AWS pattern, before any upstream call. */
-export function checkArg(value: string, pattern: RegExp, argument: string, what: string): string {
-  if (!pattern.test(value)) {
+/** The AWS key fields the graph takes as arguments: each one's pattern and how an error names it. */
+export const KEYS = {
+  instanceId: [UUID, 'Supply Chain instance id (a lowercase UUID)'],
+  eventId: [UUID, 'event id (a lowercase UUID)'],
+  executionId: [UUID, 'execution id (a lowercase UUID)'],
+  flowName: [FLOW_NAME, 'flow name'],
+  namespace: [NAMESPACE, 'data lake namespace name'],
+  datasetName: [DATASET_NAME, 'dataset name'],
+  domainId: [DOMAIN_ID, 'DataZone domain id'],
+  runId: [DATAZONE_ID, 'data source run id'],
+  dataSourceId: [DATAZONE_ID, 'data source id'],
+} as const satisfies Record<string, readonly [RegExp, string]>;
+
+/**
+ * Checks one argument (or reference key field) against its AWS pattern, before any upstream call;
+ * a bad one is BAD_USER_INPUT naming `argument` (default: the key's own name).
+ */
+export function checkKey(key: keyof typeof KEYS, value: unknown, argument: string = key): string {
+  const [pattern, what] = KEYS[key];
+  const text = typeof value === 'string' ? value : '';
+  if (!pattern.test(text)) {
     throw badInput(
-      `${argument} ${JSON.stringify(value.slice(0, 80))} is not a valid ${what} (expected ${pattern.source}).`,
+      `${argument} ${JSON.stringify(text.slice(0, 80))} is not a valid ${what} (expected ${pattern.source}).`,
       argument,
     );
   }
-  return value;
+  return text;
 }

@@ -8,7 +8,7 @@ import pLimit from 'p-limit';
 import type { MutationResolvers, SendEventInput, SendEventPayloadResolvers } from '../generated/graphql.js';
 import type { GraphContext } from '../server/context.js';
 import { badInput } from '../upstream/errors.js';
-import { DATAZONE_ID, DOMAIN_ID, checkArg } from './ids.js';
+import { checkKey } from './ids.js';
 import { problemsError, sendEventProblems } from './sendEvent.validation.js';
 import { eventTypeWire } from './supplychain.resolvers.js';
 
@@ -74,13 +74,8 @@ export const mutationResolvers: MutationResolvers = {
   },
 
   startDataSourceRun: (_, a, context) => {
-    const domainId = checkArg(a.domainIdentifier, DOMAIN_ID, 'domainIdentifier', 'DataZone domain id');
-    const dataSourceId = checkArg(
-      a.dataSourceIdentifier,
-      DATAZONE_ID,
-      'dataSourceIdentifier',
-      'data source id',
-    );
+    const domainId = checkKey('domainId', a.domainIdentifier, 'domainIdentifier');
+    const dataSourceId = checkKey('dataSourceId', a.dataSourceIdentifier, 'dataSourceIdentifier');
     if (
       a.clientToken != null &&
       (a.clientToken.length === 0 || a.clientToken.length > CLIENT_TOKEN_MAX_CHARS)

@@ -8,22 +8,8 @@ import { badInput } from '../upstream/errors.js';
 import type { GraphContext } from '../server/context.js';
 import { paginate } from './connections.js';
 import { DATAZONE_PAGE, withDomainId } from './datazone.resolvers.js';
-import {
-  DATASET_NAME,
-  DATAZONE_ID,
-  DOMAIN_ID,
-  FLOW_NAME,
-  NAMESPACE,
-  UUID,
-  checkArg,
-  fromGlobalId,
-  type LoadRef,
-} from './ids.js';
+import { checkKey, fromGlobalId, type LoadRef } from './ids.js';
 import { SUPPLY_CHAIN_PAGE, eventTypeWire } from './supplychain.resolvers.js';
-
-const instance = (v: string) =>
-  checkArg(v, UUID, 'instanceId', 'Supply Chain instance id (a lowercase UUID)');
-const domain = (v: string, arg = 'domainIdentifier') => checkArg(v, DOMAIN_ID, arg, 'DataZone domain id');
 
 /** Loads one load of any kind through the loaders. */
 export function loadRef(ref: LoadRef, { loaders }: GraphContext): Promise<object> {
@@ -40,13 +26,13 @@ export function loadRef(ref: LoadRef, { loaders }: GraphContext): Promise<object
 export const queryResolvers: QueryResolvers = {
   dataIntegrationEvent: (_, a, { loaders }) =>
     loaders.event.load({
-      instanceId: instance(a.instanceId),
-      eventId: checkArg(a.eventId, UUID, 'eventId', 'event id (a lowercase UUID)'),
+      instanceId: checkKey('instanceId', a.instanceId),
+      eventId: checkKey('eventId', a.eventId),
     }),
 
   dataIntegrationEvents: (_, a, { loaders }) => {
     const key = {
-      instanceId: instance(a.instanceId),
+      instanceId: checkKey('instanceId', a.instanceId),
       eventType: a.eventType ? eventTypeWire(a.eventType) : undefined,
     };
     return paginate(a, { list: ['ListDataIntegrationEvents', key], ...SUPPLY_CHAIN_PAGE }, async (page) => {
@@ -59,15 +45,15 @@ export const queryResolvers: QueryResolvers = {
 
   flowExecution: (_, a, { loaders }) =>
     loaders.flowExecution.load({
-      instanceId: instance(a.instanceId),
-      flowName: checkArg(a.flowName, FLOW_NAME, 'flowName', 'flow name'),
-      executionId: checkArg(a.executionId, UUID, 'executionId', 'execution id (a lowercase UUID)'),
+      instanceId: checkKey('instanceId', a.instanceId),
+      flowName: checkKey('flowName', a.flowName),
+      executionId: checkKey('executionId', a.executionId),
     }),
 
   flowExecutions: (_, a, { loaders }) => {
     const key = {
-      instanceId: instance(a.instanceId),
-      flowName: checkArg(a.flowName, FLOW_NAME, 'flowName', 'flow name'),
+      instanceId: checkKey('instanceId', a.instanceId),
+      flowName: checkKey('flowName', a.flowName),
     };
     return paginate(
       a,
@@ -87,14 +73,14 @@ export const queryResolvers: QueryResolvers = {
 
   dataSourceRun: (_, a, { loaders }) =>
     loaders.dataSourceRun.load({
-      domainId: domain(a.domainIdentifier),
-      runId: checkArg(a.identifier, DATAZONE_ID, 'identifier', 'data source run id'),
+      domainId: checkKey('domainId', a.domainIdentifier, 'domainIdentifier'),
+      runId: checkKey('runId', a.identifier, 'identifier'),
     }),
 
   dataSourceRuns: async (_, a, { loaders }) => {
     const key = {
-      domainId: domain(a.domainIdentifier),
-      dataSourceId: checkArg(a.dataSourceIdentifier, DATAZONE_ID, 'dataSourceIdentifier', 'data source id'),
+      domainId: checkKey('domainId', a.domainIdentifier, 'domainIdentifier'),
+      dataSourceId: checkKey('dataSourceId', a.dataSourceIdentifier, 'dataSourceIdentifier'),
       status: a.status ?? undefined,
     };
     const connection = await paginate(a, { list: ['ListDataSourceRuns', key], ...DATAZONE_PAGE }, (page) =>
@@ -124,12 +110,12 @@ export const queryResolvers: QueryResolvers = {
 
   dataIntegrationFlow: (_, a, { loaders }) =>
     loaders.flow.load({
-      instanceId: instance(a.instanceId),
-      name: checkArg(a.name, FLOW_NAME, 'name', 'flow name'),
+      instanceId: checkKey('instanceId', a.instanceId),
+      name: checkKey('flowName', a.name, 'name'),
     }),
 
   dataIntegrationFlows: (_, a, { loaders }) => {
-    const key = { instanceId: instance(a.instanceId) };
+    const key = { instanceId: checkKey('instanceId', a.instanceId) };
     return paginate(a, { list: ['ListDataIntegrationFlows', key], ...SUPPLY_CHAIN_PAGE }, async (page) => {
       const result = await loaders.flowsPage.load({ ...key, ...page });
       for (const f of result.items) loaders.flow.prime({ instanceId: f.instanceId!, name: f.name! }, f);
@@ -139,15 +125,15 @@ export const queryResolvers: QueryResolvers = {
 
   dataLakeDataset: (_, a, { loaders }) =>
     loaders.dataset.load({
-      instanceId: instance(a.instanceId),
-      namespace: checkArg(a.namespace, NAMESPACE, 'namespace', 'data lake namespace name'),
-      name: checkArg(a.name, DATASET_NAME, 'name', 'dataset name'),
+      instanceId: checkKey('instanceId', a.instanceId),
+      namespace: checkKey('namespace', a.namespace),
+      name: checkKey('datasetName', a.name, 'name'),
     }),
 
   dataLakeDatasets: (_, a, { loaders }) => {
     const key = {
-      instanceId: instance(a.instanceId),
-      namespace: checkArg(a.namespace, NAMESPACE, 'namespace', 'data lake namespace name'),
+      instanceId: checkKey('instanceId', a.instanceId),
+      namespace: checkKey('namespace', a.namespace),
     };
     return paginate(a, { list: ['ListDataLakeDatasets', key], ...SUPPLY_CHAIN_PAGE }, async (page) => {
       const result = await loaders.datasetsPage.load({ ...key, ...page });
@@ -159,11 +145,13 @@ export const queryResolvers: QueryResolvers = {
 
   dataSource: (_, a, { loaders }) =>
     loaders.dataSource.load({
-      domainId: domain(a.domainIdentifier),
-      id: checkArg(a.identifier, DATAZONE_ID, 'identifier', 'data source id'),
+      domainId: checkKey('domainId', a.domainIdentifier, 'domainIdentifier'),
+      id: checkKey('dataSourceId', a.identifier, 'identifier'),
     }),
 
-  instance: (_, a, { loaders }) => loaders.instance.load({ instanceId: instance(a.instanceId) }),
+  instance: (_, a, { loaders }) =>
+    loaders.instance.load({ instanceId: checkKey('instanceId', a.instanceId) }),
 
-  domain: (_, a, { loaders }) => loaders.domain.load({ id: domain(a.identifier, 'identifier') }),
+  domain: (_, a, { loaders }) =>
+    loaders.domain.load({ id: checkKey('domainId', a.identifier, 'identifier') }),
 };

@@ -6,12 +6,7 @@
 import type { SubscriptionResolvers } from '../generated/graphql.js';
 import type { GraphContext } from '../server/context.js';
 import { badInput } from '../upstream/errors.js';
-import { DATAZONE_ID, DOMAIN_ID, FLOW_NAME, UUID, checkArg, fromGlobalId } from './ids.js';
-
-const instance = (v: string) =>
-  checkArg(v, UUID, 'instanceId', 'Supply Chain instance id (a lowercase UUID)');
-const domain = (v: string) => checkArg(v, DOMAIN_ID, 'domainIdentifier', 'DataZone domain id');
-const flowName = (v: string, arg = 'flowName') => checkArg(v, FLOW_NAME, arg, 'flow name');
+import { checkKey, fromGlobalId } from './ids.js';
 
 /** Relays each state as the field's value, with fresh loaders for the event. */
 const relay = <T>(state: T, _args: unknown, context: GraphContext): T => {
@@ -25,8 +20,8 @@ export const subscriptionResolvers: SubscriptionResolvers = {
       live.watch({
         kind: 'DATA_INTEGRATION_EVENT',
         key: {
-          instanceId: instance(a.instanceId),
-          eventId: checkArg(a.eventId, UUID, 'eventId', 'event id (a lowercase UUID)'),
+          instanceId: checkKey('instanceId', a.instanceId),
+          eventId: checkKey('eventId', a.eventId),
         },
       }),
     resolve: relay,
@@ -36,9 +31,9 @@ export const subscriptionResolvers: SubscriptionResolvers = {
       live.watch({
         kind: 'FLOW_EXECUTION',
         key: {
-          instanceId: instance(a.instanceId),
-          flowName: flowName(a.flowName),
-          executionId: checkArg(a.executionId, UUID, 'executionId', 'execution id (a lowercase UUID)'),
+          instanceId: checkKey('instanceId', a.instanceId),
+          flowName: checkKey('flowName', a.flowName),
+          executionId: checkKey('executionId', a.executionId),
         },
       }),
     resolve: relay,
@@ -48,8 +43,8 @@ export const subscriptionResolvers: SubscriptionResolvers = {
       live.watch({
         kind: 'DATA_SOURCE_RUN',
         key: {
-          domainId: domain(a.domainIdentifier),
-          runId: checkArg(a.identifier, DATAZONE_ID, 'identifier', 'data source run id'),
+          domainId: checkKey('domainId', a.domainIdentifier, 'domainIdentifier'),
+          runId: checkKey('runId', a.identifier, 'identifier'),
         },
       }),
     resolve: relay,
@@ -72,8 +67,8 @@ export const subscriptionResolvers: SubscriptionResolvers = {
     subscribe: (_, a, { live }) =>
       live.watchStarted({
         kind: 'FLOW_EXECUTIONS',
-        instanceId: instance(a.instanceId),
-        flowName: flowName(a.flowName),
+        instanceId: checkKey('instanceId', a.instanceId),
+        flowName: checkKey('flowName', a.flowName),
       }),
     resolve: relay,
   },
@@ -81,8 +76,8 @@ export const subscriptionResolvers: SubscriptionResolvers = {
     subscribe: (_, a, { live }) =>
       live.watchStarted({
         kind: 'DATA_SOURCE_RUNS',
-        domainId: domain(a.domainIdentifier),
-        dataSourceId: checkArg(a.dataSourceIdentifier, DATAZONE_ID, 'dataSourceIdentifier', 'data source id'),
+        domainId: checkKey('domainId', a.domainIdentifier, 'domainIdentifier'),
+        dataSourceId: checkKey('dataSourceId', a.dataSourceIdentifier, 'dataSourceIdentifier'),
       }),
     resolve: relay,
   },

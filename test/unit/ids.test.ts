@@ -4,7 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { checkArg, fromGlobalId, toGlobalId, UUID, type LoadRef } from '../../src/graph/ids.js';
+import { checkKey, fromGlobalId, toGlobalId, UUID, type LoadRef } from '../../src/graph/ids.js';
 
 const INSTANCE = '8928ae12-15e5-4441-825d-ec2184f0a43a';
 const EVENT = '19739c8e-cd2e-4cbc-a2f7-0dc43239f042';
@@ -123,15 +123,15 @@ describe('fromGlobalId rejects what is not an id of this graph', () => {
   });
 });
 
-describe('checkArg', () => {
+describe('checkKey', () => {
   it('returns a value matching the pattern', () => {
-    expect(checkArg(INSTANCE, UUID, 'instanceId', 'instance id')).toBe(INSTANCE);
+    expect(checkKey('instanceId', INSTANCE)).toBe(INSTANCE);
   });
 
   it('rejects a value that does not match with BAD_USER_INPUT naming the argument and the pattern', () => {
     let error: GraphQLError | undefined;
     try {
-      checkArg('nope', UUID, 'instanceId', 'Supply Chain instance id');
+      checkKey('instanceId', 'nope');
     } catch (err) {
       error = err as GraphQLError;
     }
