@@ -19,16 +19,10 @@ let gw: TestGateway;
 const terminal = { events: [] as any[], executions: [] as any[], runs: [] as any[] };
 const running = { events: [] as any[], executions: [] as any[], runs: [] as any[] };
 
-async function data(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const res = await gw.query(query, variables);
-  expect(res.errors ?? []).toEqual([]);
-  return res.data;
-}
-
 /** Runs `query` after resetting the emulator's counters; resolves to its data and the calls it made. */
 async function counted(query: string, variables: Record<string, unknown>) {
   await gw.resetCalls();
-  const result = await data(query, variables);
+  const result = await gw.data(query, variables);
   return { result, calls: await gw.calls() };
 }
 
@@ -49,7 +43,7 @@ beforeAll(async () => {
   const ds = (name: string) => domain.dataSources.find((d: any) => d.name === name).id;
   const node = `id status terminal ... on DataIntegrationEvent { datasetTargetDetails { datasetIdentifier } }
     ... on FlowExecution { flowName } ... on DataSourceRun { dataSourceId }`;
-  const lists = await data(
+  const lists = await gw.data(
     `query($i: ID!, $d: ID!, $marts: ID!, $finance: ID!, $lake: ID!, $raw: ID!, $archive: ID!) {
        events: dataIntegrationEvents(instanceId: $i, eventType: DATASET, first: 20) { nodes { ...on Load { ${node} } } }
        po: flowExecutions(instanceId: $i, flowName: "purchase-orders-ingest", first: 3) { nodes { ...on Load { ${node} } } }

@@ -20,12 +20,6 @@ let events: any[];
 let executions: any[];
 let runs: any[];
 
-async function data(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const res = await gw.query(query, variables);
-  expect(res.errors ?? []).toEqual([]);
-  return res.data;
-}
-
 const loadsQuery = `query($ids: [ID!]!) { loads(ids: $ids) { ${FRAGMENTS} } }`;
 
 beforeAll(async () => {
@@ -34,7 +28,7 @@ beforeAll(async () => {
   const world = await gw.world();
   instanceId = world.supplychain.instances[0].instanceId;
   domainId = world.datazone.domains[0].domainId;
-  const lists = await data(
+  const lists = await gw.data(
     `query($i: ID!, $d: ID!, $s: ID!) {
        dataIntegrationEvents(instanceId: $i, first: 2) { nodes { ...on Load { ${FRAGMENTS} } } }
        flowExecutions(instanceId: $i, flowName: "wms-inventory-snapshot", first: 2) { nodes { ...on Load { ${FRAGMENTS} } } }
@@ -53,7 +47,7 @@ afterAll(async () => {
 describe('node', () => {
   it('returns each kind of load by the id its list gave', async () => {
     for (const load of [events[0], executions[0], runs[0]]) {
-      const { node } = await data(`query($id: ID!) { node(id: $id) { ...on Load { ${FRAGMENTS} } } }`, {
+      const { node } = await gw.data(`query($id: ID!) { node(id: $id) { ...on Load { ${FRAGMENTS} } } }`, {
         id: load.id,
       });
       expect(node).toEqual(load);
@@ -95,7 +89,7 @@ describe('node', () => {
 describe('loads', () => {
   it('returns a mix of all three kinds in the order asked, repeats included', async () => {
     const order = [runs[1], events[0], executions[1], events[1], runs[0], executions[0], events[0], runs[1]];
-    const { loads } = await data(loadsQuery, { ids: order.map((l) => l.id) });
+    const { loads } = await gw.data(loadsQuery, { ids: order.map((l) => l.id) });
     expect(loads).toEqual(order);
     expect(loads.map((l: any) => l.__typename)).toEqual([
       'DataSourceRun',
@@ -110,7 +104,7 @@ describe('loads', () => {
   });
 
   it('returns an empty list for no ids', async () => {
-    expect(await data(loadsQuery, { ids: [] })).toEqual({ loads: [] });
+    expect(await gw.data(loadsQuery, { ids: [] })).toEqual({ loads: [] });
   });
 
   it('makes bad and missing items null with their own error at their index while the others resolve', async () => {
@@ -170,7 +164,7 @@ describe('loads', () => {
   it('accepts 100 ids and rejects 101 as BAD_USER_INPUT, without an upstream call', async () => {
     const all = [...events, ...executions, ...runs].map((l) => l.id);
     const hundred = Array.from({ length: 100 }, (_, i) => all[i % all.length]!);
-    const { loads } = await data(loadsQuery, { ids: hundred });
+    const { loads } = await gw.data(loadsQuery, { ids: hundred });
     expect(loads).toHaveLength(100);
     expect(loads.map((l: any) => l.id)).toEqual(hundred);
 

@@ -44,18 +44,12 @@ const trackingEvent = (data: unknown, overrides: Record<string, unknown> = {}) =
 
 const eventCount = async (): Promise<number> => (await gw.world()).supplychain.instances[0].eventCount;
 
-async function data(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const res = await gw.query(query, variables);
-  expect(res.errors ?? []).toEqual([]);
-  return res.data;
-}
-
 beforeAll(async () => {
   gw = await startTestGateway();
   const world = await gw.world();
   const [first, second] = world.supplychain.instances;
   instanceId = first.instanceId;
-  const arns = await data(
+  const arns = await gw.data(
     `query($a: ID!, $b: ID!) {
        a: dataLakeDataset(instanceId: $a, namespace: "default", name: "carrier_tracking") { arn }
        b: dataLakeDataset(instanceId: $b, namespace: "asc", name: "product") { arn } }`,
@@ -158,7 +152,7 @@ describe('sendEvent validation', () => {
     ];
     expect(atLimits[0]!.data).toHaveLength(DATA_MAX_CHARS);
     for (const limit of atLimits) {
-      const { sendEvent } = await data(SEND, { input: limit });
+      const { sendEvent } = await gw.data(SEND, { input: limit });
       expect(sendEvent.eventId).toMatch(UUID);
     }
   });
@@ -167,14 +161,14 @@ describe('sendEvent validation', () => {
 describe('sendEvent', () => {
   it('returns the eventId and a generated UUID clientToken, and reads the event only when selected', async () => {
     await gw.resetCalls();
-    const { sendEvent: bare } = await data(SEND, { input: input() });
+    const { sendEvent: bare } = await gw.data(SEND, { input: input() });
     expect(bare.eventId).toMatch(UUID);
     expect(bare.clientToken).toMatch(UUID);
     expect(await gw.calls()).toEqual({ SendDataIntegrationEvent: 1 });
 
     await gw.resetCalls();
     const sent = input({ eventType: 'INVENTORY_LEVEL', eventTimestamp: '2025-01-03T10:00:00.250Z' });
-    const { sendEvent } = await data(SEND_AND_READ, { input: sent });
+    const { sendEvent } = await gw.data(SEND_AND_READ, { input: sent });
     expect(await gw.calls()).toEqual({ SendDataIntegrationEvent: 1, GetDataIntegrationEvent: 1 });
     expect(sendEvent.clientToken).toMatch(UUID);
     expect(sendEvent.clientToken).not.toBe(bare.clientToken);
@@ -194,8 +188,8 @@ describe('sendEvent', () => {
   it('creates one event for a retry with the same clientToken and input', async () => {
     const retry = input({ clientToken: randomUUID() });
     const before = await eventCount();
-    const first = await data(SEND, { input: retry });
-    const second = await data(SEND, { input: retry });
+    const first = await gw.data(SEND, { input: retry });
+    const second = await gw.data(SEND, { input: retry });
     expect(second.sendEvent).toEqual(first.sendEvent);
     expect(first.sendEvent.clientToken).toBe(retry.clientToken);
     expect(await eventCount()).toBe(before + 1);
@@ -203,7 +197,7 @@ describe('sendEvent', () => {
 
   it('refuses the same clientToken with another payload as CONFLICT, creating nothing', async () => {
     const token = randomUUID();
-    await data(SEND, { input: input({ clientToken: token, eventGroupId: 'orders' }) });
+    await gw.data(SEND, { input: input({ clientToken: token, eventGroupId: 'orders' }) });
     const before = await eventCount();
     const res = await gw.query(SEND, {
       input: input({ clientToken: token, eventGroupId: 'orders', data: '{"product_id":"P2"}' }),
@@ -223,14 +217,14 @@ describe('sendEvent', () => {
       event_ts: '2025-01-03T10:00:00Z',
       carrier_code: 'UPS',
     };
-    const { sendEvent } = await data(SEND_AND_READ, { input: trackingEvent(record) });
+    const { sendEvent } = await gw.data(SEND_AND_READ, { input: trackingEvent(record) });
     expect(sendEvent.event).toMatchObject({
       status: 'RUNNING',
       upstreamStatus: 'IN_PROGRESS',
       terminal: false,
     });
     const read = async () =>
-      (await data(EVENT, { i: instanceId, e: sendEvent.eventId })).dataIntegrationEvent;
+      (await gw.data(EVENT, { i: instanceId, e: sendEvent.eventId })).dataIntegrationEvent;
 
     await gw.advance(10_000);
     expect(await read()).toMatchObject({ status: 'RUNNING', terminal: false, message: null });
@@ -248,9 +242,9 @@ describe('sendEvent', () => {
 
   it('fails a DATASET load whose records do not fit the dataset, saying which record and field', async () => {
     const records = [{ tracking_number: 'A1', event_ts: '2025-01-03T10:00:00Z' }, { carrier_code: 'DHL' }];
-    const { sendEvent } = await data(SEND, { input: trackingEvent(records) });
+    const { sendEvent } = await gw.data(SEND, { input: trackingEvent(records) });
     await gw.advance(25_000);
-    const { dataIntegrationEvent: e } = await data(EVENT, { i: instanceId, e: sendEvent.eventId });
+    const { dataIntegrationEvent: e } = await gw.data(EVENT, { i: instanceId, e: sendEvent.eventId });
     expect(e).toMatchObject({ status: 'FAILED', upstreamStatus: 'FAILED', terminal: true });
     expect(e.message).toBe(
       "Record 2 is missing required field 'tracking_number' of dataset default/carrier_tracking",
@@ -304,7 +298,7 @@ describe('sendEvents', () => {
     ];
     const before = await eventCount();
     await gw.resetCalls();
-    const { sendEvents } = await data(SEND_MANY, { inputs });
+    const { sendEvents } = await gw.data(SEND_MANY, { inputs });
     expect((await gw.calls()).SendDataIntegrationEvent).toBe(2);
     expect(sendEvents).toEqual([
       {
@@ -341,7 +335,7 @@ describe('sendEvents', () => {
 
   it("reports an upstream failure as that item's error, the others still sent", async () => {
     await gw.addFault({ operation: 'SendDataIntegrationEvent', kind: 'error', status: 503, count: 1 });
-    const { sendEvents } = await data(SEND_MANY, { inputs: [input(), input(), input()] });
+    const { sendEvents } = await gw.data(SEND_MANY, { inputs: [input(), input(), input()] });
     expect(sendEvents.map((r: any) => r.index)).toEqual([0, 1, 2]);
     const failed = sendEvents.filter((r: any) => r.error);
     expect(failed).toEqual([

@@ -20,12 +20,6 @@ let domain: any;
 const dataSource = (name: string): any => domain.dataSources.find((d: any) => d.name === name);
 const runCount = async (): Promise<number> => (await gw.world()).datazone.domains[0].runCount;
 
-async function data(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const res = await gw.query(query, variables);
-  expect(res.errors ?? []).toEqual([]);
-  return res.data;
-}
-
 beforeAll(async () => {
   gw = await startTestGateway();
   domain = (await gw.world()).datazone.domains[0];
@@ -39,7 +33,7 @@ describe('startDataSourceRun', () => {
   it('starts a QUEUED prioritized run that then runs and finishes, with its activities, as the clock advances', async () => {
     const ds = dataSource('Finance warehouse');
     await gw.resetCalls();
-    const { startDataSourceRun: run } = await data(START, { d: domain.domainId, s: ds.id });
+    const { startDataSourceRun: run } = await gw.data(START, { d: domain.domainId, s: ds.id });
     expect(await gw.calls()).toEqual({ StartDataSourceRun: 1 });
     expect(run).toMatchObject({
       kind: 'DATA_SOURCE_RUN',
@@ -57,7 +51,7 @@ describe('startDataSourceRun', () => {
     });
 
     await gw.advance(5_000);
-    const running = (await data(READ, { id: run.id })).node;
+    const running = (await gw.data(READ, { id: run.id })).node;
     expect(running).toMatchObject({
       runId: run.runId,
       status: 'RUNNING',
@@ -67,7 +61,7 @@ describe('startDataSourceRun', () => {
     expect(Date.parse(running.startedAt)).toBeGreaterThanOrEqual(Date.parse(run.createdAt));
 
     await gw.advance(60_000);
-    const done = (await data(READ, { id: run.id })).node;
+    const done = (await gw.data(READ, { id: run.id })).node;
     expect(['SUCCEEDED', 'PARTIALLY_SUCCEEDED', 'FAILED']).toContain(done.status);
     expect(done).toMatchObject({ runId: run.runId, terminal: true, startedAt: running.startedAt });
     expect(done.finishedAt).toBe(done.stoppedAt);
@@ -87,12 +81,12 @@ describe('startDataSourceRun', () => {
     const ds = dataSource('Sales marts');
     const token = randomUUID();
     const before = await runCount();
-    const first = await data(START, { d: domain.domainId, s: ds.id, t: token });
-    const second = await data(START, { d: domain.domainId, s: ds.id, t: token });
+    const first = await gw.data(START, { d: domain.domainId, s: ds.id, t: token });
+    const second = await gw.data(START, { d: domain.domainId, s: ds.id, t: token });
     expect(second.startDataSourceRun.runId).toBe(first.startDataSourceRun.runId);
     expect(second.startDataSourceRun.id).toBe(first.startDataSourceRun.id);
     expect(await runCount()).toBe(before + 1);
-    const other = await data(START, { d: domain.domainId, s: ds.id, t: randomUUID() });
+    const other = await gw.data(START, { d: domain.domainId, s: ds.id, t: randomUUID() });
     expect(other.startDataSourceRun.runId).not.toBe(first.startDataSourceRun.runId);
     expect(await runCount()).toBe(before + 2);
   });

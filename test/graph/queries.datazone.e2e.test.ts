@@ -35,12 +35,6 @@ let world: any;
 let dz: DataZoneClient;
 let domainId: string;
 
-async function data(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const res = await gw.query(query, variables);
-  expect(res.errors ?? []).toEqual([]);
-  return res.data;
-}
-
 const dataSourceNamed = (name: string): any =>
   world.datazone.domains[0].dataSources.find((d: any) => d.name === name);
 
@@ -66,7 +60,7 @@ describe('DataZone runs, data sources and domains', () => {
     const seen = new Set<string>();
     for (const name of ['Sales lakehouse', 'Supply chain raw zone']) {
       const dataSourceIdentifier = dataSourceNamed(name).id;
-      const { dataSourceRuns: page } = await data(
+      const { dataSourceRuns: page } = await gw.data(
         `query($d: ID!, $s: ID!) { dataSourceRuns(domainIdentifier: $d, dataSourceIdentifier: $s, first: 50) { nodes { ${RUN} } } }`,
         { d: domainId, s: dataSourceIdentifier },
       );
@@ -96,11 +90,11 @@ describe('DataZone runs, data sources and domains', () => {
 
   it('filters runs by status', async () => {
     const s = dataSourceNamed('Sales marts').id;
-    const all = await data(
+    const all = await gw.data(
       `query($d: ID!, $s: ID!) { dataSourceRuns(domainIdentifier: $d, dataSourceIdentifier: $s, first: 50) { nodes { runId runStatus } } }`,
       { d: domainId, s },
     );
-    const failed = await data(
+    const failed = await gw.data(
       `query($d: ID!, $s: ID!) { dataSourceRuns(domainIdentifier: $d, dataSourceIdentifier: $s, status: FAILED, first: 50) { nodes { runId runStatus } } }`,
       { d: domainId, s },
     );
@@ -111,12 +105,12 @@ describe('DataZone runs, data sources and domains', () => {
 
   it('reads one run with the values its list holds plus the configuration snapshot, linked to its data source and activities', async () => {
     const ds = dataSourceNamed('Sales lakehouse');
-    const { dataSourceRuns: page } = await data(
+    const { dataSourceRuns: page } = await gw.data(
       `query($d: ID!, $s: ID!) { dataSourceRuns(domainIdentifier: $d, dataSourceIdentifier: $s, first: 10) { nodes { ${RUN} } } }`,
       { d: domainId, s: ds.id },
     );
     const listed = page.nodes.find((r: any) => r.status === 'PARTIALLY_SUCCEEDED');
-    const { dataSourceRun: run } = await data(
+    const { dataSourceRun: run } = await gw.data(
       `query($d: ID!, $r: ID!) { dataSourceRun(domainIdentifier: $d, identifier: $r) { ${RUN} dataSourceConfigurationSnapshot
          dataSource { id name projectId } activities(first: 50) { nodes { database dataSourceRunId technicalName dataAssetStatus
            projectId dataAssetId technicalDescription errorMessage { errorType errorDetail } lineageSummary { eventId eventStatus errorMessage }
@@ -143,7 +137,7 @@ describe('DataZone runs, data sources and domains', () => {
 
   it('reads a data source as AWS returns it, named as in the world, with its runs', async () => {
     const ds = dataSourceNamed('Finance warehouse');
-    const { dataSource } = await data(
+    const { dataSource } = await gw.data(
       `query($d: ID!, $s: ID!) { dataSource(domainIdentifier: $d, identifier: $s) { id name domainId projectId status type
          description environmentId enableSetting publishOnImport lastRunStatus lastRunAt lastRunAssetCount createdAt updatedAt
          runs(first: 5) { nodes { runId dataSourceId domainId } } } }`,
@@ -174,7 +168,7 @@ describe('DataZone runs, data sources and domains', () => {
 
   it('reads a domain as AWS returns it, with its tags as key/value entries and epoch-second times as DateTime', async () => {
     for (const summary of world.datazone.domains) {
-      const { domain } = await data(
+      const { domain } = await gw.data(
         `query($d: ID!) { domain(identifier: $d) { id name description status arn portalUrl domainExecutionRole serviceRole
            kmsKeyIdentifier rootDomainUnitId domainVersion createdAt lastUpdatedAt tags { key value }
            singleSignOn { type userAssignment idcInstanceArn } } }`,
@@ -188,7 +182,7 @@ describe('DataZone runs, data sources and domains', () => {
       expect(domain.name).toBe(summary.name);
       expect(domain.createdAt).toMatch(ISO);
     }
-    const { domain } = await data(`query($d: ID!) { domain(identifier: $d) { tags { key value } } }`, {
+    const { domain } = await gw.data(`query($d: ID!) { domain(identifier: $d) { tags { key value } } }`, {
       d: domainId,
     });
     expect(domain.tags).toEqual(

@@ -70,12 +70,6 @@ let scn: SupplyChainClient;
 let instanceId: string;
 let domainId: string;
 
-async function data(query: string, variables?: Record<string, unknown>): Promise<any> {
-  const res = await gw.query(query, variables);
-  expect(res.errors ?? []).toEqual([]);
-  return res.data;
-}
-
 const dataSourceNamed = (name: string): any =>
   world.datazone.domains[0].dataSources.find((d: any) => d.name === name);
 
@@ -99,7 +93,7 @@ afterAll(async () => {
 
 describe('Supply Chain events', () => {
   it('lists events as AWS lists them, with GraphQL event type names and the Load fields derived per the contract', async () => {
-    const { dataIntegrationEvents: page } = await data(
+    const { dataIntegrationEvents: page } = await gw.data(
       `query($i: ID!) { dataIntegrationEvents(instanceId: $i, first: 20) { nodes { ${EVENT} } } }`,
       { i: instanceId },
     );
@@ -129,7 +123,7 @@ describe('Supply Chain events', () => {
   });
 
   it('filters events by eventType, taking and returning the GraphQL name (INVENTORY_LEVEL)', async () => {
-    const { dataIntegrationEvents: page } = await data(
+    const { dataIntegrationEvents: page } = await gw.data(
       `query($i: ID!) { dataIntegrationEvents(instanceId: $i, eventType: INVENTORY_LEVEL, first: 20) { nodes { eventId eventType } } }`,
       { i: instanceId },
     );
@@ -147,11 +141,11 @@ describe('Supply Chain events', () => {
   });
 
   it('reports an event without a dataset load as UNKNOWN and terminal, with no dataset', async () => {
-    const { dataIntegrationEvents: page } = await data(
+    const { dataIntegrationEvents: page } = await gw.data(
       `query($i: ID!) { dataIntegrationEvents(instanceId: $i, eventType: FORECAST, first: 1) { nodes { eventId } } }`,
       { i: instanceId },
     );
-    const { dataIntegrationEvent: e } = await data(
+    const { dataIntegrationEvent: e } = await gw.data(
       `query($i: ID!, $e: ID!) { dataIntegrationEvent(instanceId: $i, eventId: $e) {
          eventType status upstreamStatus terminal finishedAt message datasetTargetDetails { datasetIdentifier } dataset { name } } }`,
       { i: instanceId, e: page.nodes[0].eventId },
@@ -169,12 +163,12 @@ describe('Supply Chain events', () => {
   });
 
   it('reads one event with the values its list holds, linked to its target dataset and its instance', async () => {
-    const { dataIntegrationEvents: page } = await data(
+    const { dataIntegrationEvents: page } = await gw.data(
       `query($i: ID!) { dataIntegrationEvents(instanceId: $i, eventType: DATASET, first: 20) { nodes { ${EVENT} } } }`,
       { i: instanceId },
     );
     const listed = page.nodes.find((n: any) => n.status === 'FAILED');
-    const { dataIntegrationEvent: e } = await data(
+    const { dataIntegrationEvent: e } = await gw.data(
       `query($i: ID!, $e: ID!) { dataIntegrationEvent(instanceId: $i, eventId: $e) {
          ${EVENT} dataset { instanceId namespace name arn } instance { instanceId instanceName state } } }`,
       { i: instanceId, e: listed.eventId },
@@ -198,7 +192,7 @@ describe('Supply Chain flows and executions', () => {
   const flowName = 'erp-item-master-ingest';
 
   it("lists a flow's executions as AWS lists them, with startedAt/finishedAt from startTime/endTime", async () => {
-    const { flowExecutions: page } = await data(
+    const { flowExecutions: page } = await gw.data(
       `query($i: ID!, $f: String!) { flowExecutions(instanceId: $i, flowName: $f, first: 20) { nodes { ${EXECUTION} } } }`,
       { i: instanceId, f: flowName },
     );
@@ -227,12 +221,12 @@ describe('Supply Chain flows and executions', () => {
   });
 
   it('reads one execution with the values its list holds, linked to its flow', async () => {
-    const { flowExecutions: page } = await data(
+    const { flowExecutions: page } = await gw.data(
       `query($i: ID!, $f: String!) { flowExecutions(instanceId: $i, flowName: $f, first: 5) { nodes { ${EXECUTION} } } }`,
       { i: instanceId, f: flowName },
     );
     for (const listed of page.nodes.slice(0, 2)) {
-      const { flowExecution: x } = await data(
+      const { flowExecution: x } = await gw.data(
         `query($i: ID!, $f: String!, $x: ID!) { flowExecution(instanceId: $i, flowName: $f, executionId: $x) {
            ${EXECUTION} flow { instanceId name } } }`,
         { i: instanceId, f: flowName, x: listed.executionId },
@@ -244,7 +238,7 @@ describe('Supply Chain flows and executions', () => {
   });
 
   it('lists and reads flows as AWS returns them, named as in the world, each linked to its executions', async () => {
-    const { dataIntegrationFlows: page } = await data(
+    const { dataIntegrationFlows: page } = await gw.data(
       `query($i: ID!) { dataIntegrationFlows(instanceId: $i, first: 20) { nodes { ${FLOW} executions(first: 3) { nodes { executionId flowName } } } } }`,
       { i: instanceId },
     );
@@ -259,7 +253,7 @@ describe('Supply Chain flows and executions', () => {
         own.flowExecutions!.map((x) => ({ executionId: x.executionId, flowName: listed.name })),
       );
     }
-    const { dataIntegrationFlow } = await data(
+    const { dataIntegrationFlow } = await gw.data(
       `query($i: ID!, $n: String!) { dataIntegrationFlow(instanceId: $i, name: $n) { ${FLOW} } }`,
       { i: instanceId, n: 'item-master-to-product' },
     );
@@ -272,13 +266,13 @@ describe('Supply Chain flows and executions', () => {
 describe('Supply Chain data lake and instances', () => {
   it('lists and reads datasets as AWS returns them, named as in the world', async () => {
     for (const ns of world.supplychain.instances[0].namespaces) {
-      const { dataLakeDatasets: page } = await data(
+      const { dataLakeDatasets: page } = await gw.data(
         `query($i: ID!, $n: String!) { dataLakeDatasets(instanceId: $i, namespace: $n, first: 20) { nodes { ${DATASET} } } }`,
         { i: instanceId, n: ns.name },
       );
       expect(page.nodes.map((d: any) => d.name)).toEqual(ns.datasets);
     }
-    const { dataLakeDataset } = await data(
+    const { dataLakeDataset } = await gw.data(
       `query($i: ID!) { dataLakeDataset(instanceId: $i, namespace: "asc", name: "inventory_level") { ${DATASET} } }`,
       { i: instanceId },
     );
@@ -295,7 +289,7 @@ describe('Supply Chain data lake and instances', () => {
 
   it('reads an instance as AWS returns it, named as in the world', async () => {
     for (const summary of world.supplychain.instances) {
-      const { instance } = await data(
+      const { instance } = await gw.data(
         `query($i: ID!) { instance(instanceId: $i) { instanceId awsAccountId state errorMessage webAppDnsDomain
            createdTime lastModifiedTime instanceName instanceDescription kmsKeyArn versionNumber } }`,
         { i: summary.instanceId },
@@ -310,7 +304,7 @@ describe('Supply Chain data lake and instances', () => {
 
 describe('global ids', () => {
   it('node and loads return each kind of load with the values of its typed query', async () => {
-    const lists = await data(
+    const lists = await gw.data(
       `query($i: ID!, $d: ID!, $s: ID!) {
          dataIntegrationEvents(instanceId: $i, first: 1) { nodes { ${EVENT} } }
          flowExecutions(instanceId: $i, flowName: "sales-orders-ingest", first: 1) { nodes { ${EXECUTION} } }
@@ -324,10 +318,10 @@ describe('global ids', () => {
     ];
     const fragments = `__typename ... on DataIntegrationEvent { ${EVENT} } ... on FlowExecution { ${EXECUTION} } ... on DataSourceRun { ${RUN} }`;
     for (const load of expected) {
-      const { node } = await data(`query($id: ID!) { node(id: $id) { ${fragments} } }`, { id: load.id });
+      const { node } = await gw.data(`query($id: ID!) { node(id: $id) { ${fragments} } }`, { id: load.id });
       expect(node).toEqual(load);
     }
-    const { loads } = await data(`query($ids: [ID!]!) { loads(ids: $ids) { ${fragments} } }`, {
+    const { loads } = await gw.data(`query($ids: [ID!]!) { loads(ids: $ids) { ${fragments} } }`, {
       ids: expected.map((l) => l.id),
     });
     expect(loads).toEqual(expected);

@@ -3,6 +3,7 @@
  * gives the test a GraphQL client over real HTTP and the emulator's control API.
  */
 import { pino } from 'pino';
+import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
 
@@ -18,6 +19,8 @@ export interface TestGateway {
   readonly emulator: string;
   /** POSTs a GraphQL operation; never throws on GraphQL errors. */
   query<T = any>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** POSTs a GraphQL operation, expects it to have no errors, and returns its `data`. */
+  data<T = any>(query: string, variables?: Record<string, unknown>): Promise<T>;
   world(): Promise<any>;
   calls(): Promise<Record<string, number>>;
   resetCalls(): Promise<void>;
@@ -50,17 +53,23 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     if (!res.ok) throw new Error(`control ${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json();
   };
+  const query = async (query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse> => {
+    const res = await fetch(gateway.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, ...((await res.json()) as object) };
+  };
   return {
     gateway,
     url: gateway.url,
     emulator,
-    async query(query, variables) {
-      const res = await fetch(gateway.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, ...((await res.json()) as object) };
+    query,
+    async data(text, variables) {
+      const res = await query(text, variables);
+      expect(res.errors ?? []).toEqual([]);
+      return res.data;
     },
     world: () => control('GET', 'world'),
     calls: () => control('GET', 'calls'),
