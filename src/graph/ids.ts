@@ -63,6 +63,13 @@ export function fromGlobalId(id: string, argument = 'id'): LoadRef {
   }
 }
 
+/**
+ * The model's DataIntegrationDatasetArn, with groups: 1 region, 2 account, 3 instance id, 4 namespace,
+ * 5 dataset name. (The model leaves namespace and dataset as `[^/]+`.)
+ */
+export const DATASET_ARN =
+  /^arn:aws:scn:([a-z0-9-]+):([0-9]+):instance\/([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})\/namespaces\/([^/]+)\/datasets\/([^/]+)$/;
+
 /** The AWS key fields the graph takes as arguments: each one's pattern and how an error names it. */
 export const KEYS = {
   instanceId: [UUID, 'Supply Chain instance id (a lowercase UUID)'],

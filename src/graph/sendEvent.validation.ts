@@ -4,7 +4,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../upstream/errors.js';
-import { UUID } from './ids.js';
+import { DATASET_ARN, UUID } from './ids.js';
 
 /** The model's limits (SendDataIntegrationEventRequest). */
 export const SEND_EVENT_LIMITS = {
@@ -15,9 +15,6 @@ export const SEND_EVENT_LIMITS = {
   datasetArnMinChars: 20,
   datasetArnMaxChars: 1011,
 } as const;
-
-const DATASET_ARN =
-  /^arn:aws:scn:([a-z0-9-]+):([0-9]+):instance\/([a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})\/namespaces\/[^/]+\/datasets\/[^/]+$/;
 
 export interface SendEventInputShape {
   readonly instanceId: string;

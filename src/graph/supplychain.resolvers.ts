@@ -9,7 +9,7 @@ import type {
   FlowExecutionResolvers,
 } from '../generated/graphql.js';
 import { paginate } from './connections.js';
-import { toGlobalId } from './ids.js';
+import { DATASET_ARN, toGlobalId } from './ids.js';
 import { eventView, flowExecutionView } from './loadView.js';
 
 type EventTypeName = keyof typeof DataIntegrationEventType;
@@ -28,9 +28,6 @@ export function eventTypeName(wire: string): EventTypeName {
 export const eventTypeWire = (name: EventTypeName): DataIntegrationEventType =>
   DataIntegrationEventType[name];
 
-const DATASET_ARN =
-  /^arn:aws:scn:[a-z0-9-]+:[0-9]+:instance\/([a-f0-9-]{36})\/namespaces\/([^/]+)\/datasets\/([^/]+)$/;
-
 /** Paging limits of the Supply Chain list operations (maxResults 1..20, AWS default 10). */
 export const SUPPLY_CHAIN_PAGE = { defaultFirst: 10, maxFirst: 20 } as const;
 
@@ -48,7 +45,7 @@ export const dataIntegrationEventResolvers: DataIntegrationEventResolvers = {
   dataset: (e, _args, { loaders }) => {
     const arn = e.datasetTargetDetails?.datasetIdentifier;
     const m = arn ? DATASET_ARN.exec(arn) : null;
-    return m ? loaders.dataset.load({ instanceId: m[1]!, namespace: m[2]!, name: m[3]! }) : null;
+    return m ? loaders.dataset.load({ instanceId: m[3]!, namespace: m[4]!, name: m[5]! }) : null;
   },
   instance: (e, _args, { loaders }) => loaders.instance.load({ instanceId: e.instanceId! }),
 };

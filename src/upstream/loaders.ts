@@ -7,15 +7,13 @@
 import DataLoader from 'dataloader';
 import { upstreamError } from './errors.js';
 import type { SharedReader } from './reader.js';
-import type { Readers } from './readers.js';
+import { stableKey, type Readers } from './readers.js';
 
 export type LoaderOf<R> = R extends SharedReader<infer K, infer V> ? DataLoader<K, V, string> : never;
 export type Loaders = { readonly [N in keyof Readers]: LoaderOf<Readers[N]> };
 
 /** Every batch each loader dispatched in this request, for tests and metrics: `[loader, keys]`. */
 export type BatchLog = [name: string, size: number][];
-
-const stable = (key: object): string => JSON.stringify(key, Object.keys(key).sort());
 
 /**
  * Creates the loaders of one request (or one subscription event). `requestStart` is the request's
@@ -43,7 +41,7 @@ export function createLoaders(
           s.status === 'fulfilled' ? s.value : upstreamError(s.reason, reader.operation),
         );
       },
-      { cacheKeyFn: stable, name },
+      { cacheKeyFn: stableKey, name },
     );
     return loader;
   };

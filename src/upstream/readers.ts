@@ -102,7 +102,8 @@ export interface ReaderLimits {
 /** Marks a reader whose values are definitions, cached for `definitionTtlMs`. */
 const DEFINITION = Symbol('definition');
 
-const stable = (key: object): string => JSON.stringify(key, Object.keys(key).sort());
+/** A key's identity, independent of property order (keys are flat records of strings and numbers). */
+export const stableKey = (key: object): string => JSON.stringify(key, Object.keys(key).sort());
 const strip = <T extends { $metadata?: unknown }>(output: T): Omit<T, '$metadata'> => {
   const { $metadata: _, ...rest } = output;
   return rest;
@@ -121,7 +122,7 @@ export function createReaders(
   ): SharedReader<K, V> =>
     new SharedReader<K, V>({
       operation,
-      keyOf: stable,
+      keyOf: stableKey,
       fetch,
       cache,
       concurrency: limits.concurrency,
