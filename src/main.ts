@@ -23,6 +23,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   const config = readConfig();
+  configuredEmulatorPort = config.emulator.port;
   const logger = createLogger(config);
   if (argv[0] === 'emulator') {
     const emulator = await startEmulator({
@@ -79,10 +80,21 @@ function onSignal(stop: () => Promise<void>, graceMs: number): void {
   process.on('SIGTERM', handler);
 }
 
+const argv0 = process.argv[2];
+let configuredEmulatorPort: number | undefined;
+
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError) {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);
+  }
+  const e = err as NodeJS.ErrnoException & { port?: number };
+  if (e?.code === 'EADDRINUSE') {
+    const setting = argv0 === 'emulator' || e.port === configuredEmulatorPort ? 'EMULATOR_PORT' : 'PORT';
+    process.stderr.write(
+      `loadgraph failed to start: port ${e.port} is already in use. Stop what uses it, or set ${setting} to another port (0 picks a free one).\n`,
+    );
+    process.exit(1);
   }
   process.stderr.write(`loadgraph failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);

@@ -170,14 +170,24 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       readiness: createReadiness(clients, config.readinessCacheMs),
     }),
   );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.server.port, config.server.host, () => resolve());
+    });
+  } catch (err) {
+    // Nothing is serving yet: release what was started, and let the caller say what to change.
+    live.close();
+    await apollo.stop().catch(() => {});
+    clients.destroy();
+    await emulator?.close();
+    throw err;
+  }
+  // Attached once listening, so a failed listen is not also reported by the WebSocket server.
   const ws: WebSocketTransport = attachWebSocket(httpServer, GRAPHQL_PATH, {
     ...streaming,
     ...config.ws,
     guard,
-  });
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.server.port, config.server.host, () => resolve());
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
