@@ -3,6 +3,7 @@
  * start with every bad variable named, its value, and what is allowed. `--help` prints {@link SETTINGS}.
  */
 import { z } from 'zod';
+import { AUTH_SETTINGS, readAuthConfig, type AuthConfig } from './config.auth.js';
 
 /** A whole number in [min, max], written in plain digits (no `0x`, `1e3` or blanks). */
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -254,6 +255,7 @@ export const SETTINGS: readonly Setting[] = [
     schema: urlPrefixes,
     help: "turns on subscriptions over the router's HTTP callback protocol: the URL prefixes a callback URL must start with (the router's callback public_url)",
   },
+  ...AUTH_SETTINGS,
   {
     name: 'TRACING_OTLP_ENDPOINT',
     default: '',
@@ -348,6 +350,8 @@ export interface Config {
   /** OpenTelemetry tracing; `otlpEndpoint` undefined means off. */
   readonly tracing: { readonly otlpEndpoint: string | undefined; readonly serviceName: string };
   readonly readinessCacheMs: number;
+  /** Authentication, and the per-principal rate and connection limits (config.auth.ts). */
+  readonly auth: AuthConfig;
 }
 
 export class ConfigError extends Error {
@@ -443,6 +447,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     shutdownGraceMs: read('SHUTDOWN_GRACE_MS'),
     tracing: { otlpEndpoint: read('TRACING_OTLP_ENDPOINT'), serviceName: read('TRACING_SERVICE_NAME') },
     readinessCacheMs: read('READINESS_CACHE_MS'),
+    auth: readAuthConfig(read, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);

@@ -2,6 +2,8 @@
  * The per-request context resolvers see: fresh loaders (the batch scope of one request), the upstream
  * actions, the live hub, the request id and a child logger, and the limits resolvers enforce.
  *
+ * Reads, writes and subscriptions pass the access gate of the request's principal (auth/access.ts).
+ *
  * A subscription's context lives as long as the subscription; each event it delivers calls
  * `refreshLoaders()` so the event's fields are read fresh, never from an earlier event's loader cache.
  */
@@ -10,6 +12,8 @@ import type { LiveHub } from '../live/hub.js';
 import type { Actions } from '../upstream/actions.js';
 import { createLoaders, type BatchLog, type Loaders } from '../upstream/loaders.js';
 import type { Readers } from '../upstream/readers.js';
+import { createAccess, gateActions, gateLive } from './auth/access.js';
+import { ANONYMOUS, type Principal } from './auth/principal.js';
 import type { AppLogger } from './logger.js';
 
 export interface GraphLimits {
@@ -20,6 +24,8 @@ export interface GraphLimits {
 
 export interface GraphContext {
   readonly requestId: string;
+  /** Who is calling; what it may read and write is enforced by the loaders, actions and hub below. */
+  readonly principal: Principal;
   readonly logger: AppLogger;
   /** Replaced by `refreshLoaders()`; read it at the time of use. */
   readonly loaders: Loaders;
@@ -42,21 +48,28 @@ export interface ContextDeps {
   readonly onBatch?: (loader: string, size: number) => void;
 }
 
-export function createContext(deps: ContextDeps, requestId: string = randomUUID()): GraphContext {
+/** `principal` defaults to {@link ANONYMOUS} (all rights): pass the authenticated one. */
+export function createContext(
+  deps: ContextDeps,
+  requestId: string = randomUUID(),
+  principal: Principal = ANONYMOUS,
+): GraphContext {
   const batches: BatchLog = [];
-  let loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch);
+  const access = createAccess(principal);
+  let loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch, access.reads);
   return {
     requestId,
-    logger: deps.logger.child({ requestId }),
+    principal,
+    logger: deps.logger.child({ requestId, principal: principal.id }),
     get loaders() {
       return loaders;
     },
-    actions: deps.actions,
-    live: deps.live,
+    actions: gateActions(deps.actions, access),
+    live: gateLive(deps.live, access),
     limits: deps.limits,
     batches,
     refreshLoaders() {
-      loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch);
+      loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch, access.reads);
     },
   };
 }

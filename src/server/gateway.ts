@@ -14,9 +14,12 @@ import { createActions } from '../upstream/actions.js';
 import { EMULATOR_CREDENTIALS, createUpstreamClients } from '../upstream/clients.js';
 import { createReaders, type Readers } from '../upstream/readers.js';
 import { createTerminalCache } from '../upstream/reader.js';
+import { authStartProblem } from '../config.auth.js';
+import { createAdmission } from './auth/admission.js';
 import { createContext, type GraphContext } from './context.js';
 import { createFormatError } from './errors.js';
 import { createHttpHandler } from './http.js';
+import type { Principal } from './auth/principal.js';
 import type { AppLogger } from './logger.js';
 import { loggingPlugin } from './logging.plugin.js';
 import { Metrics } from './metrics.js';
@@ -53,6 +56,8 @@ export const GRAPHQL_PATH = '/graphql';
 export const STREAM_PATH = '/graphql/stream';
 
 export async function startGateway({ config, logger }: GatewayOptions): Promise<RunningGateway> {
+  const authProblem = authStartProblem(config.auth, config.emulator.enabled);
+  if (authProblem) throw new Error(authProblem);
   let emulator: RunningEmulator | undefined;
   if (config.emulator.enabled) {
     emulator = await startEmulator({
@@ -122,12 +127,17 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       'SUBGRAPH_SHARED_SECRET is not set: anyone who reaches this port can query the subgraph fields (_entities, _service) directly; restrict the port to the router or set the secret',
     );
   }
+  const admission = createAdmission(config.auth, logger);
+  if (config.auth.modes.length === 0 && !config.emulator.enabled) {
+    logger.warn('AUTH_MODE=none: every caller has every right on the AWS resources this gateway reaches');
+  }
   const streaming = {
     schema,
     production,
     formatError,
-    createContext: () => createContext(contextDeps),
+    createContext: (principal?: Principal) => createContext(contextDeps, undefined, principal),
     logger,
+    admission,
   };
   const apollo = new ApolloServer<GraphContext>({
     schema,
@@ -158,7 +168,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       context: async (req) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
-        return createContext(contextDeps, requestId);
+        return createContext(contextDeps, requestId, admission.principalOf(req));
       },
       metrics: async () => ({
         contentType: metrics.registry.contentType,
@@ -167,6 +177,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       streamPath: STREAM_PATH,
       stream: createSseTransport(streaming),
       guard,
+      admit: (req) => admission.admit(req),
       readiness: createReadiness(clients, config.readinessCacheMs),
     }),
   );

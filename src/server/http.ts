@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import type { HttpRefusal } from './auth/admission.js';
 import type { AppLogger } from './logger.js';
 import type { RequestGuard } from './subgraphSecret.js';
 
@@ -22,6 +23,8 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   readonly stream: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   /** Checked on the headers of every GraphQL request (both paths) before anything else; none: all pass. */
   readonly guard?: RequestGuard | undefined;
+  /** Runs on every GraphQL request (both paths) after the guard: authentication and rate limits. */
+  readonly admit?: ((req: IncomingMessage) => Promise<HttpRefusal | undefined>) | undefined;
   readonly logger: AppLogger;
 }
 
@@ -84,6 +87,11 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
         return sendJson(res, refusal.status, {
           errors: [{ message: refusal.message, extensions: { code: refusal.code } }],
         });
+      }
+      const denied = await options.admit?.(req);
+      if (denied) {
+        const { status, message, code, headers } = denied;
+        return sendJson(res, status, { errors: [{ message, extensions: { code } }] }, { ...headers });
       }
       if (url.pathname === options.streamPath) return await options.stream(req, res);
       let body: unknown;

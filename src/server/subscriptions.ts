@@ -22,6 +22,8 @@ import {
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import type { Admission, WsConnection } from './auth/admission.js';
+import type { Principal } from './auth/principal.js';
 import type { GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
 import type { RequestGuard } from './subgraphSecret.js';
@@ -32,8 +34,10 @@ export interface StreamingOptions {
   readonly schema: GraphQLSchema;
   readonly production: boolean;
   readonly formatError: FormatError;
-  readonly createContext: () => GraphContext;
+  readonly createContext: (principal?: Principal) => GraphContext;
   readonly logger: AppLogger;
+  /** Authentication and per-principal limits; none: every caller is anonymous. */
+  readonly admission?: Admission | undefined;
 }
 
 /**
@@ -153,7 +157,7 @@ export function attachWebSocket(
     readonly guard?: RequestGuard | undefined;
   },
 ): WebSocketTransport {
-  const { guard } = options;
+  const { guard, admission } = options;
   const wss = new WebSocketServer({
     server: httpServer,
     path,
@@ -180,7 +184,15 @@ export function attachWebSocket(
       validate: validator(options.production),
       execute: (args) => execute(args),
       subscribe: (args) => subscribeEndingInError(args),
-      context: () => options.createContext(),
+      context: (ctx) => options.createContext(admission?.connectionPrincipal(ctx as WsConnection)),
+      ...(admission
+        ? {
+            onConnect: (ctx) => admission.onConnect(ctx as WsConnection),
+            onSubscribe: (ctx, id, payload) =>
+              admission.onSubscribe(ctx as WsConnection, id, payload.operationName),
+            onClose: (ctx) => admission.onClose(ctx as WsConnection),
+          }
+        : {}),
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, options.formatError),
       onError: (_ctx, _id, _payload, errors) =>
         errors.map(withRequestErrorCode).map((e) => options.formatError(e.toJSON(), e)),
@@ -204,7 +216,9 @@ export function createSseTransport(options: StreamingOptions) {
     validate: validator(options.production),
     execute: (args) => execute(args),
     subscribe: (args) => subscribeEndingInError(args),
-    context: () => options.createContext() as GraphContext & Record<PropertyKey, unknown>,
+    context: (req) =>
+      options.createContext(options.admission?.principalOf(req.raw)) as GraphContext &
+        Record<PropertyKey, unknown>,
     onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult, options.formatError),
   });
 }

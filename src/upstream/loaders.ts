@@ -5,6 +5,7 @@
  * key is not cached, so a later load in the same request retries it.
  */
 import DataLoader from 'dataloader';
+import type { GraphQLError } from 'graphql';
 import { upstreamError } from './errors.js';
 import type { SharedReader } from './reader.js';
 import { stableKey, type Readers } from './readers.js';
@@ -16,6 +17,17 @@ export type Loaders = { readonly [N in keyof Readers]: LoaderOf<Readers[N]> };
 export type BatchLog = [name: string, size: number][];
 
 /**
+ * Decides, before any upstream call, whether a key may be read at all, and how a failed read is answered
+ * (authorization: see server/auth/access.ts). `loader` is the reader's name, `operation` its AWS operation.
+ */
+export interface ReadGate {
+  /** The error `key` is answered with instead of being read; undefined: read it. */
+  refuse(loader: string, key: object, operation: string): Error | undefined;
+  /** The error a failed read of `key` is answered with. */
+  failed(loader: string, key: object, error: GraphQLError, operation: string): Error;
+}
+
+/**
  * Creates the loaders of one request (or one subscription event). `requestStart` is the request's
  * `performance.now()` instant: shared in-flight reads older than it are not joined.
  */
@@ -24,6 +36,7 @@ export function createLoaders(
   requestStart: number,
   batches?: BatchLog,
   onBatch?: (loader: string, size: number) => void,
+  gate?: ReadGate,
 ): Loaders {
   const make = <K extends object, V extends object>(
     name: string,
@@ -33,13 +46,19 @@ export function createLoaders(
       async (keys) => {
         batches?.push([name, keys.length]);
         onBatch?.(name, keys.length);
-        const settled = await Promise.allSettled(keys.map((k) => reader.read(k, requestStart)));
+        const refused = keys.map((k) => gate?.refuse(name, k, reader.operation));
+        const settled = await Promise.allSettled(
+          keys.map((k, i) => (refused[i] ? Promise.reject(refused[i]) : reader.read(k, requestStart))),
+        );
         const failed = keys.filter((_, i) => settled[i]!.status === 'rejected');
         // DataLoader caches per-key errors; forget them (the waiting loads still get theirs), so a later load retries.
         for (const k of failed) loader.clear(k);
-        return settled.map((s) =>
-          s.status === 'fulfilled' ? s.value : upstreamError(s.reason, reader.operation),
-        );
+        return settled.map((s, i) => {
+          if (s.status === 'fulfilled') return s.value;
+          if (refused[i]) return refused[i];
+          const error = upstreamError(s.reason, reader.operation);
+          return gate ? gate.failed(name, keys[i]!, error, reader.operation) : error;
+        });
       },
       { cacheKeyFn: stableKey, name },
     );

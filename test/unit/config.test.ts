@@ -60,6 +60,27 @@ describe('loadConfig defaults', () => {
       shutdownGraceMs: 10_000,
       tracing: { otlpEndpoint: undefined, serviceName: 'loadgraph' },
       readinessCacheMs: 15_000,
+      auth: {
+        modeSet: false,
+        modes: [],
+        jwt: {
+          jwksUrl: undefined,
+          publicKeyPem: undefined,
+          secret: undefined,
+          issuer: undefined,
+          audience: undefined,
+          algorithms: undefined,
+          clockSkewMs: 30_000,
+          subjectClaim: 'sub',
+          scopeClaims: ['scope', 'scp'],
+          instancesClaim: 'loadgraph_instances',
+          domainsClaim: 'loadgraph_domains',
+        },
+        apiKeyHeader: 'x-api-key',
+        apiKeys: [],
+        rateLimit: { perSecond: 50, burst: 100 },
+        wsMaxConnectionsPerPrincipal: 20,
+      },
     } satisfies Config);
   });
 

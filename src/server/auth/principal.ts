@@ -1,0 +1,63 @@
+/**
+ * Who is calling: a principal's id, its scopes, and the Supply Chain instances and DataZone domains it
+ * may touch (`*`: all of them). Authentication produces one per request or WebSocket connection; the
+ * access gate (access.ts) checks every read, write and subscription against it.
+ */
+import { createHash } from 'node:crypto';
+
+/** The scopes of the contract: reading loads (queries, subscriptions), and sending events or runs. */
+export const SCOPES = ['loads:read', 'events:send'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** `*` in an instance or domain list stands for all of them. */
+export const ALL = '*';
+
+export interface Principal {
+  /** Stable id for logs and per-principal limits: the JWT subject, the API key's id, or `anonymous`. */
+  readonly id: string;
+  readonly method: 'anonymous' | 'jwt' | 'apikey';
+  readonly scopes: readonly Scope[];
+  /** Supply Chain instance ids this principal may touch; `['*']`: all. */
+  readonly instances: readonly string[];
+  /** DataZone domain ids this principal may touch; `['*']`: all. */
+  readonly domains: readonly string[];
+  /** When the credential stops being valid (epoch ms, clock skew included); undefined: never. */
+  readonly expiresAtMs?: number | undefined;
+}
+
+/** The caller when authentication is off (`AUTH_MODE=none`): every scope, every instance and domain. */
+export const ANONYMOUS: Principal = Object.freeze({
+  id: 'anonymous',
+  method: 'anonymous',
+  scopes: Object.freeze([...SCOPES]),
+  instances: Object.freeze([ALL]),
+  domains: Object.freeze([ALL]),
+});
+
+export const hasScope = (principal: Principal, scope: Scope): boolean => principal.scopes.includes(scope);
+
+const covers = (list: readonly string[], id: string): boolean => list.includes(ALL) || list.includes(id);
+export const mayTouchInstance = (principal: Principal, instanceId: string): boolean =>
+  covers(principal.instances, instanceId);
+export const mayTouchDomain = (principal: Principal, domainId: string): boolean =>
+  covers(principal.domains, domainId);
+
+/** Whether some instance (or domain) exists that this principal may not touch. */
+export const restrictsInstances = (principal: Principal): boolean => !principal.instances.includes(ALL);
+export const restrictsDomains = (principal: Principal): boolean => !principal.domains.includes(ALL);
+
+/** Whether the credential has expired at `nowMs`. */
+export const isExpired = (principal: Principal, nowMs: number = Date.now()): boolean =>
+  principal.expiresAtMs !== undefined && nowMs >= principal.expiresAtMs;
+
+/**
+ * A string naming what a principal may read: equal for two principals exactly when they may see the same
+ * resources (the `loads:read` scope, and the same instances and domains), whoever they are. Results of a
+ * read may be shared between principals with the same key (e.g. one execution per key for a subscription
+ * event). `events:send` does not take part: it changes what a principal may do, not what it sees.
+ */
+export function scopeKeyOf(principal: Principal): string {
+  const list = (ids: readonly string[]) => (ids.includes(ALL) ? ALL : [...new Set(ids)].sort().join(','));
+  const text = `read=${hasScope(principal, 'loads:read') ? 1 : 0};i=${list(principal.instances)};d=${list(principal.domains)}`;
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
+}
