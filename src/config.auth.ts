@@ -55,7 +55,13 @@ export const AUTH_SETTINGS = [
     name: 'AUTH_JWKS_URL',
     default: '',
     schema: z.url({ protocol: /^https?$/, error: 'an http:// or https:// URL' }),
-    help: 'JWT mode: the JWKS the signing keys are fetched from (keys are picked by kid; an unknown kid refetches, at most every 30 s)',
+    help: 'JWT mode: the JWKS the signing keys are fetched from (keys are picked by kid; an unknown kid refetches it, at most once per AUTH_JWKS_COOLDOWN_MS)',
+  },
+  {
+    name: 'AUTH_JWKS_COOLDOWN_MS',
+    default: '30000',
+    schema: wholeNumber(0, 3_600_000),
+    help: 'JWT mode: least time between two fetches of the JWKS (a token with an unknown kid refetches it)',
   },
   {
     name: 'AUTH_JWT_PUBLIC_KEY',
@@ -180,6 +186,7 @@ export interface AuthConfig {
   readonly modes: readonly ('jwt' | 'apikey')[];
   readonly jwt: {
     readonly jwksUrl: string | undefined;
+    readonly jwksCooldownMs: number;
     readonly publicKeyPem: string | undefined;
     readonly secret: string | undefined;
     readonly issuer: string | undefined;
@@ -218,6 +225,7 @@ export function readAuthConfig(read: (name: string) => any, problems: string[]):
   const modes = mode === undefined || mode === 'none' ? [] : (mode.split(',') as ('jwt' | 'apikey')[]);
   const jwt = {
     jwksUrl: read('AUTH_JWKS_URL'),
+    jwksCooldownMs: read('AUTH_JWKS_COOLDOWN_MS'),
     publicKeyPem: read('AUTH_JWT_PUBLIC_KEY'),
     secret: read('AUTH_JWT_SECRET'),
     issuer: read('AUTH_JWT_ISSUER'),

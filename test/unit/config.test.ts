@@ -65,6 +65,7 @@ describe('loadConfig defaults', () => {
         modes: [],
         jwt: {
           jwksUrl: undefined,
+          jwksCooldownMs: 30_000,
           publicKeyPem: undefined,
           secret: undefined,
           issuer: undefined,

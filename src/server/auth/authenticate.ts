@@ -93,7 +93,10 @@ export function createAuthenticator(config: AuthConfig, logger: AppLogger): Auth
   let algorithms: string[] = jwt.algorithms ? [...jwt.algorithms] : ASYMMETRIC;
   if (jwtOn) {
     if (jwt.jwksUrl) {
-      key = createRemoteJWKSet(new URL(jwt.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 });
+      key = createRemoteJWKSet(new URL(jwt.jwksUrl), {
+        timeoutDuration: 5_000,
+        cooldownDuration: jwt.jwksCooldownMs,
+      });
     } else if (jwt.publicKeyPem) {
       key = createPublicKey(jwt.publicKeyPem);
     } else if (jwt.secret) {
