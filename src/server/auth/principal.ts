@@ -57,7 +57,11 @@ export const isExpired = (principal: Principal, nowMs: number = Date.now()): boo
  * event). `events:send` does not take part: it changes what a principal may do, not what it sees.
  */
 export function scopeKeyOf(principal: Principal): string {
-  const list = (ids: readonly string[]) => (ids.includes(ALL) ? ALL : [...new Set(ids)].sort().join(','));
-  const text = `read=${hasScope(principal, 'loads:read') ? 1 : 0};i=${list(principal.instances)};d=${list(principal.domains)}`;
+  const list = (ids: readonly string[]) => (ids.includes(ALL) ? [ALL] : [...new Set(ids)].sort());
+  const text = JSON.stringify([
+    hasScope(principal, 'loads:read'),
+    list(principal.instances),
+    list(principal.domains),
+  ]);
   return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
