@@ -30,6 +30,9 @@ import { attachWebSocket, createSseTransport, type WebSocketTransport } from './
 import { observeClient, type UpstreamCall } from '../upstream/observe.js';
 import { createLiveHub, type LiveHub } from '../live/hub.js';
 import { MemoryPubSub } from '../live/pubsub.js';
+import { abandonable, requestIdOnInternalErrorsPlugin } from './hardening.js';
+import { createShapeRule, limitsPlugin } from './limits.js';
+import { combineGuards, createOriginPolicy } from './origin.js';
 
 export interface RunningGateway {
   /** `http://HOST:PORT/graphql` */
@@ -113,31 +116,47 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   };
 
   const httpServer: Server = createServer();
-  const production = config.nodeEnv === 'production';
+  const production = config.nodeEnv === 'production' || config.hardening.production;
   const schema = createSchema();
-  const formatError = createFormatError({ exposeInternalMessages: config.nodeEnv === 'development' });
+  const formatError = createFormatError({
+    exposeInternalMessages: config.nodeEnv === 'development' && !production,
+  });
   const guard = createSubgraphSecretGuard(config.subgraph);
   if (!guard && production) {
     logger.warn(
       'SUBGRAPH_SHARED_SECRET is not set: anyone who reaches this port can query the subgraph fields (_entities, _service) directly; restrict the port to the router or set the secret',
     );
   }
+  const hardening = config.hardening;
+  const origins = createOriginPolicy({
+    allowedOrigins: hardening.corsOrigins,
+    allowCredentials: hardening.corsAllowCredentials,
+    requireOrigin: hardening.wsRequireOrigin,
+  });
   const streaming = {
     schema,
     production,
     formatError,
     createContext: () => createContext(contextDeps),
     logger,
+    operationLimits: hardening.operation,
   };
   const apollo = new ApolloServer<GraphContext>({
     schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    parseOptions: { maxTokens: hardening.operation.maxTokens },
+    validationRules: [createShapeRule(hardening.operation)],
     formatError,
     logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       loggingPlugin(),
+      limitsPlugin(hardening.operation),
+      requestIdOnInternalErrorsPlugin(),
       metricsPlugin(metrics),
       ...(tracing ? [tracingPlugin(tracing)] : []),
       subscriptionCallbackPlugin({
@@ -155,10 +174,17 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       graphqlPath: GRAPHQL_PATH,
       maxBodyBytes: config.graph.maxBodyBytes,
       logger,
-      context: async (req) => {
+      context: async (req, signal) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
-        return createContext(contextDeps, requestId);
+        const deps = signal
+          ? {
+              ...contextDeps,
+              readers: abandonable(contextDeps.readers, signal),
+              actions: abandonable(contextDeps.actions, signal),
+            }
+          : contextDeps;
+        return createContext(deps, requestId);
       },
       metrics: async () => ({
         contentType: metrics.registry.contentType,
@@ -166,7 +192,9 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       }),
       streamPath: STREAM_PATH,
       stream: createSseTransport(streaming),
-      guard,
+      guard: combineGuards(origins.http, guard),
+      cors: origins.cors,
+      requestTimeoutMs: hardening.requestTimeoutMs,
       readiness: createReadiness(clients, config.readinessCacheMs),
     }),
   );
@@ -187,7 +215,13 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   const ws: WebSocketTransport = attachWebSocket(httpServer, GRAPHQL_PATH, {
     ...streaming,
     ...config.ws,
-    guard,
+    guard: combineGuards(origins.webSocket, guard),
+    socketRules: {
+      maxSubscriptions: hardening.wsMaxSubscriptions,
+      idleTimeoutMs: hardening.wsIdleTimeoutMs,
+      pingIntervalMs: hardening.wsPingIntervalMs,
+      maxBufferedBytes: hardening.wsMaxBufferedBytes,
+    },
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
