@@ -4,7 +4,8 @@
  * timeout, and the request id on masked internal errors. Small pieces the HTTP handler and the gateway
  * call; each says its contract.
  */
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { GraphContext } from './context.js';
@@ -39,6 +40,19 @@ export function isUnsupportedMediaType(contentType: string | undefined): boolean
 
 /** Decodes a body as UTF-8, throwing a TypeError on any invalid byte sequence. */
 export const decodeUtf8 = (bytes: Buffer): string => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+
+/**
+ * A stand-in for a request whose body has already been read (within the size limit): the same method,
+ * URL and headers, and a stream of `body`. Lets a handler that reads the body itself (graphql-sse) see
+ * only a bounded one.
+ */
+export function replayRequest(req: IncomingMessage, body: string): IncomingMessage {
+  return Object.assign(Readable.from(body ? [body] : []), {
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+  }) as unknown as IncomingMessage;
+}
 
 /** The answer to a request that ran past REQUEST_TIMEOUT_MS (504). */
 export function requestTimeoutBody(timeoutMs: number) {

@@ -10,6 +10,7 @@ import type { RequestGuard } from './subgraphSecret.js';
 import {
   decodeUtf8,
   isUnsupportedMediaType,
+  replayRequest,
   requestTimeoutBody,
   setSecurityHeaders,
   withDeadline,
@@ -99,7 +100,8 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
           errors: [{ message: refusal.message, extensions: { code: refusal.code } }],
         });
       }
-      if (url.pathname === options.streamPath) return await options.stream(req, res);
+      const streaming = url.pathname === options.streamPath;
+      if (streaming && req.method !== 'POST') return await options.stream(req, res);
       let body: unknown;
       if (req.method === 'POST') {
         let text: string;
@@ -140,6 +142,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
             ],
           });
         }
+        if (streaming) return await options.stream(replayRequest(req, text), res);
         const type = req.headers['content-type'] ?? '';
         if (/^application\/(graphql-response\+)?json/i.test(type) && text.length > 0) {
           try {

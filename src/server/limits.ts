@@ -3,8 +3,8 @@
  * applied identically by HTTP (Apollo's `parseOptions`, `validationRules` and {@link limitsPlugin}) and by
  * the streaming transports (graphql-ws and SSE, through {@link prepareOperation}):
  *
- * - the query text: at most `maxQueryChars` characters (checked before parsing) and `maxTokens` tokens
- *   (graphql-js aborts parsing past it);
+ * - the query text: at most `maxTokens` tokens (graphql-js aborts parsing past it) and `maxQueryChars`
+ *   characters (checked before parsing on the streaming transports, right after it on HTTP);
  * - its shape, per operation with fragments expanded: field depth, aliases, root fields, directives;
  * - its cost, once the variables are known: every field counts 1, times the list sizes it sits under
  *   (`first`, or the default page size {@link DEFAULT_LIST_SIZE} when absent; the length of an `ids` or
@@ -21,6 +21,7 @@ import {
   GraphQLError,
   Kind,
   getOperationAST,
+  getVariableValues,
   parse,
   specifiedRules,
   valueFromASTUntyped,
@@ -215,7 +216,7 @@ function multiplier(field: FieldNode, variables: Readonly<Record<string, unknown
 
 /**
  * The cost of the operation `operationName` selects in a valid document, with `variables` (raw, as the
- * client sent them). Infinity when the document names no such operation.
+ * client sent them). 0 when the document has no such operation (the transport reports that itself).
  */
 export function operationCost(
   document: DocumentNode,
@@ -223,7 +224,7 @@ export function operationCost(
   variables: Readonly<Record<string, unknown>> = {},
 ): number {
   const operation = getOperationAST(document, operationName);
-  if (!operation) return Infinity;
+  if (!operation) return 0;
   const fragments = fragmentsOf(document);
   const memo = new Map<string, number>();
   const cost = (set: SelectionSetNode, root: boolean, path: ReadonlySet<string>): number => {
@@ -271,19 +272,19 @@ export function checkCost(
 }
 
 /**
- * The Apollo plugin for what validation rules cannot see: the query length (before parsing) and the
- * cost (which depends on the variables).
+ * The Apollo plugin for what validation rules cannot see: the query length and the cost (which depends
+ * on the variables).
  */
 export function limitsPlugin(limits: OperationLimits): ApolloServerPlugin {
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ source }) {
-          const error = checkQuerySize(source, limits);
-          if (error) throw error;
-        },
-        async didResolveOperation({ document, request }) {
-          const error = checkCost(document, request.operationName, request.variables, limits);
+        // Apollo answers only errors thrown from this hook as GraphQL errors with their status, so the
+        // length is checked here, after parsing (which `maxTokens` already bounds).
+        async didResolveOperation({ source, document, request }) {
+          const error =
+            checkQuerySize(source, limits) ??
+            checkCost(document, request.operationName, request.variables, limits);
           if (error) throw error;
         },
       };
@@ -305,7 +306,7 @@ export interface OperationRequest {
 
 /**
  * What the streaming transports do before executing: the size check, parsing with `maxTokens`,
- * validation with `rules`, and the cost check. Returns the document, or the errors to send (raw: the
+ * validation with `rules`, the cost check, and the variables' types. Returns the document, or the errors to send (raw: the
  * caller gives them their codes and passes them through the error funnel).
  */
 export function prepareOperation(
@@ -327,5 +328,21 @@ export function prepareOperation(
   if (invalid.length) return { errors: invalid };
   const tooCostly = checkCost(document, request.operationName, request.variables, limits);
   if (tooCostly) return { errors: [tooCostly] };
+  // Variables of the wrong type are the client's mistake (BAD_USER_INPUT, as Apollo reports them on
+  // HTTP), found before anything runs.
+  const operation = getOperationAST(document, request.operationName);
+  if (operation?.variableDefinitions?.length) {
+    const coerced = getVariableValues(schema, operation.variableDefinitions, request.variables ?? {});
+    if (coerced.errors)
+      return {
+        errors: coerced.errors.map(
+          (e) =>
+            new GraphQLError(e.message, {
+              nodes: e.nodes ?? null,
+              extensions: { code: 'BAD_USER_INPUT' },
+            }),
+        ),
+      };
+  }
   return { document };
 }
