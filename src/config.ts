@@ -40,6 +40,14 @@ const urlPrefixes = z
   .string()
   .transform((v) => v.split(','))
   .pipe(z.array(z.url({ protocol: /^https?$/, error: 'comma-separated http:// or https:// URLs' })));
+/** `*`, or comma-separated browser origins (scheme://host[:port], no path). */
+const origins = z
+  .string()
+  .regex(
+    /^(\*|https?:\/\/[^/,\s]+(,https?:\/\/[^/,\s]+)*)$/,
+    '* or comma-separated origins such as https://app.example.com,http://localhost:3000 (no paths)',
+  )
+  .transform((v) => (v === '*' ? ['*'] : v.toLowerCase().split(',')));
 /** An HTTP header name (an RFC 9110 token), lower-cased as Node presents request headers. */
 const headerName = z
   .string()
@@ -225,6 +233,103 @@ export const SETTINGS: readonly Setting[] = [
     help: 'time a WebSocket client has to send connection_init',
   },
   {
+    name: 'GRAPHQL_MAX_DEPTH',
+    default: '10',
+    schema: wholeNumber(1, 1_000),
+    help: 'deepest field nesting an operation may have (fragments expanded)',
+  },
+  {
+    name: 'GRAPHQL_MAX_ALIASES',
+    default: '15',
+    schema: wholeNumber(0, 10_000),
+    help: 'aliases one operation may use',
+  },
+  {
+    name: 'GRAPHQL_MAX_ROOT_FIELDS',
+    default: '20',
+    schema: wholeNumber(1, 10_000),
+    help: 'root fields one operation may select',
+  },
+  {
+    name: 'GRAPHQL_MAX_DIRECTIVES',
+    default: '50',
+    schema: wholeNumber(0, 10_000),
+    help: 'directives one operation may use',
+  },
+  {
+    name: 'GRAPHQL_MAX_TOKENS',
+    default: '5000',
+    schema: wholeNumber(100, 1_000_000),
+    help: 'tokens a query may have (parsing stops past it)',
+  },
+  {
+    name: 'GRAPHQL_MAX_QUERY_CHARS',
+    default: '15000',
+    schema: wholeNumber(100, 10_000_000),
+    help: 'characters a query may have (checked before parsing)',
+  },
+  {
+    name: 'GRAPHQL_MAX_COST',
+    default: '5000',
+    schema: wholeNumber(1, 100_000_000),
+    help: 'cost an operation may have: each field counts once per item of the lists it is under (first, or 20 when omitted; ids; inputs), each mutation item 10',
+  },
+  {
+    name: 'REQUEST_TIMEOUT_MS',
+    default: '30000',
+    schema: wholeNumber(100),
+    help: 'an HTTP GraphQL request still running after this gets 504 REQUEST_TIMEOUT and starts no further upstream calls',
+  },
+  {
+    name: 'PRODUCTION_MODE',
+    default: '',
+    defaultHelp: '1 when NODE_ENV=production',
+    schema: flag,
+    help: '1: the production security defaults (no introspection, no field suggestions, internal errors masked) even when NODE_ENV is not production',
+  },
+  {
+    name: 'CORS_ORIGINS',
+    default: '',
+    schema: origins,
+    help: 'comma-separated origins (https://app.example.com) browsers may call from, over HTTP and WebSocket; * for any (without credentials); empty: same origin only',
+  },
+  {
+    name: 'CORS_ALLOW_CREDENTIALS',
+    default: '0',
+    schema: flag,
+    help: '1: browsers from CORS_ORIGINS may send cookies and authorization (not with *)',
+  },
+  {
+    name: 'WS_REQUIRE_ORIGIN',
+    default: '0',
+    schema: flag,
+    help: '1: refuse WebSocket handshakes without an Origin header (non-browser clients must send one)',
+  },
+  {
+    name: 'WS_MAX_SUBSCRIPTIONS',
+    default: '100',
+    schema: wholeNumber(1, 100_000),
+    help: 'subscriptions one WebSocket connection may hold at once',
+  },
+  {
+    name: 'WS_IDLE_TIMEOUT_MS',
+    default: '300000',
+    schema: wholeNumber(1_000),
+    help: 'a WebSocket connection with no subscription and no message for this long is closed (1000)',
+  },
+  {
+    name: 'WS_PING_INTERVAL_MS',
+    default: '30000',
+    schema: wholeNumber(100),
+    help: 'the server pings every WebSocket client this often; one that has not answered the previous ping is dropped',
+  },
+  {
+    name: 'WS_MAX_BUFFERED_BYTES',
+    default: '1048576',
+    schema: wholeNumber(1_024),
+    help: 'bytes waiting to be sent to one WebSocket client; a slower consumer is closed with 1013',
+  },
+  {
     name: 'READINESS_CACHE_MS',
     default: '15000',
     schema: wholeNumber(0),
@@ -352,6 +457,29 @@ export interface Config {
   readonly readinessCacheMs: number;
   /** Authentication, and the per-principal rate and connection limits (config.auth.ts). */
   readonly auth: AuthConfig;
+  /** What no input can do: operation limits, production mode, CORS and WebSocket hardening. */
+  readonly hardening: {
+    readonly operation: {
+      readonly maxDepth: number;
+      readonly maxAliases: number;
+      readonly maxRootFields: number;
+      readonly maxDirectives: number;
+      readonly maxTokens: number;
+      readonly maxQueryChars: number;
+      readonly maxCost: number;
+    };
+    readonly requestTimeoutMs: number;
+    /** No introspection, no field suggestions, internal errors masked. */
+    readonly production: boolean;
+    /** Allowed browser origins (`['*']`: any); empty: same origin only. */
+    readonly corsOrigins: readonly string[];
+    readonly corsAllowCredentials: boolean;
+    readonly wsRequireOrigin: boolean;
+    readonly wsMaxSubscriptions: number;
+    readonly wsIdleTimeoutMs: number;
+    readonly wsPingIntervalMs: number;
+    readonly wsMaxBufferedBytes: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -448,7 +576,32 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     tracing: { otlpEndpoint: read('TRACING_OTLP_ENDPOINT'), serviceName: read('TRACING_SERVICE_NAME') },
     readinessCacheMs: read('READINESS_CACHE_MS'),
     auth: readAuthConfig(read, problems),
+    hardening: {
+      operation: {
+        maxDepth: read('GRAPHQL_MAX_DEPTH'),
+        maxAliases: read('GRAPHQL_MAX_ALIASES'),
+        maxRootFields: read('GRAPHQL_MAX_ROOT_FIELDS'),
+        maxDirectives: read('GRAPHQL_MAX_DIRECTIVES'),
+        maxTokens: read('GRAPHQL_MAX_TOKENS'),
+        maxQueryChars: read('GRAPHQL_MAX_QUERY_CHARS'),
+        maxCost: read('GRAPHQL_MAX_COST'),
+      },
+      requestTimeoutMs: read('REQUEST_TIMEOUT_MS'),
+      production: read('PRODUCTION_MODE') === '1' || read('NODE_ENV') === 'production',
+      corsOrigins: read('CORS_ORIGINS') ?? [],
+      corsAllowCredentials: read('CORS_ALLOW_CREDENTIALS') === '1',
+      wsRequireOrigin: read('WS_REQUIRE_ORIGIN') === '1',
+      wsMaxSubscriptions: read('WS_MAX_SUBSCRIPTIONS'),
+      wsIdleTimeoutMs: read('WS_IDLE_TIMEOUT_MS'),
+      wsPingIntervalMs: read('WS_PING_INTERVAL_MS'),
+      wsMaxBufferedBytes: read('WS_MAX_BUFFERED_BYTES'),
+    },
   };
+  if (config.hardening.corsAllowCredentials && config.hardening.corsOrigins.includes('*')) {
+    problems.push(
+      'CORS_ALLOW_CREDENTIALS=1 cannot be used with CORS_ORIGINS=*: list the origins that may send credentials',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return deepFreeze(config);
 }

@@ -33,6 +33,9 @@ import { attachWebSocket, createSseTransport, type WebSocketTransport } from './
 import { observeClient, type UpstreamCall } from '../upstream/observe.js';
 import { createLiveHub, type LiveHub } from '../live/hub.js';
 import { MemoryPubSub } from '../live/pubsub.js';
+import { abandonable, requestIdOnInternalErrorsPlugin } from './hardening.js';
+import { createShapeRule, limitsPlugin } from './limits.js';
+import { combineGuards, createOriginPolicy } from './origin.js';
 
 export interface RunningGateway {
   /** `http://HOST:PORT/graphql` */
@@ -118,9 +121,11 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   };
 
   const httpServer: Server = createServer();
-  const production = config.nodeEnv === 'production';
+  const production = config.nodeEnv === 'production' || config.hardening.production;
   const schema = createSchema();
-  const formatError = createFormatError({ exposeInternalMessages: config.nodeEnv === 'development' });
+  const formatError = createFormatError({
+    exposeInternalMessages: config.nodeEnv === 'development' && !production,
+  });
   const guard = createSubgraphSecretGuard(config.subgraph);
   if (!guard && production) {
     logger.warn(
@@ -131,6 +136,12 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   if (config.auth.modes.length === 0 && !config.emulator.enabled) {
     logger.warn('AUTH_MODE=none: every caller has every right on the AWS resources this gateway reaches');
   }
+  const hardening = config.hardening;
+  const origins = createOriginPolicy({
+    allowedOrigins: hardening.corsOrigins,
+    allowCredentials: hardening.corsAllowCredentials,
+    requireOrigin: hardening.wsRequireOrigin,
+  });
   const streaming = {
     schema,
     production,
@@ -138,16 +149,24 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     createContext: (principal?: Principal) => createContext(contextDeps, undefined, principal),
     logger,
     admission,
+    operationLimits: hardening.operation,
   };
   const apollo = new ApolloServer<GraphContext>({
     schema,
     introspection: !production,
     includeStacktraceInErrorResponses: false,
+    hideSchemaDetailsFromClientErrors: production,
+    allowBatchedHttpRequests: false,
+    csrfPrevention: true,
+    parseOptions: { maxTokens: hardening.operation.maxTokens },
+    validationRules: [createShapeRule(hardening.operation)],
     formatError,
     logger,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       loggingPlugin(),
+      limitsPlugin(hardening.operation),
+      requestIdOnInternalErrorsPlugin(),
       metricsPlugin(metrics),
       ...(tracing ? [tracingPlugin(tracing)] : []),
       subscriptionCallbackPlugin({
@@ -165,10 +184,17 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       graphqlPath: GRAPHQL_PATH,
       maxBodyBytes: config.graph.maxBodyBytes,
       logger,
-      context: async (req) => {
+      context: async (req, signal) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
-        return createContext(contextDeps, requestId, admission.principalOf(req));
+        const deps = signal
+          ? {
+              ...contextDeps,
+              readers: abandonable(contextDeps.readers, signal),
+              actions: abandonable(contextDeps.actions, signal),
+            }
+          : contextDeps;
+        return createContext(deps, requestId, admission.principalOf(req));
       },
       metrics: async () => ({
         contentType: metrics.registry.contentType,
@@ -176,7 +202,9 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       }),
       streamPath: STREAM_PATH,
       stream: createSseTransport(streaming),
-      guard,
+      guard: combineGuards(origins.http, guard),
+      cors: origins.cors,
+      requestTimeoutMs: hardening.requestTimeoutMs,
       admit: (req) => admission.admit(req),
       readiness: createReadiness(clients, config.readinessCacheMs),
     }),
@@ -198,7 +226,13 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   const ws: WebSocketTransport = attachWebSocket(httpServer, GRAPHQL_PATH, {
     ...streaming,
     ...config.ws,
-    guard,
+    guard: combineGuards(origins.webSocket, guard),
+    socketRules: {
+      maxSubscriptions: hardening.wsMaxSubscriptions,
+      idleTimeoutMs: hardening.wsIdleTimeoutMs,
+      pingIntervalMs: hardening.wsPingIntervalMs,
+      maxBufferedBytes: hardening.wsMaxBufferedBytes,
+    },
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;

@@ -8,12 +8,21 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { HttpRefusal } from './auth/admission.js';
 import type { AppLogger } from './logger.js';
 import type { RequestGuard } from './subgraphSecret.js';
+import {
+  decodeUtf8,
+  isUnsupportedMediaType,
+  replayRequest,
+  requestTimeoutBody,
+  setSecurityHeaders,
+  withDeadline,
+} from './hardening.js';
 
 export interface HttpHandlerOptions<C extends BaseContext> {
   readonly apollo: ApolloServer<C>;
   readonly graphqlPath: string;
   readonly maxBodyBytes: number;
-  readonly context: (req: IncomingMessage) => Promise<C>;
+  /** `signal` fires when the request has run past `requestTimeoutMs`. */
+  readonly context: (req: IncomingMessage, signal?: AbortSignal) => Promise<C>;
   /** Readiness: resolves to the problems that make the gateway unready (empty when ready). */
   readonly readiness: () => Promise<string[]>;
   /** The Prometheus exposition served at `/metrics`. */
@@ -26,6 +35,10 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   /** Runs on every GraphQL request (both paths) after the guard: authentication and rate limits. */
   readonly admit?: ((req: IncomingMessage) => Promise<HttpRefusal | undefined>) | undefined;
   readonly logger: AppLogger;
+  /** CORS: sets the headers of an allowed origin; true when it has answered (a preflight). */
+  readonly cors?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  /** A GraphQL request over HTTP still running after this gets 504 REQUEST_TIMEOUT; none: no limit. */
+  readonly requestTimeoutMs?: number | undefined;
 }
 
 class BodyTooLarge extends Error {}
@@ -40,7 +53,7 @@ async function readBody(req: IncomingMessage, limit: number): Promise<string> {
     if (size > limit) throw new BodyTooLarge();
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return decodeUtf8(Buffer.concat(chunks));
 }
 
 function sendJson(
@@ -62,6 +75,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
   const { apollo, graphqlPath, maxBodyBytes, logger } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://gateway');
+    setSecurityHeaders(res);
     try {
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') {
@@ -82,6 +96,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
           errors: [{ message: `Not found: the GraphQL endpoint is ${graphqlPath}` }],
         });
       }
+      if (options.cors?.(req, res)) return;
       const refusal = options.guard?.(req.headers);
       if (refusal) {
         return sendJson(res, refusal.status, {
@@ -93,7 +108,8 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
         const { status, message, code, headers } = denied;
         return sendJson(res, status, { errors: [{ message, extensions: { code } }] }, { ...headers });
       }
-      if (url.pathname === options.streamPath) return await options.stream(req, res);
+      const streaming = url.pathname === options.streamPath;
+      if (streaming && req.method !== 'POST') return await options.stream(req, res);
       let body: unknown;
       if (req.method === 'POST') {
         let text: string;
@@ -115,8 +131,26 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
               { connection: 'close' },
             );
           }
+          if (err instanceof TypeError) {
+            return sendJson(res, 400, {
+              errors: [
+                { message: 'The request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } },
+              ],
+            });
+          }
           throw err;
         }
+        if (isUnsupportedMediaType(req.headers['content-type'])) {
+          return sendJson(res, 415, {
+            errors: [
+              {
+                message: 'Unsupported content type: send the GraphQL request as application/json',
+                extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+              },
+            ],
+          });
+        }
+        if (streaming) return await options.stream(replayRequest(req, text), res);
         const type = req.headers['content-type'] ?? '';
         if (/^application\/(graphql-response\+)?json/i.test(type) && text.length > 0) {
           try {
@@ -136,15 +170,19 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const response = await apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: {
-          method: (req.method ?? 'GET').toUpperCase(),
-          headers,
-          search: url.search,
-          body,
-        },
-        context: () => options.context(req),
-      });
+      const execute = (signal?: AbortSignal) =>
+        apollo.executeHTTPGraphQLRequest({
+          httpGraphQLRequest: {
+            method: (req.method ?? 'GET').toUpperCase(),
+            headers,
+            search: url.search,
+            body,
+          },
+          context: () => options.context(req, signal),
+        });
+      const timeoutMs = options.requestTimeoutMs;
+      const response = timeoutMs === undefined ? await execute() : await withDeadline(timeoutMs, execute);
+      if (response === 'timeout') return sendJson(res, 504, requestTimeoutBody(timeoutMs!));
       for (const [key, value] of response.headers) res.setHeader(key, value);
       res.statusCode = response.status ?? 200;
       if (response.body.kind === 'complete') {

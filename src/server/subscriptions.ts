@@ -27,6 +27,13 @@ import type { Principal } from './auth/principal.js';
 import type { GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
 import type { RequestGuard } from './subgraphSecret.js';
+import type { OperationLimits } from './limits.js';
+import {
+  applySocketRules,
+  createSseOnSubscribe,
+  createWsOnSubscribe,
+  type SocketRules,
+} from './streamLimits.js';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -38,6 +45,8 @@ export interface StreamingOptions {
   readonly logger: AppLogger;
   /** Authentication and per-principal limits; none: every caller is anonymous. */
   readonly admission?: Admission | undefined;
+  /** The operation limits, the same as on HTTP. */
+  readonly operationLimits: OperationLimits;
 }
 
 /**
@@ -155,6 +164,8 @@ export function attachWebSocket(
     readonly connectionInitTimeoutMs: number;
     /** Checked on the upgrade request's headers; a refusal answers the upgrade with its HTTP status. */
     readonly guard?: RequestGuard | undefined;
+    /** Subscriptions per connection, idle and ping timeouts, send buffer. */
+    readonly socketRules: Omit<SocketRules, 'activeOperations'> & { readonly maxSubscriptions: number };
   },
 ): WebSocketTransport {
   const { guard, admission } = options;
@@ -177,10 +188,28 @@ export function attachWebSocket(
       : {}),
   });
   wss.on('error', (err) => options.logger.error({ err }, 'websocket server error'));
+  const connections = new WeakMap<object, { subscriptions: object }>();
+  applySocketRules(wss, {
+    ...options.socketRules,
+    activeOperations: (socket) => Object.keys(connections.get(socket)?.subscriptions ?? {}).length,
+  });
+  const limitOperation = createWsOnSubscribe({
+    schema: options.schema,
+    limits: options.operationLimits,
+    production: options.production,
+    maxSubscriptions: options.socketRules.maxSubscriptions,
+  });
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
+      onSubscribe: (ctx, id, payload) => {
+        connections.set(ctx.extra.socket, ctx);
+        const refused = admission?.onSubscribe(ctx as WsConnection, id, payload.operationName);
+        if (refused) return refused;
+        const result = limitOperation(Object.keys(ctx.subscriptions).length, payload);
+        return Array.isArray(result) ? [...result] : (result as ExecutionArgs);
+      },
       validate: validator(options.production),
       execute: (args) => execute(args),
       subscribe: (args) => subscribeEndingInError(args),
@@ -188,8 +217,6 @@ export function attachWebSocket(
       ...(admission
         ? {
             onConnect: (ctx) => admission.onConnect(ctx as WsConnection),
-            onSubscribe: (ctx, id, payload) =>
-              admission.onSubscribe(ctx as WsConnection, id, payload.operationName),
             onClose: (ctx) => admission.onClose(ctx as WsConnection),
           }
         : {}),
@@ -211,6 +238,14 @@ export function attachWebSocket(
 
 /** The GraphQL over SSE handler (`/graphql/stream`). */
 export function createSseTransport(options: StreamingOptions) {
+  const limitSse = createSseOnSubscribe({
+    schema: options.schema,
+    limits: options.operationLimits,
+    production: options.production,
+    createContext: options.createContext,
+    withCode: withRequestErrorCode,
+    formatErrors: (errors) => errors.map(withRequestErrorCode).map((e) => options.formatError(e.toJSON(), e)),
+  });
   return createSseHandler<GraphContext & Record<PropertyKey, unknown>>({
     schema: options.schema,
     validate: validator(options.production),
@@ -219,6 +254,8 @@ export function createSseTransport(options: StreamingOptions) {
     context: (req) =>
       options.createContext(options.admission?.principalOf(req.raw)) as GraphContext &
         Record<PropertyKey, unknown>,
+    onSubscribe: (req, params) =>
+      limitSse(req.headers.get('accept') ?? null, params) as ReturnType<typeof limitSse> & undefined,
     onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult, options.formatError),
   });
 }

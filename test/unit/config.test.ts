@@ -82,6 +82,26 @@ describe('loadConfig defaults', () => {
         rateLimit: { perSecond: 50, burst: 100 },
         wsMaxConnectionsPerPrincipal: 20,
       },
+      hardening: {
+        operation: {
+          maxDepth: 10,
+          maxAliases: 15,
+          maxRootFields: 20,
+          maxDirectives: 50,
+          maxTokens: 5_000,
+          maxQueryChars: 15_000,
+          maxCost: 5_000,
+        },
+        requestTimeoutMs: 30_000,
+        production: false,
+        corsOrigins: [],
+        corsAllowCredentials: false,
+        wsRequireOrigin: false,
+        wsMaxSubscriptions: 100,
+        wsIdleTimeoutMs: 300_000,
+        wsPingIntervalMs: 30_000,
+        wsMaxBufferedBytes: 1_048_576,
+      },
     } satisfies Config);
   });
 

@@ -1,0 +1,194 @@
+/**
+ * The operation limits and production rules on the streaming transports, which bypass Apollo's request
+ * pipeline: an `onSubscribe` for graphql-ws and one for graphql-sse that size-check, parse (with
+ * `maxTokens`), validate (the shape limits, no introspection in production) and cost-check every
+ * operation before anything runs, and the WebSocket connection rules (subscriptions per connection, idle
+ * and ping timeouts, a bounded send buffer).
+ */
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { prepareOperation, validationRules, type OperationLimits } from './limits.js';
+import type { GraphContext } from './context.js';
+
+export interface StreamLimitOptions {
+  readonly schema: GraphQLSchema;
+  readonly limits: OperationLimits;
+  /** No introspection, no field suggestions in error messages. */
+  readonly production: boolean;
+}
+
+/** Drops graphql-js's "Did you mean …?" hints, as Apollo's `hideSchemaDetailsFromClientErrors` does. */
+export function withoutSuggestions(error: GraphQLError): GraphQLError {
+  const message = error.message.replace(/ ?Did you mean(.+?)\?$/, '');
+  if (message === error.message) return error;
+  return new GraphQLError(message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    extensions: error.extensions,
+  });
+}
+
+interface Payload {
+  readonly query: string;
+  readonly operationName?: string | null | undefined;
+  readonly variables?: Record<string, unknown> | null | undefined;
+}
+
+function prepare(options: StreamLimitOptions, payload: Payload) {
+  const rules = validationRules(options.limits, options.production ? [NoSchemaIntrospectionCustomRule] : []);
+  const prepared = prepareOperation(options.schema, payload, options.limits, rules);
+  if ('errors' in prepared && options.production) return { errors: prepared.errors.map(withoutSuggestions) };
+  return prepared;
+}
+
+/** A rejection of an operation that would open one subscription too many on a connection. */
+export function tooManySubscriptions(max: number): GraphQLError {
+  return new GraphQLError(
+    `This connection already holds ${max} subscriptions: complete some, or watch many loads with one loadsChanged(ids:).`,
+    { extensions: { code: 'BAD_REQUEST', limit: 'subscriptionsPerConnection', max } },
+  );
+}
+
+/**
+ * graphql-ws `onSubscribe`: the execution arguments of an operation within the limits, else its errors
+ * (sent as the protocol's `error` message, through the transport's `onError`). `active` is how many
+ * operations the connection holds, this one included.
+ */
+export function createWsOnSubscribe(options: StreamLimitOptions & { readonly maxSubscriptions: number }) {
+  return (
+    active: number,
+    payload: Payload,
+  ): readonly GraphQLError[] | Omit<ExecutionArgs, 'contextValue'> => {
+    if (active > options.maxSubscriptions) return [tooManySubscriptions(options.maxSubscriptions)];
+    const prepared = prepare(options, payload);
+    if ('errors' in prepared) return prepared.errors;
+    return {
+      schema: options.schema,
+      document: prepared.document,
+      operationName: payload.operationName ?? null,
+      variableValues: payload.variables ?? null,
+    };
+  };
+}
+
+/**
+ * graphql-sse `onSubscribe`: the execution arguments (with a fresh context) of an operation within the
+ * limits; else, as graphql-sse does for validation errors, the errors on the event stream when the
+ * client asked for one (`accept: text/event-stream`), or a 400 JSON response.
+ */
+export function createSseOnSubscribe(
+  options: StreamLimitOptions & {
+    readonly createContext: () => GraphContext;
+    /** Gives graphql-js's parse and validation errors their request error codes. */
+    readonly withCode: (error: GraphQLError) => GraphQLError;
+    readonly formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
+  },
+) {
+  return (
+    accept: string | null,
+    payload: Payload,
+  ):
+    | ExecutionArgs
+    | AsyncGenerator<ExecutionResult>
+    | [string, { status: number; statusText: string; headers: Record<string, string> }] => {
+    const prepared = prepare(options, payload);
+    if ('errors' in prepared) {
+      // An async iterable of one result: graphql-sse streams it as `next`, then `complete`.
+      if (accept === 'text/event-stream') return oneResult({ errors: prepared.errors.map(options.withCode) });
+      return [
+        JSON.stringify({ errors: options.formatErrors(prepared.errors) }),
+        {
+          status: 400,
+          statusText: 'Bad Request',
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+        },
+      ];
+    }
+    return {
+      schema: options.schema,
+      document: prepared.document,
+      operationName: payload.operationName ?? null,
+      variableValues: payload.variables ?? null,
+      contextValue: options.createContext(),
+    };
+  };
+}
+
+async function* oneResult(result: ExecutionResult): AsyncGenerator<ExecutionResult> {
+  yield result;
+}
+
+export interface SocketRules {
+  /** Close code 1000 after this long with no operation running and no message from the client. */
+  readonly idleTimeoutMs: number;
+  /** A ping every this often; a client that has not answered the previous one is dropped. */
+  readonly pingIntervalMs: number;
+  /** Bytes queued for one client beyond which it is closed with 1013 as a slow consumer. */
+  readonly maxBufferedBytes: number;
+  /** Operations the connection of `socket` is running now. */
+  readonly activeOperations: (socket: WebSocket) => number;
+}
+
+/** Close code for a client that does not read fast enough ("try again later": it may reconnect). */
+export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+
+/**
+ * Caps what waits in a socket's send buffer: after each send, a socket holding more than `maxBytes`
+ * unsent is closed with 1013, and terminated if even the close cannot get through within `graceMs`.
+ */
+export function boundSendBuffer(socket: WebSocket, maxBytes: number, graceMs = 1_000): void {
+  const send = socket.send.bind(socket) as (...args: unknown[]) => void;
+  let closing = false;
+  socket.send = ((...args: unknown[]) => {
+    if (closing) return;
+    send(...args);
+    if (socket.bufferedAmount > maxBytes) {
+      closing = true;
+      socket.close(SLOW_CONSUMER_CLOSE_CODE, `Slow consumer: over ${maxBytes} bytes waiting to be sent`);
+      setTimeout(() => socket.terminate(), graceMs).unref();
+    }
+  }) as WebSocket['send'];
+}
+
+/** Applies {@link SocketRules} to every connection of `wss`. */
+export function applySocketRules(wss: WebSocketServer, rules: SocketRules): void {
+  const alive = new WeakMap<WebSocket, boolean>();
+  wss.on('connection', (socket) => {
+    alive.set(socket, true);
+    socket.on('pong', () => alive.set(socket, true));
+    boundSendBuffer(socket, rules.maxBufferedBytes);
+    let idle: NodeJS.Timeout;
+    const arm = () => {
+      clearTimeout(idle);
+      idle = setTimeout(() => {
+        if (rules.activeOperations(socket) === 0) socket.close(1000, 'Idle timeout');
+        else arm();
+      }, rules.idleTimeoutMs);
+      idle.unref();
+    };
+    arm();
+    socket.on('message', arm);
+    socket.on('close', () => clearTimeout(idle));
+  });
+  const pinger = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (!alive.get(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, rules.pingIntervalMs);
+  pinger.unref();
+  wss.on('close', () => clearInterval(pinger));
+}

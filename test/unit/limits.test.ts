@@ -1,0 +1,170 @@
+/**
+ * The operation limits as pure functions (cost, shape rules, size) and the pieces of WebSocket and HTTP
+ * hardening that need no server: the bounded send buffer, the origin policy and the hardening settings.
+ */
+import { EventEmitter } from 'node:events';
+import { parse, validate } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createSchema } from '../../src/graph/schema.js';
+import { abandonable, isUnsupportedMediaType, withDeadline } from '../../src/server/hardening.js';
+import {
+  DEFAULT_LIST_SIZE,
+  MUTATION_COST,
+  checkQuerySize,
+  operationCost,
+  validationRules,
+  type OperationLimits,
+} from '../../src/server/limits.js';
+import { createOriginPolicy } from '../../src/server/origin.js';
+import { SLOW_CONSUMER_CLOSE_CODE, boundSendBuffer } from '../../src/server/streamLimits.js';
+
+const LIMITS: OperationLimits = loadConfig({}).hardening.operation;
+const schema = createSchema();
+const limitsOf = (query: string, limits = LIMITS) =>
+  validate(schema, parse(query), validationRules(limits)).map((e) => e.extensions['limit'] ?? e.message);
+
+describe('operationCost', () => {
+  it('counts each field once per item of the lists above it', () => {
+    const doc = parse(
+      `query($n: Int) { dataIntegrationEvents(instanceId: "i", first: $n) { nodes { eventId status } } }`,
+    );
+    expect(operationCost(doc, undefined, { n: 5 })).toBe(1 + 5 * (1 + 2));
+    expect(operationCost(doc, undefined, {})).toBe(1 + DEFAULT_LIST_SIZE * 3);
+  });
+
+  it('counts ids lists and mutation items', () => {
+    expect(operationCost(parse(`{ loads(ids: ["a", "b", "c"]) { id } }`), undefined)).toBe(1 + 3);
+    const send = parse(`mutation($in: [SendEventInput!]!) { sendEvents(inputs: $in) { index } }`);
+    expect(operationCost(send, undefined, { in: [{}, {}] })).toBe(MUTATION_COST * 2 + 2);
+  });
+
+  it('measures a fragment bomb without expanding it', () => {
+    const fragments = Array.from(
+      { length: 40 },
+      (_, i) => `fragment F${i} on DataIntegrationEvent { eventId ...F${i + 1} ...F${i + 1} }`,
+    ).join(' ');
+    const doc = parse(
+      `{ dataIntegrationEvent(instanceId: "i", eventId: "e") { ...F0 } } ${fragments} fragment F40 on DataIntegrationEvent { eventId }`,
+    );
+    expect(operationCost(doc, undefined)).toBeGreaterThan(2 ** 40);
+    expect(limitsOf(doc.loc!.source.body)).toEqual([]);
+  });
+});
+
+describe('shape rules', () => {
+  it('accepts an ordinary operation and names each limit exceeded', () => {
+    expect(limitsOf(`{ instance(instanceId: "i") { instanceId } }`)).toEqual([]);
+    const tight = { ...LIMITS, maxDepth: 1, maxAliases: 0, maxRootFields: 1, maxDirectives: 0 };
+    expect(
+      limitsOf(`{ a: instance(instanceId: "i") @skip(if: false) { instanceId } __typename }`, tight),
+    ).toEqual(['depth', 'aliases', 'rootFields', 'directives']);
+  });
+
+  it('does not count introspection fields for depth', () => {
+    expect(
+      limitsOf(`{ __schema { types { fields { type { ofType { ofType { ofType { name } } } } } } } }`, {
+        ...LIMITS,
+        maxDepth: 2,
+      }),
+    ).toEqual([]);
+  });
+
+  it('checks the query length', () => {
+    expect(checkQuerySize('x'.repeat(LIMITS.maxQueryChars), LIMITS)).toBeUndefined();
+    expect(checkQuerySize('x'.repeat(LIMITS.maxQueryChars + 1), LIMITS)?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit: 'queryChars',
+    });
+  });
+});
+
+describe('boundSendBuffer', () => {
+  it('closes a socket whose unsent bytes pass the limit with 1013, and sends nothing more', () => {
+    const closed: [number, string][] = [];
+    const sent: unknown[] = [];
+    const socket = Object.assign(new EventEmitter(), {
+      bufferedAmount: 0,
+      send(data: unknown) {
+        sent.push(data);
+        this.bufferedAmount += 600;
+      },
+      close(code: number, reason: string) {
+        closed.push([code, reason]);
+      },
+      terminate() {},
+    });
+    boundSendBuffer(socket as any, 1_000, 60_000);
+    socket.send('a');
+    expect(closed).toEqual([]);
+    socket.send('b');
+    socket.send('c');
+    expect(sent).toEqual(['a', 'b']);
+    expect(closed).toEqual([[SLOW_CONSUMER_CLOSE_CODE, expect.stringContaining('Slow consumer')]]);
+  });
+});
+
+describe('origin policy', () => {
+  const policy = createOriginPolicy({
+    allowedOrigins: ['https://app.example.com'],
+    allowCredentials: false,
+    requireOrigin: true,
+  });
+  it('allows listed and same origins and requests without Origin; refuses others with 403', () => {
+    expect(policy.http({ origin: 'https://app.example.com' })).toBeUndefined();
+    expect(policy.http({ origin: 'http://gw:4000', host: 'gw:4000' })).toBeUndefined();
+    expect(policy.http({})).toBeUndefined();
+    expect(policy.http({ origin: 'https://evil.example' })).toMatchObject({ status: 403, code: 'FORBIDDEN' });
+    expect(policy.webSocket({})).toMatchObject({ status: 403 });
+  });
+});
+
+describe('hardening settings', () => {
+  it('turns production mode on with NODE_ENV=production or PRODUCTION_MODE=1', () => {
+    expect(loadConfig({}).hardening.production).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production' }).hardening.production).toBe(true);
+    expect(loadConfig({ PRODUCTION_MODE: '1' }).hardening.production).toBe(true);
+  });
+
+  it('parses the CORS allowlist and refuses credentials with *', () => {
+    expect(
+      loadConfig({ CORS_ORIGINS: 'https://A.example.com,http://localhost:3000' }).hardening.corsOrigins,
+    ).toEqual(['https://a.example.com', 'http://localhost:3000']);
+    expect(() => loadConfig({ CORS_ORIGINS: '*', CORS_ALLOW_CREDENTIALS: '1' })).toThrow(
+      /CORS_ALLOW_CREDENTIALS/,
+    );
+    expect(() => loadConfig({ CORS_ORIGINS: 'https://a.example.com/path' })).toThrow(/CORS_ORIGINS/);
+  });
+
+  it('accepts JSON and leaves CSRF-prone and missing content types to Apollo', () => {
+    expect(isUnsupportedMediaType('application/json; charset=utf-8')).toBe(false);
+    expect(isUnsupportedMediaType('text/plain')).toBe(false);
+    expect(isUnsupportedMediaType(undefined)).toBe(false);
+    expect(isUnsupportedMediaType('application/xml')).toBe(true);
+    expect(isUnsupportedMediaType('application/jsonx')).toBe(true);
+  });
+});
+
+describe('request deadline', () => {
+  it('resolves to the work, or to timeout once the deadline passes, telling the work through its signal', async () => {
+    expect(await withDeadline(1_000, async () => 'done')).toBe('done');
+    let seen: AbortSignal | undefined;
+    const never = new Promise<never>(() => {});
+    expect(await withDeadline(10, (signal) => ((seen = signal), never))).toBe('timeout');
+    expect(seen?.aborted).toBe(true);
+  });
+
+  it('refuses calls of an abandoned request, one level deep', async () => {
+    const controller = new AbortController();
+    const calls: string[] = [];
+    const readers = abandonable(
+      { events: { operation: 'GetDataIntegrationEvent', read: async (k: string) => (calls.push(k), k) } },
+      controller.signal,
+    );
+    expect(await readers.events.read('a')).toBe('a');
+    expect(readers.events.operation).toBe('GetDataIntegrationEvent');
+    controller.abort();
+    await expect(readers.events.read('b')).rejects.toMatchObject({ extensions: { code: 'REQUEST_TIMEOUT' } });
+    expect(calls).toEqual(['a']);
+  });
+});
