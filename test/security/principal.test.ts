@@ -48,6 +48,17 @@ describe('rate limiter', () => {
     expect(limiter.take('a')).toBe(1);
   });
 
+  it('says when a key has no token without taking one', () => {
+    let now = 0;
+    const limiter = createRateLimiter({ perSecond: 1, burst: 1 }, () => now);
+    expect(limiter.wait('a')).toBeUndefined();
+    expect(limiter.wait('a')).toBeUndefined();
+    expect(limiter.take('a')).toBeUndefined();
+    expect(limiter.wait('a')).toBe(1);
+    now = 1000;
+    expect(limiter.wait('a')).toBeUndefined();
+  });
+
   it('is off at 0 per second', () => {
     const limiter = createRateLimiter({ perSecond: 0, burst: 1 });
     expect(Array.from({ length: 10 }, () => limiter.take('a'))).toEqual(Array(10).fill(undefined));

@@ -129,6 +129,28 @@ describe('HTTP rate limit', () => {
       await g.stop();
     }
   });
+
+  it('holds a client sending refused credentials to the same rate, before verifying them', async () => {
+    const g = await startTestGateway({
+      AUTH_MODE: 'apikey',
+      AUTH_API_KEYS: apiKeysJson('*', '*'),
+      AUTH_RATE_LIMIT_PER_SECOND: '1',
+      AUTH_RATE_LIMIT_BURST: '2',
+    });
+    try {
+      const q = '{ __typename }';
+      const wrong = apiKey('not-a-key-of-this-gateway');
+      expect((await post(g, q, {}, wrong)).status).toBe(401);
+      expect((await post(g, q, {}, wrong)).status).toBe(401);
+      const limited = await post(g, q, {}, wrong);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(limited.body.errors[0].extensions).toEqual({ code: 'THROTTLED' });
+      expect(await g.calls()).toEqual({});
+    } finally {
+      await g.stop();
+    }
+  });
 });
 
 describe('expiry and logs', () => {

@@ -64,14 +64,27 @@ export function createAdmission(
   authenticator: Authenticator = createAuthenticator(config, logger),
 ): Admission {
   const limiter = createRateLimiter(config.rateLimit);
+  // Refused credentials cost a verification each: a client address that keeps sending them is held to the
+  // same rate, counted before any verification, so a flood of bad tokens cannot buy unbounded work.
+  const refusals = createRateLimiter(config.rateLimit);
+  const tooMany = (retryAfterS: number): HttpRefusal => ({
+    status: 429,
+    code: 'THROTTLED',
+    message: `Too many requests: retry after ${retryAfterS} s.`,
+    headers: { 'retry-after': String(retryAfterS) },
+  });
   const connections = createConnectionCounter(config.wsMaxConnectionsPerPrincipal);
   const requests = new WeakMap<IncomingMessage, Principal>();
   const sockets = new WeakMap<WsConnection, { principal: Principal; key: string }>();
 
   return {
     async admit(req): Promise<HttpRefusal | undefined> {
+      const refusalKey = `refused@${req.socket.remoteAddress ?? 'unknown'}`;
+      const blockedS = refusals.wait(refusalKey);
+      if (blockedS !== undefined) return tooMany(blockedS);
       const outcome = await authenticator.fromHeaders(req.headers);
       if (outcome.refusal) {
+        refusals.take(refusalKey);
         const { status, code, message, challenge } = outcome.refusal;
         const headers: Record<string, string> = challenge ? { 'www-authenticate': challenge } : {};
         return { status, code, message, headers };
@@ -80,12 +93,7 @@ export function createAdmission(
       const retryAfterS = limiter.take(limitKeyOf(principal, req.socket.remoteAddress));
       if (retryAfterS !== undefined) {
         logger.info({ principal: principal.id, retryAfterS }, 'rate limited');
-        return {
-          status: 429,
-          code: 'THROTTLED',
-          message: `Too many requests: retry after ${retryAfterS} s.`,
-          headers: { 'retry-after': String(retryAfterS) },
-        };
+        return tooMany(retryAfterS);
       }
       requests.set(req, principal);
       return undefined;

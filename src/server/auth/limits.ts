@@ -16,6 +16,8 @@ export const limitKeyOf = (principal: Principal, remoteAddress: string | undefin
 export interface RateLimiter {
   /** Takes a token for `key`: undefined if there was one, else the seconds until there is. */
   take(key: string): number | undefined;
+  /** Like {@link take}, but takes nothing: undefined if `key` has a token now. */
+  wait(key: string): number | undefined;
 }
 
 /**
@@ -27,20 +29,29 @@ export function createRateLimiter(
   now: () => number = () => performance.now(),
   maxKeys = 100_000,
 ): RateLimiter {
-  if (perSecond === 0) return { take: () => undefined };
+  if (perSecond === 0) return { take: () => undefined, wait: () => undefined };
   const buckets = new LRUCache<string, { tokens: number; atMs: number }>({ max: maxKeys });
+  const refilled = (key: string) => {
+    const t = now();
+    const bucket = buckets.get(key) ?? { tokens: burst, atMs: t };
+    bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.atMs) / 1000) * perSecond);
+    bucket.atMs = t;
+    buckets.set(key, bucket);
+    return bucket;
+  };
+  const secondsUntilToken = (tokens: number) => Math.max(1, Math.ceil((1 - tokens) / perSecond));
   return {
     take(key) {
-      const t = now();
-      const bucket = buckets.get(key) ?? { tokens: burst, atMs: t };
-      bucket.tokens = Math.min(burst, bucket.tokens + ((t - bucket.atMs) / 1000) * perSecond);
-      bucket.atMs = t;
-      buckets.set(key, bucket);
+      const bucket = refilled(key);
       if (bucket.tokens >= 1) {
         bucket.tokens -= 1;
         return undefined;
       }
-      return Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
+      return secondsUntilToken(bucket.tokens);
+    },
+    wait(key) {
+      const { tokens } = refilled(key);
+      return tokens >= 1 ? undefined : secondsUntilToken(tokens);
     },
   };
 }
