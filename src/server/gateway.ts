@@ -30,6 +30,7 @@ import { attachWebSocket, createSseTransport, type WebSocketTransport } from './
 import { observeClient, type UpstreamCall } from '../upstream/observe.js';
 import { createLiveHub, type LiveHub } from '../live/hub.js';
 import { MemoryPubSub } from '../live/pubsub.js';
+import { createRedisScaleOut } from '../live/redis/scaleOut.js';
 
 export interface RunningGateway {
   /** `http://HOST:PORT/graphql` */
@@ -95,14 +96,24 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     sendEventsConcurrency: config.graph.sendEventsConcurrency,
   };
 
+  const { redisUrl, ...scaleOutOptions } = config.scaleOut;
+  const scaleOut = redisUrl
+    ? createRedisScaleOut({ url: redisUrl, ...scaleOutOptions, logger: logger.child({ component: 'redis' }) })
+    : undefined;
   const live = createLiveHub({
     readers,
-    pubsub: new MemoryPubSub(),
+    pubsub: scaleOut ?? new MemoryPubSub(),
+    ...(scaleOut ? { coordinator: scaleOut, rateBudget: scaleOut } : {}),
     ...config.live,
     onChange: (kind, ms) => metrics.pollLag.observe({ kind }, ms / 1000),
   });
   // The closures below run only once the gateway is up, after `metrics` and `ws` exist.
-  const metrics: Metrics = new Metrics({ readers, live, webSocketClients: () => ws.clientCount() });
+  const metrics: Metrics = new Metrics({
+    readers,
+    live,
+    webSocketClients: () => ws.clientCount(),
+    ...(scaleOut ? { scaleOut } : {}),
+  });
   const contextDeps = {
     readers,
     actions,
@@ -168,6 +179,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       stream: createSseTransport(streaming),
       guard,
       readiness: createReadiness(clients, config.readinessCacheMs),
+      degraded: () => scaleOut?.problems() ?? [],
     }),
   );
   try {
@@ -178,6 +190,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   } catch (err) {
     // Nothing is serving yet: release what was started, and let the caller say what to change.
     live.close();
+    await scaleOut?.close();
     await apollo.stop().catch(() => {});
     clients.destroy();
     await emulator?.close();
@@ -204,13 +217,15 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     /**
      * Graceful stop: WebSocket clients are closed with 1001 (graphql-ws clients reconnect, to another
      * replica), HTTP stops accepting and in-flight requests and mutations finish (up to the grace period),
-     * then pollers stop and the upstream clients and emulator close.
+     * then pollers stop and give up their Redis leases (so another replica takes over at once), and the
+     * upstream clients and emulator close.
      */
     async stop() {
       logger.info('stopping: closing WebSocket clients, draining HTTP');
       await ws.close();
       await apollo.stop();
       live.close();
+      await scaleOut?.close();
       clients.destroy();
       await emulator?.close();
       await tracing?.shutdown();

@@ -1,0 +1,192 @@
+/**
+ * Leases, fencing, stored last states and the shared rate budget of `RedisScaleOut`, against the real
+ * Redis on 127.0.0.1:6379 (a key prefix of its own per run). Two or three instances stand for replicas.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { LiveMessage } from '../../src/live/pubsub.js';
+import { createRedisScaleOut, type RedisScaleOut } from '../../src/live/redis/scaleOut.js';
+import { createCleanup, eventually } from '../helpers/live.js';
+
+const URL = 'redis://127.0.0.1:6379';
+const PREFIX = `loadgraph-test:${randomUUID()}:`;
+const raw = new Redis(URL);
+const cleanup = createCleanup();
+afterAll(async () => {
+  await cleanup.run();
+  const keys = await raw.keys(`${PREFIX}*`);
+  if (keys.length > 0) await raw.del(...keys);
+  await raw.quit();
+});
+
+function replica(options: { ratePerSecond?: number; leaseTtlMs?: number } = {}): RedisScaleOut {
+  const scaleOut = createRedisScaleOut({
+    url: URL,
+    keyPrefix: PREFIX,
+    commandTimeoutMs: 1_000,
+    leaseTtlMs: options.leaseTtlMs ?? 5_000,
+    stateTtlMs: 60_000,
+    fallbackMaxPollers: 10,
+    ratePerSecond: options.ratePerSecond ?? 1_000,
+    operationRates: {},
+    logger: pino({ level: 'silent' }),
+  });
+  cleanup.add(() => scaleOut.close());
+  return scaleOut;
+}
+
+async function connected(...replicas: RedisScaleOut[]): Promise<void> {
+  await eventually(() => replicas.every((r) => r.stats.connected), 'the replicas to connect to Redis');
+}
+
+/** Subscribes to `topic` and records what arrives (after the channel is subscribed and the state re-read). */
+async function listen(replica: RedisScaleOut, topic: string): Promise<LiveMessage[]> {
+  const got: LiveMessage[] = [];
+  replica.subscribe(topic, (m) => got.push(m));
+  await replica.refresh(topic);
+  return got;
+}
+
+const state = (version: number, status: string, terminal = false): LiveMessage => ({
+  version,
+  state: { status },
+  terminal,
+});
+
+describe('leases', () => {
+  it('lets exactly one replica poll a topic, and another take over once it is released', async () => {
+    const [a, b, c] = [replica(), replica(), replica()];
+    await connected(a, b, c);
+    const topic = `load:${randomUUID()}`;
+
+    const turns = await Promise.all([a, b, c].map((r) => r.claim(topic, 0)));
+    expect(turns.filter((t) => t.poll)).toHaveLength(1);
+    const holder = [a, b, c][turns.findIndex((t) => t.poll)]!;
+    const first = turns.find((t) => t.poll)!.versionBase!;
+    expect(first).toBeGreaterThan(0);
+    // The holder keeps its turn without another acquisition; the others still wait.
+    expect(await holder.claim(topic, first)).toEqual({ poll: true });
+    const other = holder === a ? b : a;
+    expect(await other.claim(topic, 0)).toEqual({ poll: false });
+
+    holder.release(topic);
+    await eventually(async () => (await raw.exists(`${PREFIX}lease:${topic}`)) === 0, 'the release');
+    const next = await other.claim(topic, 0);
+    expect(next.poll).toBe(true);
+    expect(next.versionBase).toBeGreaterThan(first);
+    expect(holder.stats.leasesHeld).toBe(0);
+    expect(other.stats.leasesHeld).toBe(1);
+  });
+
+  it('lets a replica take the lease when the holder stops renewing it (dies)', async () => {
+    const a = replica({ leaseTtlMs: 300 });
+    const b = replica({ leaseTtlMs: 300 });
+    await connected(a, b);
+    const topic = `load:${randomUUID()}`;
+    expect((await a.claim(topic, 0)).poll).toBe(true);
+    // Renewals keep it alive well past its TTL...
+    const until = performance.now() + 700;
+    await eventually(() => performance.now() > until, 'several lease lifetimes', 2_000);
+    expect((await b.claim(topic, 0)).poll).toBe(false);
+    // ...and once the holder is gone, the lease expires and the other replica takes it.
+    await a.close();
+    await eventually(async () => (await b.claim(topic, 0)).poll, 'the other replica to take the lease');
+  });
+
+  it('ignores the results of a holder whose lease was taken over (a fenced, stale holder)', async () => {
+    const [a, b, c] = [replica(), replica(), replica()];
+    await connected(a, b, c);
+    const topic = `load:${randomUUID()}`;
+    const seen = await listen(c, topic);
+    const turnA = await a.claim(topic, 0);
+    a.publishResult(topic, state(turnA.versionBase! + 1, 'RUNNING'), true);
+    await eventually(() => seen.length === 1, 'the first result');
+
+    // A pauses past its lease: the lease expires (deleted here) and B takes it with a higher fence.
+    await raw.del(`${PREFIX}lease:${topic}`);
+    const turnB = await b.claim(topic, turnA.versionBase! + 1);
+    expect(turnB.poll).toBe(true);
+    expect(turnB.versionBase).toBeGreaterThan(turnA.versionBase! + 1);
+
+    // A wakes up and publishes what it read: refused, and A no longer believes it holds the lease.
+    a.publishResult(topic, state(turnA.versionBase! + 2, 'STALE'), true);
+    b.publishResult(topic, state(turnB.versionBase! + 1, 'SUCCEEDED', true), true);
+    await eventually(() => seen.length === 2, 'the new holder’s result');
+    await eventually(() => a.stats.leasesHeld === 0, 'the stale holder to drop its lease');
+    expect(seen.map((m) => ('state' in m ? m.state : m))).toEqual([
+      { status: 'RUNNING' },
+      { status: 'SUCCEEDED' },
+    ]);
+    expect(await raw.hget(`${PREFIX}state:${topic}`, 'm')).toContain('SUCCEEDED');
+  });
+
+  it('refuses a version not above the stored one', async () => {
+    const a = replica();
+    const c = replica();
+    await connected(a, c);
+    const topic = `load:${randomUUID()}`;
+    const seen = await listen(c, topic);
+    const { versionBase } = await a.claim(topic, 0);
+    a.publishResult(topic, state(versionBase! + 2, 'RUNNING'), true);
+    a.publishResult(topic, state(versionBase! + 1, 'QUEUED'), true);
+    await eventually(() => seen.length >= 1, 'a result');
+    await eventually(async () => a.stats.leasesHeld === 0, 'the refused write to drop the lease');
+    expect(seen).toEqual([state(versionBase! + 2, 'RUNNING')]);
+  });
+});
+
+describe('last state', () => {
+  it('gives a subscriber on any replica the stored state at once, and a replica taking over adopts it', async () => {
+    const [a, b] = [replica(), replica()];
+    await connected(a, b);
+    const topic = `load:${randomUUID()}`;
+    const { versionBase } = await a.claim(topic, 0);
+    const published = state(versionBase! + 1, 'RUNNING');
+    const onA = await listen(a, topic);
+    a.publishResult(topic, published, true);
+    await eventually(() => onA.length === 1, 'the publish');
+
+    // A late subscriber on B gets it from Redis, without anyone polling.
+    expect(await listen(b, topic)).toEqual([published]);
+    // B's claim (A still holds the lease) also hands it the stored state.
+    const onB: LiveMessage[] = [];
+    b.subscribe(topic, (m) => onB.push(m));
+    expect(await b.claim(topic, 0)).toEqual({ poll: false });
+    expect(onB).toEqual([published]);
+  });
+
+  it('does not store what `keep: false` publishes (new-load announcements)', async () => {
+    const a = replica();
+    await connected(a);
+    const topic = `started:${randomUUID()}`;
+    const onA = await listen(a, topic);
+    const { versionBase } = await a.claim(topic, 0);
+    a.publishResult(topic, state(versionBase! + 1, 'NEW'), false);
+    await eventually(() => onA.length === 1, 'the announcement');
+    expect(await raw.exists(`${PREFIX}state:${topic}`)).toBe(0);
+  });
+});
+
+describe('shared rate budget', () => {
+  it('lets no more polls of an operation start per second across replicas than the rate', async () => {
+    const replicas = [
+      replica({ ratePerSecond: 5 }),
+      replica({ ratePerSecond: 5 }),
+      replica({ ratePerSecond: 5 }),
+    ];
+    await connected(...replicas);
+    const operation = `Get${randomUUID().replaceAll('-', '')}`;
+    let started = 0;
+    const takes = replicas.flatMap((r) =>
+      Array.from({ length: 5 }, () => r.take(operation).then(() => started++)),
+    );
+    await eventually(() => started >= 5, 'the first window');
+    // The rest wait for the next one-second window.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(started).toBe(5);
+    await Promise.all(takes);
+    expect(started).toBe(15);
+  });
+});
