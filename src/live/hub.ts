@@ -168,7 +168,8 @@ class Poller {
 
   private async tick(): Promise<void> {
     const turn = await this.hub.coordinator.claim(this.topic, this.version);
-    if (this.stopped) return;
+    // Stopped while claiming: give up what the claim may just have taken.
+    if (this.stopped) return turn.poll ? this.hub.coordinator.release(this.topic) : undefined;
     if (this.final) return this.stop();
     if (!turn.poll) return this.schedule(this.jittered(this.intervalMs));
     if (turn.versionBase !== undefined) this.version = Math.max(this.version, turn.versionBase);

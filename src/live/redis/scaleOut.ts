@@ -321,7 +321,10 @@ export class RedisScaleOut implements PubSub, Coordinator {
 
   private async renewAll(): Promise<void> {
     if (!this.connected || this.held.size === 0) return;
+    // A lease on a topic nobody here listens to any more (its poller is gone) is given up, not renewed.
+    for (const topic of [...this.held.keys()]) if (!this.handlers.has(topic)) this.release(topic);
     const entries = [...this.held.entries()];
+    if (entries.length === 0) return;
     const pipeline = this.cmd.pipeline();
     for (const [topic] of entries) {
       pipeline.eval(
