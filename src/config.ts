@@ -268,7 +268,7 @@ export const SETTINGS: readonly Setting[] = [
     help: 'with REDIS_URL: polls per second of each AWS operation, all replicas together (the same rate per replica while Redis is unreachable)',
   },
   {
-    name: 'LIVE_SHARED_RATE_PER_OPERATION',
+    name: 'LIVE_SHARED_RATE_BY_OPERATION',
     default: '',
     schema: operationRates,
     help: 'per-operation overrides of LIVE_SHARED_RATE_PER_SECOND, e.g. GetDataSourceRun=10,ListDataSourceRuns=5',
@@ -511,7 +511,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       stateTtlMs: read('LIVE_STATE_TTL_MS'),
       fallbackMaxPollers: read('LIVE_FALLBACK_MAX_POLLERS'),
       ratePerSecond: read('LIVE_SHARED_RATE_PER_SECOND'),
-      operationRates: read('LIVE_SHARED_RATE_PER_OPERATION') ?? {},
+      operationRates: read('LIVE_SHARED_RATE_BY_OPERATION') ?? {},
     },
     ws: {
       maxPayloadBytes: read('WS_MAX_PAYLOAD_BYTES'),

@@ -85,12 +85,16 @@ describe('leases', () => {
     const b = replica({ leaseTtlMs: 300 });
     await connected(a, b);
     const topic = `load:${randomUUID()}`;
+    // A lease is renewed while someone here listens to its topic (the poller does).
+    a.subscribe(topic, () => {});
     expect((await a.claim(topic, 0)).poll).toBe(true);
     // Renewals keep it alive well past its TTL...
     const until = performance.now() + 700;
     await eventually(() => performance.now() > until, 'several lease lifetimes', 2_000);
     expect((await b.claim(topic, 0)).poll).toBe(false);
     // ...and once the holder is gone, the lease expires and the other replica takes it.
+    // (A dead replica releases nothing: its lease only expires.)
+    await raw.set(`${PREFIX}lease:${topic}`, 'a-dead-replica', 'PX', 300);
     await a.close();
     await eventually(async () => (await b.claim(topic, 0)).poll, 'the other replica to take the lease');
   });
@@ -188,5 +192,26 @@ describe('shared rate budget', () => {
     expect(started).toBe(5);
     await Promise.all(takes);
     expect(started).toBe(15);
+  });
+});
+
+describe('close', () => {
+  it('gives every lease up (compare-and-delete), so another replica need not wait for them to expire', async () => {
+    const a = replica();
+    const b = replica();
+    await connected(a, b);
+    const topics = [`load:${randomUUID()}`, `load:${randomUUID()}`];
+    for (const topic of topics) {
+      a.subscribe(topic, () => {});
+      expect((await a.claim(topic, 0)).poll).toBe(true);
+    }
+    // A lease another replica holds is left alone.
+    const theirs = `load:${randomUUID()}`;
+    expect((await b.claim(theirs, 0)).poll).toBe(true);
+    await raw.set(`${PREFIX}lease:${theirs}`, 'another-token');
+    await a.close();
+    for (const topic of topics) expect(await raw.exists(`${PREFIX}lease:${topic}`)).toBe(0);
+    expect(await raw.get(`${PREFIX}lease:${theirs}`)).toBe('another-token');
+    expect((await b.claim(topics[0]!, 0)).poll).toBe(true);
   });
 });

@@ -68,6 +68,7 @@ export class RedisScaleOut implements PubSub, Coordinator {
   private readonly renewTimer: NodeJS.Timeout;
   private connected = false;
   private everConnected = false;
+  private warnedAtStart = false;
   private downSince = Date.now();
   private lastError = 'not connected yet';
   private closed = false;
@@ -89,6 +90,12 @@ export class RedisScaleOut implements PubSub, Coordinator {
       conn.on('close', () => this.onDown());
       conn.on('error', (err: Error) => {
         this.lastError = err.message || err.name;
+        if (this.everConnected || this.warnedAtStart || this.closed) return;
+        this.warnedAtStart = true;
+        this.options.logger.warn(
+          { error: this.lastError, fallbackMaxPollers: options.fallbackMaxPollers },
+          'Redis is unreachable: polling locally until it can be reached',
+        );
       });
     }
     this.sub.on('message', (channel: string, json: string) => {
