@@ -182,16 +182,17 @@ describe('shared rate budget', () => {
     ];
     await connected(...replicas);
     const operation = `Get${randomUUID().replaceAll('-', '')}`;
-    let started = 0;
-    const takes = replicas.flatMap((r) =>
-      Array.from({ length: 5 }, () => r.take(operation).then(() => started++)),
+    const startedAt: number[] = [];
+    const t0 = performance.now();
+    await Promise.all(
+      replicas.flatMap((r) =>
+        Array.from({ length: 5 }, () => r.take(operation).then(() => startedAt.push(performance.now() - t0))),
+      ),
     );
-    await eventually(() => started >= 5, 'the first window');
-    // The rest wait for the next one-second window.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(started).toBe(5);
-    await Promise.all(takes);
-    expect(started).toBe(15);
+    // A burst of one second's worth, then one every 200 ms: the 15th no sooner than 2 s after the start.
+    expect(startedAt).toHaveLength(15);
+    startedAt.sort((a, b) => a - b);
+    startedAt.slice(5).forEach((ms, i) => expect(ms).toBeGreaterThanOrEqual((i + 1) * 200 - 20));
   });
 });
 

@@ -241,6 +241,39 @@ describe('three replicas on one Redis', () => {
   });
 });
 
+describe('the shared rate budget', () => {
+  it('holds the polls of an operation to its rate across replicas, each polling its own loads', async () => {
+    const emulator = await startEmulator();
+    const RATE = 10;
+    const all = await replicas(2, emulator, {
+      ...liveEnv('redis://127.0.0.1:6379', `loadgraph-test:${randomUUID()}:`),
+      LIVE_SHARED_RATE_BY_OPERATION: `GetDataIntegrationEvent=${RATE}`,
+    });
+    const instanceId = emulator.world.supplychain.instances[0]!.instanceId;
+    const eventIds = await sendEvents(all[0]!, instanceId, 10);
+    // Loads 0-4 watched on one replica only, 5-9 on the other: each holds five leases and polls them.
+    const subscribers = [
+      ...subscribe([all[0]!], instanceId, eventIds.slice(0, 5), 1, 5),
+      ...subscribe([all[1]!], instanceId, eventIds.slice(5), 1, 5),
+    ];
+    await Promise.all(subscribers.map((s) => s.watch.count(1, 20_000)));
+    for (const r of all) expect((await r.metrics())['loadgraph_live_leases_held']).toBe(5);
+
+    await emulator.control.resetCalls();
+    const startedAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    const calls = (await emulator.control.calls())['GetDataIntegrationEvent'] ?? 0;
+    const elapsedMs = performance.now() - startedAt;
+    // Unbounded: 10 loads every 100 ms (100/s); a budget per replica would allow twice the rate.
+    const shared = Math.ceil((RATE * elapsedMs) / 1_000) + RATE;
+    expect(calls).toBeLessThanOrEqual(shared);
+    expect(calls).toBeGreaterThan(0);
+    console.info(
+      `scale-out: ${calls} GetDataIntegrationEvent calls in ${Math.round(elapsedMs)} ms from 2 replicas polling 5 loads each at a shared ${RATE}/s (at most ${shared} with the burst)`,
+    );
+  });
+});
+
 describe('Redis stopped and restarted', () => {
   it('keeps the subscriptions moving on local polls, says so in /readyz, and misses no terminal state', async () => {
     const redis = await startRedisServer();

@@ -239,22 +239,21 @@ export class RedisScaleOut implements PubSub, Coordinator {
 
   // Shared rate budget
 
-  /** Resolves when a poll calling `operation` may start, within the rate shared by all replicas. */
+  /**
+   * Resolves when a poll calling `operation` may start, within the rate shared by all replicas (one
+   * Redis call reserves the slot); within a local budget of the same rate while Redis is unreachable.
+   */
   async take(operation: string): Promise<void> {
     const limit = this.options.operationRates[operation] ?? this.options.ratePerSecond;
-    for (let attempt = 0; attempt < 100 && !this.closed; attempt++) {
-      if (!this.connected) return this.localBudget(operation, limit).take();
-      let waitMs: number;
-      try {
-        waitMs = (await this.cmd.eval(RATE, 1, this.key('rate', operation), limit, 1_000)) as number;
-      } catch (err) {
-        this.noteError(err);
-        return this.localBudget(operation, limit).take();
-      }
-      if (waitMs <= 0) return;
-      // Spread the waiters over the next window instead of waking them all at its start.
-      await sleep(waitMs + Math.floor(Math.random() * Math.min(250, 1_000 / limit + 10)));
+    if (!this.connected) return this.localBudget(operation, limit).take();
+    let waitMs: number;
+    try {
+      waitMs = (await this.cmd.eval(RATE, 1, this.key('rate', operation), limit)) as number;
+    } catch (err) {
+      this.noteError(err);
+      return this.localBudget(operation, limit).take();
     }
+    if (waitMs > 0 && !this.closed) await sleep(waitMs);
   }
 
   /** Gives up every lease held (compare-and-delete) and closes both connections. */

@@ -65,17 +65,21 @@ return 1
 `;
 
 /**
- * A fixed one-second window per operation. KEYS: the window counter. ARGV: limit, window ms.
- * Returns 0 when a call may start now, else the ms until the window ends.
+ * A shared token bucket as a reservation (GCRA): each call takes the next free slot, `1000 / rate` ms
+ * apart, with bursts up to one second's worth, and learns how long to wait for it, so a waiting caller
+ * asks once instead of retrying. Time is Redis's own, the same for every replica.
+ * KEYS: the operation's theoretical arrival time. ARGV: rate per second.
+ * Returns the ms to wait before the call may start (0: now).
  */
 export const RATE = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-if n <= tonumber(ARGV[1]) then return 0 end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-  return tonumber(ARGV[2])
-end
-return ttl
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local interval = 1000 / tonumber(ARGV[1])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local next = tat + interval
+redis.call('SET', KEYS[1], tostring(next), 'PX', math.ceil(next - now) + 1000)
+local wait = math.ceil(next - 1000 - now)
+if wait < 0 then return 0 end
+return wait
 `;
