@@ -12,6 +12,10 @@
  *   draw from one {@link PollBudget}, so polling never exceeds the rate the operator sets.
  * - Watched executions of one flow, and watched runs of one data source, are refreshed by one call to the
  *   parent's list operation instead of one read each, when that is fewer calls (see siblings.ts).
+ * - With a {@link Coordinator} (Redis, see redis/scaleOut.ts) replicas share the work: a poller polls only
+ *   while its replica holds the resource's lease, takes in the states other replicas publish, and a new
+ *   subscriber also gets the stored last state. A terminal state is delivered even under a version already
+ *   seen (after a Redis outage, versions from different replicas may overlap; a terminal state is final).
  */
 import { GraphQLError } from 'graphql';
 import { codeOf, ErrorCode, upstreamError } from '../upstream/errors.js';
