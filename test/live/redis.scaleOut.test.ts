@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../../src/live/pubsub.js';
 import { createRedisScaleOut, type RedisScaleOut } from '../../src/live/redis/scaleOut.js';
 import { createCleanup, eventually } from '../helpers/live.js';
+import { startRedisServer } from '../helpers/replicas.js';
 
 const URL = 'redis://127.0.0.1:6379';
 const PREFIX = `loadgraph-test:${randomUUID()}:`;
@@ -21,14 +22,16 @@ afterAll(async () => {
   await raw.quit();
 });
 
-function replica(options: { ratePerSecond?: number; leaseTtlMs?: number } = {}): RedisScaleOut {
+function replica(
+  options: { ratePerSecond?: number; leaseTtlMs?: number; url?: string; fallbackMaxPollers?: number } = {},
+): RedisScaleOut {
   const scaleOut = createRedisScaleOut({
-    url: URL,
+    url: options.url ?? URL,
     keyPrefix: PREFIX,
     commandTimeoutMs: 1_000,
     leaseTtlMs: options.leaseTtlMs ?? 5_000,
     stateTtlMs: 60_000,
-    fallbackMaxPollers: 10,
+    fallbackMaxPollers: options.fallbackMaxPollers ?? 10,
     ratePerSecond: options.ratePerSecond ?? 1_000,
     operationRates: {},
     logger: pino({ level: 'silent' }),
@@ -214,5 +217,56 @@ describe('close', () => {
     for (const topic of topics) expect(await raw.exists(`${PREFIX}lease:${topic}`)).toBe(0);
     expect(await raw.get(`${PREFIX}lease:${theirs}`)).toBe('another-token');
     expect((await b.claim(topics[0]!, 0)).poll).toBe(true);
+  });
+});
+
+describe('Redis connection lost', () => {
+  it('re-reads the stored states after a reconnect, so a change published meanwhile is not lost', async () => {
+    const redis = await startRedisServer();
+    cleanup.add(() => redis.stop());
+    const b = replica({ url: redis.url });
+    await connected(b);
+    const topic = `load:${randomUUID()}`;
+    const seen = await listen(b, topic);
+
+    const own = new Redis(redis.url);
+    cleanup.add(() => own.quit());
+    await own.call('CLIENT', 'KILL', 'TYPE', 'pubsub');
+    await eventually(() => !b.stats.connected, 'the replica to notice');
+    // What a holder published while this replica was away (stored; the notification is lost to it).
+    const terminal = state(3 * 2 ** 20 + 1, 'SUCCEEDED', true);
+    await own.hset(`${PREFIX}state:${topic}`, 'v', terminal.version, 'm', JSON.stringify(terminal));
+    await eventually(() => b.stats.connected, 'the replica to reconnect');
+    await eventually(() => seen.length === 1, 'the stored state after the reconnect');
+    expect(seen).toEqual([terminal]);
+  });
+
+  it('polls at most `fallbackMaxPollers` loads locally while Redis is down, and names the problem', async () => {
+    const redis = await startRedisServer();
+    cleanup.add(() => redis.stop());
+    const a = replica({ url: redis.url, fallbackMaxPollers: 2 });
+    await connected(a);
+    expect(a.problems()).toEqual([]);
+    await redis.stop();
+    await eventually(() => !a.stats.connected, 'the replica to notice');
+    expect(a.problems()[0]).toMatch(/^Redis is unreachable since .*local polling of up to 2 loads/);
+
+    const turns = await Promise.all(['x', 'y', 'z'].map((t) => a.claim(`load:${t}`, 0)));
+    expect(turns.map((t) => t.poll)).toEqual([true, true, false]);
+    expect(a.stats.fallbackPollers).toBe(2);
+    // Delivered to this replica's subscribers only, at once (nothing is queued for Redis).
+    const got: LiveMessage[] = [];
+    a.subscribe('load:x', (m) => got.push(m));
+    a.publishResult('load:x', state(1, 'RUNNING'), true);
+    expect(got).toEqual([state(1, 'RUNNING')]);
+    await expect(a.refresh('load:x')).resolves.toBeUndefined();
+
+    await redis.start();
+    await eventually(() => a.stats.connected, 'the replica to reconnect', 10_000);
+    expect(a.problems()).toEqual([]);
+    const back = await a.claim('load:x', 1);
+    expect(back.poll).toBe(true);
+    expect(back.versionBase).toBeGreaterThan(1);
+    expect(a.stats.fallbackPollers).toBe(2 - 1);
   });
 });
