@@ -34,7 +34,19 @@ const liveEnv = (redisUrl: string, keyPrefix: string): Record<string, string> =>
   REDIS_URL: redisUrl,
   REDIS_KEY_PREFIX: keyPrefix,
   REDIS_COMMAND_TIMEOUT_MS: '500',
+  // Hundreds of sockets opening at once on a busy machine.
+  WS_CONNECTION_INIT_TIMEOUT_MS: '15000',
 });
+
+/** Deletes the keys under `prefix` from the shared Redis once the tests are done. */
+function forgetKeys(prefix: string): void {
+  cleanup.add(async () => {
+    const redis = new Redis('redis://127.0.0.1:6379');
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    await redis.quit();
+  });
+}
 
 async function startEmulator(): Promise<TestEmulator> {
   const emulator = await startTestEmulator();
@@ -172,17 +184,17 @@ describe('three replicas on one Redis', () => {
   beforeAll(async () => {
     emulator = await startEmulator();
     all = await replicas(3, emulator, liveEnv('redis://127.0.0.1:6379', prefix));
-    cleanup.add(async () => {
-      const redis = new Redis('redis://127.0.0.1:6379');
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      await redis.quit();
-    });
+    forgetKeys(prefix);
     const instanceId = emulator.world.supplychain.instances[0]!.instanceId;
     eventIds = await sendEvents(all[0]!, instanceId, LOADS);
     // 3 replicas × 10 sockets × 10 subscriptions = 300 subscribers, 15 per load, 5 per load on each replica.
     subscribers = subscribe(all, instanceId, eventIds, 10, 10);
-    await Promise.all(subscribers.map((s) => s.watch.count(1, 20_000)));
+    await eventually(
+      () => subscribers.every((s) => s.watch.payloads.length > 0),
+      () =>
+        `a first payload for every subscriber; without one: ${all.map((r) => subscribers.filter((s) => s.replica === r && s.watch.payloads.length === 0).length).join('/')} per replica`,
+      30_000,
+    );
   }, 60_000);
 
   it('polls each load once per interval cluster-wide, however many replicas watch it', async () => {
@@ -242,11 +254,13 @@ describe('three replicas on one Redis', () => {
 });
 
 describe('the shared rate budget', () => {
-  it('holds the polls of an operation to its rate across replicas, each polling its own loads', async () => {
+  it('holds the polls of an operation to its rate across replicas, and a stopped replica gives its leases up', async () => {
     const emulator = await startEmulator();
     const RATE = 10;
+    const prefix = `loadgraph-test:${randomUUID()}:`;
+    forgetKeys(prefix);
     const all = await replicas(2, emulator, {
-      ...liveEnv('redis://127.0.0.1:6379', `loadgraph-test:${randomUUID()}:`),
+      ...liveEnv('redis://127.0.0.1:6379', prefix),
       LIVE_SHARED_RATE_BY_OPERATION: `GetDataIntegrationEvent=${RATE}`,
     });
     const instanceId = emulator.world.supplychain.instances[0]!.instanceId;
@@ -271,6 +285,15 @@ describe('the shared rate budget', () => {
     console.info(
       `scale-out: ${calls} GetDataIntegrationEvent calls in ${Math.round(elapsedMs)} ms from 2 replicas polling 5 loads each at a shared ${RATE}/s (at most ${shared} with the burst)`,
     );
+
+    // SIGTERM: the replica gives its leases up on the way out (no loads finished: the clock is frozen).
+    const redis = new Redis('redis://127.0.0.1:6379');
+    cleanup.add(() => redis.quit());
+    const leaseKeys = () => redis.keys(`${prefix}lease:*`);
+    expect(await leaseKeys()).toHaveLength(10);
+    await all[0]!.stop();
+    expect(all[0]!.process.exitCode).toBe(0);
+    expect(await leaseKeys()).toHaveLength(5);
   });
 });
 
