@@ -33,7 +33,6 @@ const liveEnv = (redisUrl: string, keyPrefix: string): Record<string, string> =>
   LIVE_SHARED_RATE_PER_SECOND: '10000',
   REDIS_URL: redisUrl,
   REDIS_KEY_PREFIX: keyPrefix,
-  REDIS_COMMAND_TIMEOUT_MS: '500',
   // Hundreds of sockets opening at once on a busy machine.
   WS_CONNECTION_INIT_TIMEOUT_MS: '15000',
 });

@@ -23,6 +23,9 @@ import type { Coordinator, Turn } from '../coordinator.js';
 import type { LiveMessage, PubSub, Unsubscribe } from '../pubsub.js';
 import { ACQUIRE, RATE, RELEASE, RENEW, WRITE } from './scripts.js';
 
+/** Delay before a failed re-read of a stored state is tried again, ms. */
+const RETRY_MS = 500;
+
 /** Versions published under fence `f` are `f × VERSION_SPAN + n`: a new holder's are above all older ones. */
 export const VERSION_SPAN = 2 ** 20;
 
@@ -228,6 +231,10 @@ export class RedisScaleOut implements PubSub, Coordinator {
       if (stored) this.deliverJson(topic, stored);
     } catch (err) {
       this.noteError(err);
+      // Try again shortly while someone here still listens (a lost connection re-reads everything anyway).
+      if (this.connected && this.handlers.has(topic)) {
+        setTimeout(() => void this.refresh(topic), RETRY_MS).unref();
+      }
     }
   }
 
@@ -289,7 +296,14 @@ export class RedisScaleOut implements PubSub, Coordinator {
     const ack = this.connected
       ? this.sub.subscribe(...topics.map((t) => this.channel(t))).then(
           () => true,
-          (err: unknown) => (this.noteError(err), false),
+          (err: unknown) => {
+            // Whether Redis took it is unknown: start the pub/sub connection over, which re-subscribes
+            // every channel and re-reads every state once it is back.
+            this.noteError(err);
+            this.options.logger.warn({ error: this.lastError }, 'a Redis SUBSCRIBE failed: reconnecting');
+            this.sub.disconnect(true);
+            return false;
+          },
         )
       : Promise.resolve(false);
     for (const topic of topics) this.subscribed.set(topic, ack);
