@@ -18,10 +18,10 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
-import { PollBudget } from '../budget.js';
 import type { Coordinator, Turn } from '../coordinator.js';
 import type { LiveMessage, PubSub, Unsubscribe } from '../pubsub.js';
-import { ACQUIRE, RATE, RELEASE, RENEW, WRITE } from './scripts.js';
+import { SharedRateBudget } from './rateBudget.js';
+import { ACQUIRE, RELEASE, RENEW, WRITE } from './scripts.js';
 
 /** Delay before a failed re-read of a stored state is tried again, ms. */
 const RETRY_MS = 500;
@@ -66,7 +66,7 @@ export class RedisScaleOut implements PubSub, Coordinator {
   /** Topic → the fence of the lease held. */
   private readonly held = new Map<string, number>();
   private readonly fallback = new Set<string>();
-  private readonly localBudgets = new Map<string, PollBudget>();
+  private readonly rate: SharedRateBudget;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly renewTimer: NodeJS.Timeout;
   private connected = false;
@@ -110,6 +110,13 @@ export class RedisScaleOut implements PubSub, Coordinator {
         return;
       }
       this.deliver(topic, message);
+    });
+    this.rate = new SharedRateBudget(this.cmd, {
+      ratePerSecond: options.ratePerSecond,
+      operationRates: options.operationRates,
+      keyOf: (operation) => this.key('rate', operation),
+      reachable: () => this.connected,
+      onError: (err) => this.noteError(err),
     });
     this.renewTimer = setInterval(() => void this.renewAll(), Math.max(10, options.leaseTtlMs / 3));
     this.renewTimer.unref();
@@ -244,23 +251,12 @@ export class RedisScaleOut implements PubSub, Coordinator {
     this.track(this.cmd.eval(RELEASE, 1, this.key('lease', topic), this.token).catch(() => {}));
   }
 
-  // Shared rate budget
-
   /**
-   * Resolves when a poll calling `operation` may start, within the rate shared by all replicas (one
-   * Redis call reserves the slot); within a local budget of the same rate while Redis is unreachable.
+   * Resolves when a poll calling `operation` may start, within the rate shared by all replicas; within a
+   * local budget of the same rate while Redis is unreachable. Never rejects.
    */
-  async take(operation: string): Promise<void> {
-    const limit = this.options.operationRates[operation] ?? this.options.ratePerSecond;
-    if (!this.connected) return this.localBudget(operation, limit).take();
-    let waitMs: number;
-    try {
-      waitMs = (await this.cmd.eval(RATE, 1, this.key('rate', operation), limit)) as number;
-    } catch (err) {
-      this.noteError(err);
-      return this.localBudget(operation, limit).take();
-    }
-    if (waitMs > 0 && !this.closed) await sleep(waitMs);
+  take(operation: string): Promise<void> {
+    return this.rate.take(operation);
   }
 
   /** Gives up every lease held (compare-and-delete) and closes both connections. */
@@ -270,7 +266,7 @@ export class RedisScaleOut implements PubSub, Coordinator {
     for (const topic of [...this.held.keys()]) this.release(topic);
     this.closed = true;
     await Promise.allSettled([...this.pending]);
-    for (const budget of this.localBudgets.values()) budget.close();
+    this.rate.close();
     await Promise.allSettled(
       [this.cmd, this.sub].map((conn) =>
         conn.status === 'ready' ? conn.quit() : Promise.resolve(conn.disconnect()),
@@ -283,12 +279,6 @@ export class RedisScaleOut implements PubSub, Coordinator {
     if (this.fallback.size >= this.options.fallbackMaxPollers) return { poll: false };
     this.fallback.add(topic);
     return { poll: true };
-  }
-
-  private localBudget(operation: string, limit: number): PollBudget {
-    let budget = this.localBudgets.get(operation);
-    if (!budget) this.localBudgets.set(operation, (budget = new PollBudget(limit)));
-    return budget;
   }
 
   private subscribeChannels(topics: readonly string[]): void {
@@ -399,8 +389,6 @@ export class RedisScaleOut implements PubSub, Coordinator {
     return this.key('live', topic);
   }
 }
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
 
 /** Connects to Redis (in the background: the gateway starts, and falls back, while Redis is away). */
 export function createRedisScaleOut(options: RedisScaleOutOptions): RedisScaleOut {
