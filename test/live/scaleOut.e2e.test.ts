@@ -5,6 +5,8 @@
  *   cluster-wide (one lease holder), not once per replica;
  * - SIGKILL the replica holding the most leases: every subscriber on the survivors still gets every load's
  *   terminal state (the leases expire and the survivors take over);
+ * - two replicas polling five loads each stay within one shared rate; SIGTERM releases the leases; a late
+ *   subscriber gets the stored state while every upstream read fails;
  * - stop and restart Redis (a redis-server of the test's own, no persistence): `/readyz` says so, the
  *   replicas poll locally meanwhile, reconcile when it returns, and no terminal state is missed.
  */
@@ -252,8 +254,8 @@ describe('three replicas on one Redis', () => {
   });
 });
 
-describe('the shared rate budget', () => {
-  it('holds the polls of an operation to its rate across replicas, and a stopped replica gives its leases up', async () => {
+describe('two replicas, each polling its own loads', () => {
+  it('holds the polls of an operation to its rate across replicas; a stopped replica gives its leases up; a late subscriber gets the stored state', async () => {
     const emulator = await startEmulator();
     const RATE = 10;
     const prefix = `loadgraph-test:${randomUUID()}:`;
@@ -293,6 +295,15 @@ describe('the shared rate budget', () => {
     await all[0]!.stop();
     expect(all[0]!.process.exitCode).toBe(0);
     expect(await leaseKeys()).toHaveLength(5);
+
+    // A late subscriber to a load nobody watches any more gets its last state from Redis at once: every
+    // upstream read now fails, so it cannot have come from AWS.
+    const stored = subscribers.find((s) => s.eventId === eventIds[0])!.watch.payloads.at(-1);
+    await emulator.control.addFault({ operation: 'GetDataIntegrationEvent', kind: 'error', status: 503 });
+    const late = watch(wsClient(all[1]!), EVENT_SUB, { i: instanceId, e: eventIds[0] });
+    await late.count(1, 10_000);
+    expect(late.payloads[0]).toEqual(stored);
+    await emulator.control.clearFaults();
   });
 });
 
