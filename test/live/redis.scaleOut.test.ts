@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../../src/live/pubsub.js';
-import { createRedisScaleOut, type RedisScaleOut } from '../../src/live/redis/scaleOut.js';
+import { createRedisScaleOut, VERSION_SPAN, type RedisScaleOut } from '../../src/live/redis/scaleOut.js';
 import { createCleanup, eventually } from '../helpers/live.js';
 import { startRedisServer } from '../helpers/replicas.js';
 
@@ -141,6 +141,20 @@ describe('leases', () => {
     await eventually(() => seen.length >= 1, 'a result');
     await eventually(async () => a.stats.leasesHeld === 0, 'the refused write to drop the lease');
     expect(seen).toEqual([state(versionBase! + 2, 'RUNNING')]);
+  });
+
+  it('keeps versions growing when Redis lost its data (a restart without persistence)', async () => {
+    const [a, b] = [replica(), replica()];
+    await connected(a, b);
+    const topic = `load:${randomUUID()}`;
+    const first = await a.claim(topic, 0);
+    await raw.del(`${PREFIX}lease:${topic}`, `${PREFIX}fence:${topic}`, `${PREFIX}state:${topic}`);
+    await new Promise((resolve) => setTimeout(resolve, 5)); // a restart takes far longer
+    // B has seen nothing (floor 0), yet its versions start above any A could have published.
+    const second = await b.claim(topic, 0);
+    expect(second.poll).toBe(true);
+    expect(second.versionBase).toBeGreaterThanOrEqual(first.versionBase! + VERSION_SPAN);
+    expect(Number.isSafeInteger(second.versionBase! + 1_000_000)).toBe(true);
   });
 });
 

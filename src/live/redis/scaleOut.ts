@@ -26,8 +26,12 @@ import { ACQUIRE, RELEASE, RENEW, WRITE } from './scripts.js';
 /** Delay before a failed re-read of a stored state is tried again, ms. */
 const RETRY_MS = 500;
 
-/** Versions published under fence `f` are `f × VERSION_SPAN + n`: a new holder's are above all older ones. */
-export const VERSION_SPAN = 2 ** 20;
+/**
+ * Versions published under fence `f` are `f × VERSION_SPAN + n`: a new holder's are above all older ones.
+ * Fences are at least Redis's clock in ms (about 2^41), so versions stay exact (below 2^53); a holder's
+ * versions would reach a later holder's range only with more than 1,024 changes per millisecond held.
+ */
+export const VERSION_SPAN = 2 ** 10;
 
 export interface RedisScaleOutOptions {
   readonly url: string;

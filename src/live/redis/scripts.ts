@@ -2,25 +2,25 @@
  * The Lua scripts behind leases, fenced writes of the last state, and the shared rate budget. Each runs
  * atomically in Redis. Internal to live/redis.
  *
- * Keys per topic: `lease` (the holder's token, with a TTL), `fence` (a counter raised on every
- * acquisition), `state` (a hash: `v` the version, `m` the message JSON).
+ * Keys per topic: `lease` (the holder's token, with a TTL), `fence` (raised on every acquisition),
+ * `state` (a hash: `v` the version, `m` the message JSON).
  */
 
 /**
- * Takes the lease (`SET NX PX`) and raises the fence, or renews it when this token already holds it.
- * KEYS: lease, fence, state. ARGV: token, lease TTL ms, floor (the fence must end above it), state TTL ms.
+ * Takes the lease (`SET NX PX`) and raises the fence, or renews it when this token already holds it. The
+ * new fence is above the previous one, above `floor` (the newest fence the caller has seen), and at
+ * least Redis's clock in ms: so it keeps growing even after Redis lost its data (a restart without
+ * persistence), and versions built on it stay newer than any a subscriber already has.
+ * KEYS: lease, fence, state. ARGV: token, lease TTL ms, floor, state TTL ms.
  * Returns `{fence or 0 when another holds the lease, stored message JSON or false}`.
  */
 export const ACQUIRE = `
 local fence = 0
 if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then
-  fence = redis.call('INCR', KEYS[2])
-  local floor = tonumber(ARGV[3])
-  if fence <= floor then
-    fence = floor + 1
-    redis.call('SET', KEYS[2], fence)
-  end
-  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+  local t = redis.call('TIME')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  fence = math.max(tonumber(redis.call('GET', KEYS[2]) or '0') + 1, tonumber(ARGV[3]) + 1, now)
+  redis.call('SET', KEYS[2], string.format('%d', fence), 'PX', ARGV[4])
 elseif redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   fence = tonumber(redis.call('GET', KEYS[2]) or '0')
