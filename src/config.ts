@@ -48,6 +48,19 @@ const origins = z
     '* or comma-separated origins such as https://app.example.com,http://localhost:3000 (no paths)',
   )
   .transform((v) => (v === '*' ? ['*'] : v.toLowerCase().split(',')));
+/** A Redis URL. */
+const redisUrl = z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' });
+/** `Operation=rate` pairs, comma-separated, rates in whole requests per second. */
+const operationRates = z
+  .string()
+  .regex(
+    /^[A-Z][A-Za-z]+=\d+(,[A-Z][A-Za-z]+=\d+)*$/,
+    'comma-separated AWS operation=requests-per-second pairs, such as GetDataSourceRun=10',
+  )
+  .transform((v) =>
+    Object.fromEntries(v.split(',').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])])),
+  )
+  .pipe(z.record(z.string(), z.number().min(1, 'each rate at least 1')));
 /** An HTTP header name (an RFC 9110 token), lower-cased as Node presents request headers. */
 const headerName = z
   .string()
@@ -219,6 +232,55 @@ export const SETTINGS: readonly Setting[] = [
     default: '50',
     schema: wholeNumber(1, 100_000),
     help: 'upstream polls started per second, all watched loads together',
+  },
+  {
+    name: 'REDIS_URL',
+    default: '',
+    sensitive: true,
+    schema: redisUrl,
+    help: 'redis:// or rediss:// URL; set: replicas share one poller per watched load (leases), fan out changes over Redis pub/sub, keep the last state in Redis and share the poll rate; unset: one process alone, in memory',
+  },
+  {
+    name: 'REDIS_KEY_PREFIX',
+    default: 'loadgraph:',
+    schema: z.string().regex(/^[\w:.-]{1,64}$/, 'up to 64 letters, digits, _ : . or -'),
+    help: 'prefix of every Redis key and channel (one per deployment sharing a Redis)',
+  },
+  {
+    name: 'REDIS_COMMAND_TIMEOUT_MS',
+    default: '1000',
+    schema: wholeNumber(10, 60_000),
+    help: 'a Redis command not answered within this fails (and the replica falls back to local work); nothing is queued while Redis is unreachable',
+  },
+  {
+    name: 'LIVE_LEASE_TTL_MS',
+    default: '10000',
+    schema: wholeNumber(100, 3_600_000),
+    help: 'with REDIS_URL: lifetime of the lease that makes one replica the poller of a load, renewed every third of it; a dead holder is replaced within this plus one poll interval',
+  },
+  {
+    name: 'LIVE_STATE_TTL_MS',
+    default: '3600000',
+    schema: wholeNumber(1_000),
+    help: 'with REDIS_URL: how long the last state of a load is kept in Redis after its last change or renewal (late subscribers get it with no upstream call)',
+  },
+  {
+    name: 'LIVE_FALLBACK_MAX_POLLERS',
+    default: '1000',
+    schema: wholeNumber(0, 1_000_000),
+    help: 'with REDIS_URL, while Redis is unreachable: loads this replica polls on its own to keep its subscriptions moving; the others wait for Redis',
+  },
+  {
+    name: 'LIVE_SHARED_RATE_PER_SECOND',
+    default: '20',
+    schema: wholeNumber(1, 100_000),
+    help: 'with REDIS_URL: polls per second of each AWS operation, all replicas together (the same rate per replica while Redis is unreachable)',
+  },
+  {
+    name: 'LIVE_SHARED_RATE_BY_OPERATION',
+    default: '',
+    schema: operationRates,
+    help: 'per-operation overrides of LIVE_SHARED_RATE_PER_SECOND, e.g. GetDataSourceRun=10,ListDataSourceRuns=5',
   },
   {
     name: 'WS_MAX_PAYLOAD_BYTES',
@@ -438,6 +500,18 @@ export interface Config {
     readonly failureToleranceMs: number;
     readonly maxPollsPerSecond: number;
   };
+  /** Scale-out over Redis; `redisUrl` undefined: one process alone (in-memory pub/sub, no leases). */
+  readonly scaleOut: {
+    readonly redisUrl: string | undefined;
+    readonly keyPrefix: string;
+    readonly commandTimeoutMs: number;
+    readonly leaseTtlMs: number;
+    readonly stateTtlMs: number;
+    readonly fallbackMaxPollers: number;
+    /** Polls per second per AWS operation, all replicas together; `operationRates` overrides by name. */
+    readonly ratePerSecond: number;
+    readonly operationRates: Readonly<Record<string, number>>;
+  };
   readonly ws: { readonly maxPayloadBytes: number; readonly connectionInitTimeoutMs: number };
   /**
    * The federation subgraph endpoint. `sharedSecrets` empty: no check; else every GraphQL request must
@@ -560,6 +634,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxBackoffMs: read('LIVE_MAX_BACKOFF_MS'),
       failureToleranceMs: read('LIVE_FAILURE_TOLERANCE_MS'),
       maxPollsPerSecond: read('LIVE_MAX_POLLS_PER_SECOND'),
+    },
+    scaleOut: {
+      redisUrl: read('REDIS_URL'),
+      keyPrefix: read('REDIS_KEY_PREFIX'),
+      commandTimeoutMs: read('REDIS_COMMAND_TIMEOUT_MS'),
+      leaseTtlMs: read('LIVE_LEASE_TTL_MS'),
+      stateTtlMs: read('LIVE_STATE_TTL_MS'),
+      fallbackMaxPollers: read('LIVE_FALLBACK_MAX_POLLERS'),
+      ratePerSecond: read('LIVE_SHARED_RATE_PER_SECOND'),
+      operationRates: read('LIVE_SHARED_RATE_BY_OPERATION') ?? {},
     },
     ws: {
       maxPayloadBytes: read('WS_MAX_PAYLOAD_BYTES'),

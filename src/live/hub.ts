@@ -12,6 +12,10 @@
  *   draw from one {@link PollBudget}, so polling never exceeds the rate the operator sets.
  * - Watched executions of one flow, and watched runs of one data source, are refreshed by one call to the
  *   parent's list operation instead of one read each, when that is fewer calls (see siblings.ts).
+ * - With a {@link Coordinator} (Redis, see redis/scaleOut.ts) replicas share the work: a poller polls only
+ *   while its replica holds the resource's lease, takes in the states other replicas publish, and a new
+ *   subscriber also gets the stored last state. A terminal state is delivered even under a version already
+ *   seen (after a Redis outage, versions from different replicas may overlap; a terminal state is final).
  */
 import { GraphQLError } from 'graphql';
 import { codeOf, ErrorCode, upstreamError } from '../upstream/errors.js';
@@ -19,6 +23,7 @@ import { loadRefKey, type LoadKind, type LoadRef } from '../upstream/loadRef.js'
 import type { Readers } from '../upstream/readers.js';
 import { isTerminalEvent, isTerminalExecution, isTerminalRun } from '../upstream/terminal.js';
 import { PollBudget } from './budget.js';
+import { createLocalCoordinator, type Coordinator } from './coordinator.js';
 import type { LiveMessage, PubSub } from './pubsub.js';
 import { AsyncQueue } from './queue.js';
 import { SiblingGroup } from './siblings.js';
@@ -43,6 +48,14 @@ export interface LiveHubOptions {
    * bound of how long the change waited to be seen), ms.
    */
   readonly onChange?: (kind: LoadKind | 'STARTED', sincePreviousPollMs: number) => void;
+  /**
+   * Shares the work with other replicas (leases, stored last states; see coordinator.ts). Default: this
+   * process alone. With one, each poller also listens to its topic on `pubsub` to learn the states other
+   * replicas publish.
+   */
+  readonly coordinator?: Coordinator;
+  /** A further budget per AWS operation (e.g. shared by all replicas), taken before each poll. */
+  readonly rateBudget?: { take(operation: string): Promise<void> };
 }
 
 /** A parent whose new children a subscriber wants to hear about. */
@@ -94,6 +107,9 @@ class Poller {
   private failingSinceMs: number | undefined;
   private lastPollAt: number | undefined;
   private delayMs: number;
+  /** The last known state is terminal or an error: nothing more to poll. */
+  private final = false;
+  private unobserve: (() => void) | undefined;
 
   constructor(
     readonly topic: string,
@@ -110,6 +126,8 @@ class Poller {
   }
 
   start(): void {
+    if (this.hub.options.coordinator)
+      this.unobserve = this.hub.options.pubsub.subscribe(this.topic, (m) => this.adopt(m));
     this.schedule(0);
   }
 
@@ -117,7 +135,21 @@ class Poller {
     if (this.stopped) return;
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    this.unobserve?.();
+    this.hub.coordinator.release(this.topic);
     this.onStop();
+  }
+
+  /** Takes in a newer state published elsewhere (another replica's poll, or the stored last state). */
+  adopt(message: LiveMessage): void {
+    if (message.version <= this.version) return;
+    this.version = message.version;
+    if ('error' in message) this.final = true;
+    else {
+      this.last = message;
+      this.lastJson = JSON.stringify(message.state);
+      if (message.terminal) this.final = true;
+    }
   }
 
   /** Publishes a state if it differs from the last one; returns whether it did. */
@@ -139,7 +171,14 @@ class Poller {
   }
 
   private async tick(): Promise<void> {
+    const turn = await this.hub.coordinator.claim(this.topic, this.version);
+    // Stopped while claiming: give up what the claim may just have taken.
+    if (this.stopped) return turn.poll ? this.hub.coordinator.release(this.topic) : undefined;
+    if (this.final) return this.stop();
+    if (!turn.poll) return this.schedule(this.jittered(this.intervalMs));
+    if (turn.versionBase !== undefined) this.version = Math.max(this.version, turn.versionBase);
     await this.hub.budget.take();
+    await this.hub.options.rateBudget?.take(this.operation);
     if (this.stopped) return;
     const pollStartedAt = performance.now();
     let messages: LiveMessage[];
@@ -157,7 +196,7 @@ class Poller {
       this.hub.options.onChange?.(this.kind, pollStartedAt - this.lastPollAt);
     }
     this.lastPollAt = pollStartedAt;
-    for (const message of messages) this.hub.options.pubsub.publish(this.topic, message);
+    for (const message of messages) this.publish(message);
     if (messages.some((m) => 'terminal' in m && m.terminal)) this.stop();
     else this.schedule(this.jittered(this.delayMs));
   }
@@ -175,11 +214,15 @@ class Poller {
     }
     this.hub.count(code === ErrorCode.NOT_FOUND ? 'notFound' : 'failed');
     const error = upstreamError(err, this.operation);
-    this.hub.options.pubsub.publish(this.topic, {
+    this.publish({
       version: ++this.version,
       error: { message: error.message, extensions: error.extensions },
     });
     this.stop();
+  }
+
+  private publish(message: LiveMessage): void {
+    this.hub.coordinator.publishResult(this.topic, message, this.kind !== 'STARTED');
   }
 }
 
@@ -191,6 +234,7 @@ class Hub implements LiveHub {
   };
   readonly budget: PollBudget;
   readonly random: () => number;
+  readonly coordinator: Coordinator;
   private readonly pollers = new Map<string, Poller>();
   private readonly queues = new Set<AsyncQueue<object>>();
   private readonly groups = new Map<string, SiblingGroup>();
@@ -198,6 +242,7 @@ class Hub implements LiveHub {
   constructor(readonly options: LiveHubOptions) {
     this.budget = new PollBudget(options.maxPollsPerSecond);
     this.random = options.random ?? Math.random;
+    this.coordinator = options.coordinator ?? createLocalCoordinator(options.pubsub);
   }
 
   count(outcome: Outcome): void {
@@ -258,7 +303,8 @@ class Hub implements LiveHub {
     });
     this.queues.add(queue);
     const deliver = (message: LiveMessage): void => {
-      if (message.version <= delivered) return;
+      // A terminal state is final whoever read it: never dropped, even under a version seen before.
+      if (message.version <= delivered && !('terminal' in message && message.terminal)) return;
       delivered = message.version;
       if ('error' in message) {
         queue.fail(new GraphQLError(message.error.message, { extensions: message.error.extensions }));
@@ -278,6 +324,7 @@ class Hub implements LiveHub {
     poller.refs++;
     if (replayLast && poller.last) deliver(poller.last);
     else if (!replayLast) delivered = poller.version;
+    if (replayLast) void this.coordinator.refresh(topic);
     return queue;
   }
 

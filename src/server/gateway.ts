@@ -36,6 +36,7 @@ import { MemoryPubSub } from '../live/pubsub.js';
 import { abandonable, requestIdOnInternalErrorsPlugin } from './hardening.js';
 import { createShapeRule, limitsPlugin } from './limits.js';
 import { combineGuards, createOriginPolicy } from './origin.js';
+import { createRedisScaleOut } from '../live/redis/scaleOut.js';
 
 export interface RunningGateway {
   /** `http://HOST:PORT/graphql` */
@@ -103,14 +104,24 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     sendEventsConcurrency: config.graph.sendEventsConcurrency,
   };
 
+  const { redisUrl, ...scaleOutOptions } = config.scaleOut;
+  const scaleOut = redisUrl
+    ? createRedisScaleOut({ url: redisUrl, ...scaleOutOptions, logger: logger.child({ component: 'redis' }) })
+    : undefined;
   const live = createLiveHub({
     readers,
-    pubsub: new MemoryPubSub(),
+    pubsub: scaleOut ?? new MemoryPubSub(),
+    ...(scaleOut ? { coordinator: scaleOut, rateBudget: scaleOut } : {}),
     ...config.live,
     onChange: (kind, ms) => metrics.pollLag.observe({ kind }, ms / 1000),
   });
   // The closures below run only once the gateway is up, after `metrics` and `ws` exist.
-  const metrics: Metrics = new Metrics({ readers, live, webSocketClients: () => ws.clientCount() });
+  const metrics: Metrics = new Metrics({
+    readers,
+    live,
+    webSocketClients: () => ws.clientCount(),
+    ...(scaleOut ? { scaleOut } : {}),
+  });
   const contextDeps = {
     readers,
     actions,
@@ -207,6 +218,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       requestTimeoutMs: hardening.requestTimeoutMs,
       admit: (req) => admission.admit(req),
       readiness: createReadiness(clients, config.readinessCacheMs),
+      degraded: () => scaleOut?.problems() ?? [],
     }),
   );
   try {
@@ -217,6 +229,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   } catch (err) {
     // Nothing is serving yet: release what was started, and let the caller say what to change.
     live.close();
+    await scaleOut?.close();
     await apollo.stop().catch(() => {});
     clients.destroy();
     await emulator?.close();
@@ -249,13 +262,15 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     /**
      * Graceful stop: WebSocket clients are closed with 1001 (graphql-ws clients reconnect, to another
      * replica), HTTP stops accepting and in-flight requests and mutations finish (up to the grace period),
-     * then pollers stop and the upstream clients and emulator close.
+     * then pollers stop and give up their Redis leases (so another replica takes over at once), and the
+     * upstream clients and emulator close.
      */
     async stop() {
       logger.info('stopping: closing WebSocket clients, draining HTTP');
       await ws.close();
       await apollo.stop();
       live.close();
+      await scaleOut?.close();
       clients.destroy();
       await emulator?.close();
       await tracing?.shutdown();

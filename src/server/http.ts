@@ -25,6 +25,11 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   readonly context: (req: IncomingMessage, signal?: AbortSignal) => Promise<C>;
   /** Readiness: resolves to the problems that make the gateway unready (empty when ready). */
   readonly readiness: () => Promise<string[]>;
+  /**
+   * Problems that degrade the gateway but leave it serving (e.g. Redis unreachable: subscriptions fall back
+   * to local polling): named in `/readyz` with status `degraded`, still 200. None when absent.
+   */
+  readonly degraded?: () => string[];
   /** The Prometheus exposition served at `/metrics`. */
   readonly metrics: () => Promise<{ contentType: string; body: string }>;
   /** GraphQL over SSE, served at `streamPath`. */
@@ -80,9 +85,11 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
       if (url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
       if (url.pathname === '/readyz') {
         const problems = await options.readiness();
+        const degraded = options.degraded?.() ?? [];
         return sendJson(res, problems.length ? 503 : 200, {
-          status: problems.length ? 'unready' : 'ready',
+          status: problems.length ? 'unready' : degraded.length ? 'degraded' : 'ready',
           problems,
+          ...(degraded.length ? { degraded } : {}),
         });
       }
       if (url.pathname === '/metrics') {

@@ -4,6 +4,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { LiveStats } from '../live/hub.js';
+import type { ScaleOutStats } from '../live/redis/scaleOut.js';
 import type { UpstreamCall } from '../upstream/observe.js';
 import type { Readers } from '../upstream/readers.js';
 
@@ -14,6 +15,8 @@ export interface MetricsSources {
   readonly readers: Readers;
   readonly live: { readonly stats: LiveStats };
   readonly webSocketClients: () => number;
+  /** Scale-out over Redis, when configured. */
+  readonly scaleOut?: { readonly stats: ScaleOutStats };
 }
 
 export class Metrics {
@@ -137,6 +140,33 @@ export class Metrics {
         for (const [outcome, n] of Object.entries(live.stats.polls)) if (n) this.inc({ outcome }, n);
       },
     });
+    const { scaleOut } = sources;
+    if (scaleOut) {
+      new Gauge({
+        name: 'loadgraph_redis_connected',
+        help: '1 while both Redis connections (commands, pub/sub) are ready, else 0 (subscriptions fall back to local polling)',
+        registers: [this.registry],
+        collect() {
+          this.set(scaleOut.stats.connected ? 1 : 0);
+        },
+      });
+      new Gauge({
+        name: 'loadgraph_live_leases_held',
+        help: 'Leases this replica holds: the watched resources it polls for all replicas',
+        registers: [this.registry],
+        collect() {
+          this.set(scaleOut.stats.leasesHeld);
+        },
+      });
+      new Gauge({
+        name: 'loadgraph_live_fallback_pollers',
+        help: 'Watched resources this replica polls on its own because Redis is unreachable',
+        registers: [this.registry],
+        collect() {
+          this.set(scaleOut.stats.fallbackPollers);
+        },
+      });
+    }
   }
 
   /** A bounded label for a client-chosen operation name (cardinality is capped). */

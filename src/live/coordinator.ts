@@ -1,0 +1,50 @@
+/**
+ * The seam between the live hub and whatever shares its work with other replicas. Before each poll the
+ * hub asks whose turn it is; each result is published through the coordinator, which may refuse it (a
+ * stale holder); the last state of a topic can be re-read. In one process (no Redis) this replica always
+ * holds every lease and publishing is the local pub/sub: the single-process behaviour.
+ */
+import type { LiveMessage, PubSub } from './pubsub.js';
+
+/** What a poller may do now. */
+export interface Turn {
+  /** true: this replica polls the topic now; false: another replica does (or the local fallback is full). */
+  readonly poll: boolean;
+  /**
+   * Set when this replica has just taken the lease: versions it publishes from now on start above
+   * `versionBase`, so they are newer than any earlier holder's.
+   */
+  readonly versionBase?: number;
+}
+
+export interface Coordinator {
+  /**
+   * Called before each poll of `topic`: takes or keeps the lease when nobody else holds it, and hands the
+   * topic's stored last state, if any, to this replica's subscribers first (so a poller that learns the
+   * load is already final need not call upstream). `version` is the newest version this replica has seen
+   * for the topic. Never rejects.
+   */
+  claim(topic: string, version: number): Promise<Turn>;
+  /**
+   * Publishes a poll's result to every subscriber of `topic` (on every replica), unless this replica no
+   * longer holds the lease or a newer version was published; `keep` stores it as the topic's last state.
+   */
+  publishResult(topic: string, message: LiveMessage, keep: boolean): void;
+  /**
+   * Re-reads the topic's stored last state and hands it to this replica's subscribers of the topic (who
+   * drop it when they already have it). Call after subscribing. Never rejects.
+   */
+  refresh(topic: string): Promise<void>;
+  /** The poller of `topic` stopped here: give its lease up. */
+  release(topic: string): void;
+}
+
+/** One process alone: always the holder, nothing stored, publishing is `pubsub.publish`. */
+export function createLocalCoordinator(pubsub: PubSub): Coordinator {
+  return {
+    claim: () => Promise.resolve({ poll: true }),
+    publishResult: (topic, message) => pubsub.publish(topic, message),
+    refresh: () => Promise.resolve(),
+    release: () => {},
+  };
+}
