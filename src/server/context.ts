@@ -45,9 +45,13 @@ export interface ContextDeps {
 export function createContext(deps: ContextDeps, requestId: string = randomUUID()): GraphContext {
   const batches: BatchLog = [];
   let loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch);
+  // A child logger costs more than the rest of the context together: made when first used.
+  let logger: AppLogger | undefined;
   return {
     requestId,
-    logger: deps.logger.child({ requestId }),
+    get logger() {
+      return (logger ??= deps.logger.child({ requestId }));
+    },
     get loaders() {
       return loaders;
     },

@@ -15,9 +15,69 @@ export type Loaders = { readonly [N in keyof Readers]: LoaderOf<Readers[N]> };
 /** Every batch each loader dispatched in this request, for tests and metrics: `[loader, keys]`. */
 export type BatchLog = [name: string, size: number][];
 
+interface LoaderScope {
+  readonly readers: Readers;
+  readonly requestStart: number;
+  readonly batches: BatchLog | undefined;
+  readonly onBatch: ((loader: string, size: number) => void) | undefined;
+  readonly made: Map<string, DataLoader<object, object, string>>;
+}
+
+function makeLoader(scope: LoaderScope, name: string): DataLoader<object, object, string> {
+  const reader = scope.readers[name as keyof Readers] as unknown as SharedReader<object, object>;
+  const { requestStart, batches, onBatch } = scope;
+  const loader: DataLoader<object, object, string> = new DataLoader<object, object, string>(
+    async (keys) => {
+      batches?.push([name, keys.length]);
+      onBatch?.(name, keys.length);
+      const settled = await Promise.allSettled(keys.map((k) => reader.read(k, requestStart)));
+      const failed = keys.filter((_, i) => settled[i]!.status === 'rejected');
+      // DataLoader caches per-key errors; forget them (the waiting loads still get theirs), so a later load retries.
+      for (const k of failed) loader.clear(k);
+      return settled.map((s) =>
+        s.status === 'fulfilled' ? s.value : upstreamError(s.reason, reader.operation),
+      );
+    },
+    { cacheKeyFn: stableKey, name },
+  );
+  return loader;
+}
+
+/**
+ * One class per readers object, with a getter per reader on its prototype: a request pays for the loaders
+ * it uses (two or three of the fourteen; a subscription event often none), not for all of them.
+ */
+const SCOPE = Symbol('scope');
+const loaderClasses = new WeakMap<Readers, new (scope: LoaderScope) => Loaders>();
+
+function loaderClassOf(readers: Readers): new (scope: LoaderScope) => Loaders {
+  let LoadersClass = loaderClasses.get(readers);
+  if (LoadersClass) return LoadersClass;
+  const Lazy = class {
+    readonly [SCOPE]: LoaderScope;
+    constructor(scope: LoaderScope) {
+      this[SCOPE] = scope;
+    }
+  };
+  for (const name of Object.keys(readers)) {
+    Object.defineProperty(Lazy.prototype, name, {
+      enumerable: true,
+      get(this: InstanceType<typeof Lazy>) {
+        let loader = this[SCOPE].made.get(name);
+        if (!loader) this[SCOPE].made.set(name, (loader = makeLoader(this[SCOPE], name)));
+        return loader;
+      },
+    });
+  }
+  LoadersClass = Lazy as unknown as new (scope: LoaderScope) => Loaders;
+  loaderClasses.set(readers, LoadersClass);
+  return LoadersClass;
+}
+
 /**
  * Creates the loaders of one request (or one subscription event). `requestStart` is the request's
- * `performance.now()` instant: shared in-flight reads older than it are not joined.
+ * `performance.now()` instant: shared in-flight reads older than it are not joined. Each loader is
+ * created on its first use.
  */
 export function createLoaders(
   readers: Readers,
@@ -25,31 +85,6 @@ export function createLoaders(
   batches?: BatchLog,
   onBatch?: (loader: string, size: number) => void,
 ): Loaders {
-  const make = <K extends object, V extends object>(
-    name: string,
-    reader: SharedReader<K, V>,
-  ): DataLoader<K, V, string> => {
-    const loader: DataLoader<K, V, string> = new DataLoader<K, V, string>(
-      async (keys) => {
-        batches?.push([name, keys.length]);
-        onBatch?.(name, keys.length);
-        const settled = await Promise.allSettled(keys.map((k) => reader.read(k, requestStart)));
-        const failed = keys.filter((_, i) => settled[i]!.status === 'rejected');
-        // DataLoader caches per-key errors; forget them (the waiting loads still get theirs), so a later load retries.
-        for (const k of failed) loader.clear(k);
-        return settled.map((s) =>
-          s.status === 'fulfilled' ? s.value : upstreamError(s.reason, reader.operation),
-        );
-      },
-      { cacheKeyFn: stableKey, name },
-    );
-    return loader;
-  };
-  const loaders = Object.fromEntries(
-    Object.entries(readers).map(([name, reader]) => [
-      name,
-      make(name, reader as SharedReader<object, object>),
-    ]),
-  );
-  return loaders as unknown as Loaders;
+  const LoadersClass = loaderClassOf(readers);
+  return new LoadersClass({ readers, requestStart, batches, onBatch, made: new Map() });
 }

@@ -17,6 +17,7 @@ const READERS = {
   dataset: 'GetDataLakeDataset',
   instance: 'GetInstance',
   dataSource: 'GetDataSource',
+  dataSourceDefinition: 'GetDataSource',
   domain: 'GetDomain',
   eventsPage: 'ListDataIntegrationEvents',
   flowExecutionsPage: 'ListDataIntegrationFlowExecutions',
@@ -64,9 +65,14 @@ const INSTANCE = '8928ae12-15e5-4441-825d-ec2184f0a43a';
 const eventKey = (eventId: string) => ({ instanceId: INSTANCE, eventId });
 
 describe('createLoaders', () => {
-  it('creates one loader per reader', () => {
+  it('creates one loader per reader, each on its first use and once', () => {
     const { readers } = createFakeReaders();
-    expect(Object.keys(createLoaders(readers, 0)).sort()).toEqual(Object.keys(READERS).sort());
+    const loaders = createLoaders(readers, 0);
+    for (const name of Object.keys(readers) as Name[]) {
+      expect(loaders[name]).toBe(loaders[name]);
+      expect(loaders[name].name).toBe(name);
+    }
+    expect(Object.keys(Object.getPrototypeOf(loaders)).sort()).toEqual(Object.keys(READERS).sort());
   });
 
   it('batches the keys of one tick into one batch per loader', async () => {
