@@ -25,6 +25,7 @@ import { WebSocketServer } from 'ws';
 import type { GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
 import type { RequestGuard } from './subgraphSecret.js';
+import { createSubscriptionGroups } from './subscriptionGroups.js';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -173,13 +174,15 @@ export function attachWebSocket(
       : {}),
   });
   wss.on('error', (err) => options.logger.error({ err }, 'websocket server error'));
+  const groups = createSubscriptionGroups();
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       validate: validator(options.production),
       execute: (args) => execute(args),
-      subscribe: (args) => subscribeEndingInError(args),
+      // Subscribers of one document, variables and scope share one execution per event (subscriptionGroups.ts).
+      subscribe: (args) => groups.subscribe(args),
       context: () => options.createContext(),
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, options.formatError),
       onError: (_ctx, _id, _payload, errors) =>
