@@ -8,13 +8,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
-import { callsByOperationTable, callsTable, type CallsResult } from './calls.bench.js';
+import { callsByOperationTable, callsTable, callsTargets, type CallsResult } from './calls.bench.js';
+import { fanoutTable, fanoutTargets, type FanoutResult } from './fanout.bench.js';
+import { pollingTable, type PollingResult } from './polling.bench.js';
+import { sendTable, sendTargets, type SendResult } from './sends.bench.js';
 import type { BenchSettings } from './settings.js';
 import { num, spread } from './stats.js';
 import {
   throughputDetailsTable,
   throughputProblems,
   throughputTable,
+  throughputTargets,
   type ThroughputResult,
 } from './throughput.bench.js';
 
@@ -73,9 +77,16 @@ export async function writeResults(
   path: string,
   env: Environment,
   settings: BenchSettings,
-  calls: CallsResult,
-  throughput: ThroughputResult,
+  results: {
+    readonly calls: CallsResult;
+    readonly throughput: ThroughputResult;
+    readonly polling: PollingResult;
+    readonly fanout: FanoutResult;
+    readonly sends: SendResult;
+  },
 ): Promise<void> {
+  const { calls, throughput, polling, fanout, sends } = results;
+  const targets = (lines: readonly string[]): string => lines.map((l) => `- ${l}`).join('\n');
   const problems = throughputProblems(throughput);
   const others = spread(throughput.cases.flatMap((c) => c.samples.map((s) => s.otherCores)));
   const text = `# Loadgraph benchmarks
@@ -97,7 +108,7 @@ never targets.
 | code | ${env.code} |
 | other load | 1-min load average ${env.loadAverage.toFixed(2)} at start, ${(os.loadavg()[0] ?? Number.NaN).toFixed(2)} at end; other processes kept ${num(others.min, 2)} / ${num(others.median, 2)} / ${num(others.max, 2)} cores busy during the throughput runs |
 | versions | @apollo/server ${version('@apollo/server')}, graphql ${version('graphql')}, dataloader ${version('dataloader')}, autocannon ${version('autocannon')} |
-| settings | BENCH_RUNS=${settings.runs}, BENCH_DURATION_S=${settings.durationS}, BENCH_WARMUP_S=${settings.warmupS}, BENCH_CONNECTIONS=${settings.connections}, BENCH_UPSTREAM_LATENCY_MS=${settings.upstreamLatencyMs} |
+| settings | BENCH_RUNS=${settings.runs}, BENCH_DURATION_S=${settings.durationS}, BENCH_WARMUP_S=${settings.warmupS}, BENCH_CONNECTIONS=${settings.connections}, BENCH_UPSTREAM_LATENCY_MS=${settings.upstreamLatencyMs}, BENCH_POLL_INTERVAL_MS=${settings.pollIntervalMs}, BENCH_POLL_CASES=${settings.pollCases.map((c) => `${c.subscribers}/${c.loads}`).join(',')}, BENCH_POLL_INTERVALS=${settings.pollIntervals}, BENCH_FANOUT_SIZES=${settings.fanoutSizes.join(',')}, BENCH_SEND_EVENTS=${settings.sendEvents}, BENCH_SEND_CONCURRENCY=${settings.sendConcurrency}, BENCH_SEND_THROTTLE_PERCENT=${settings.sendThrottlePercent} |
 
 ## How it runs
 
@@ -138,6 +149,10 @@ Calls per operation, last run:
 
 ${callsByOperationTable(calls)}
 
+Targets (calls = distinct uncached resources; zero for a repeat of terminal loads):
+
+${targets(callsTargets(calls))}
+
 ## 2. Throughput and latency
 
 ${throughput.durationS} s per run, ${throughput.connections} connections, after ${settings.warmupS} s of
@@ -148,7 +163,43 @@ ${throughputTable(throughput)}
 Where the time goes, and validity (failures are totals over all runs; any failure is listed below):
 
 ${throughputDetailsTable(throughput)}
-${problems.length ? `\n**Failed or wrong responses** (these figures are not trustworthy):\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
+
+Targets (median over runs):
+
+${targets(throughputTargets(throughput))}
+${problems.length ? `\n**Failed or wrong responses** (these figures are not trustworthy):\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}
+## 3. Polling cost
+
+K subscriptions over graphql-ws (from the client farm, a process of its own, multiplexed over its open
+connections) spread evenly over M running DATASET events; GetDataIntegrationEvent calls counted by the
+emulator over ${polling.intervals} poll intervals of ${polling.intervalMs} ms per run (no jitter, no poll budget).
+
+${pollingTable(polling)}
+
+## 4. Fan-out
+
+K subscribers, one WebSocket connection each (from the client farm), all watching one running event; the
+emulator's clock then moves it to its terminal state. _poll → push_: from the moment the hub's poll found
+the change (recorded in the gateway process) to the arrival of the push at each subscriber (recorded in
+the farm; both wall clocks of one machine). _change → push_: from the clock advance. Heap after a full
+GC, per idle subscriber: with its connection (from before the connections were opened), and the
+subscription alone (from after).
+
+${fanoutTable(fanout)}
+
+${targets(fanoutTargets(fanout))}
+
+## 5. Send throughput
+
+${sends.samples[0]?.events ?? 0} \`sendEvent\` mutations per run, ${sends.concurrency} in flight, each with its own client token;
+the emulator throttles ${sends.throttlePercent}% of SendDataIntegrationEvent calls. A mutation that still fails after the
+gateway's retries is sent again by the sender with the same token. Every event is then looked up in the
+emulator's ledger (its event list, by event group id).
+
+${sendTable(sends)}
+
+${targets(sendTargets(sends))}
+`;
   const options = await resolveConfig(fileURLToPath(new URL('bench/RESULTS.md', REPO)));
   writeFileSync(path, await format(text, { ...options, parser: 'markdown' }));
 }
