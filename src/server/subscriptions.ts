@@ -25,6 +25,7 @@ import { WebSocketServer } from 'ws';
 import type { GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
 import type { RequestGuard } from './subgraphSecret.js';
+import { createDocumentCache } from './documentCache.js';
 import { createSubscriptionGroups } from './subscriptionGroups.js';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
@@ -175,11 +176,14 @@ export function attachWebSocket(
   });
   wss.on('error', (err) => options.logger.error({ err }, 'websocket server error'));
   const groups = createSubscriptionGroups();
+  const documents = createDocumentCache();
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
     {
       schema: options.schema,
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
-      validate: validator(options.production),
+      // One parse and one validation per distinct document, not per subscriber (documentCache.ts).
+      parse: documents.parse,
+      validate: documents.validated(validator(options.production)),
       execute: (args) => execute(args),
       // Subscribers of one document, variables and scope share one execution per event (subscriptionGroups.ts).
       subscribe: (args) => groups.subscribe(args),
