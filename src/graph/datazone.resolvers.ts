@@ -8,8 +8,9 @@ import type {
   DomainResolvers,
   SageMakerRunConfigurationResolvers,
 } from '../generated/graphql.js';
+import { loadNow } from '../upstream/loaders.js';
 import { paginate, type Connection } from './connections.js';
-import { toGlobalId } from './ids.js';
+import { memoizedId, toGlobalId } from './ids.js';
 import { selectsOnly } from './selection.js';
 import { dataSourceRunView } from './loadView.js';
 
@@ -33,7 +34,9 @@ const DATA_SOURCE_DEFINITION_FIELDS: ReadonlySet<string> = new Set([
 ]);
 
 export const dataSourceRunResolvers: DataSourceRunResolvers = {
-  id: (r) => toGlobalId({ kind: 'DATA_SOURCE_RUN', key: { domainId: r.domainId!, runId: r.id! } }),
+  id: memoizedId((r) =>
+    toGlobalId({ kind: 'DATA_SOURCE_RUN', key: { domainId: r.domainId!, runId: r.id! } }),
+  ),
   kind: () => 'DATA_SOURCE_RUN',
   status: (r) => dataSourceRunView(r).status,
   upstreamStatus: (r) => dataSourceRunView(r).upstreamStatus,
@@ -49,7 +52,7 @@ export const dataSourceRunResolvers: DataSourceRunResolvers = {
   dataSource: (r, _args, { loaders }, info) => {
     const key = { domainId: r.domainId!, id: r.dataSourceId! };
     return selectsOnly(info, DATA_SOURCE_DEFINITION_FIELDS)
-      ? loaders.dataSourceDefinition.load(key)
+      ? loadNow(loaders.dataSourceDefinition, key)
       : loaders.dataSource.load(key);
   },
   activities: (r, args, { loaders }) => {

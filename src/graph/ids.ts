@@ -24,6 +24,19 @@ const TYPE_OF = {
 const encode = (parts: readonly string[]): string =>
   Buffer.from(parts.join(':'), 'utf8').toString('base64url');
 
+/**
+ * An `id` resolver that encodes each upstream object's id once (a cached terminal load is the same object
+ * request after request; upstream objects are never mutated).
+ */
+export function memoizedId<T extends object>(idOf: (value: T) => string): (value: T) => string {
+  const ids = new WeakMap<T, string>();
+  return (value) => {
+    let id = ids.get(value);
+    if (id === undefined) ids.set(value, (id = idOf(value)));
+    return id;
+  };
+}
+
 export function toGlobalId(ref: LoadRef): string {
   switch (ref.kind) {
     case 'DATA_INTEGRATION_EVENT':

@@ -5,7 +5,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createLoaders, type BatchLog } from '../../src/upstream/loaders.js';
+import { createLoaders, loadNow, type BatchLog } from '../../src/upstream/loaders.js';
 import { createTerminalCache, SharedReader } from '../../src/upstream/reader.js';
 import type { Readers } from '../../src/upstream/readers.js';
 
@@ -219,5 +219,28 @@ describe('createLoaders', () => {
       instanceId: INSTANCE,
       name: 'f',
     });
+  });
+
+  it('answers a value the shared cache holds at once (loadNow), the same value a load resolves to, and loads the rest', async () => {
+    const fetched: string[] = [];
+    const reader = new SharedReader<{ id: string }, { id: string; done: boolean }>({
+      operation: 'GetThing',
+      keyOf: (k) => k.id,
+      fetch: async (k) => (fetched.push(k.id), { id: k.id, done: k.id.startsWith('done') }),
+      isTerminal: (v) => v.done,
+      cache: createTerminalCache(100, 60_000),
+      concurrency: 4,
+    });
+    const loaders = createLoaders({ event: reader } as unknown as Readers, 0);
+    const loader = loaders.event as unknown as Parameters<typeof loadNow<{ id: string }, object>>[0];
+    const first = await loadNow(loader, { id: 'done-1' });
+    const again = loadNow(createLoaders({ event: reader } as unknown as Readers, 0).event as never, {
+      id: 'done-1',
+    });
+    expect(again).toBe(first);
+    const running = loadNow(loader, { id: 'running-1' });
+    expect(running).toBeInstanceOf(Promise);
+    expect(await running).toEqual({ id: 'running-1', done: false });
+    expect(fetched).toEqual(['done-1', 'running-1']);
   });
 });
