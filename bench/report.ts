@@ -119,13 +119,19 @@ never targets.
 - The query: \`loads(ids:)\` with every \`Load\` field plus one link per kind (\`dataset\`, \`flow\`,
   \`dataSource\`) — see \`bench/queries.ts\`. Loads are terminal ones (SUCCEEDED/FAILED) found with list
   queries; the 50-load query holds 10 distinct loads (4 events, 3 flow executions, 3 data source runs),
-  each 5 times. Only terminal loads are cached across requests, so the links are read upstream on every
-  request even when the loads come from the cache; a third query, _50 loads, no links_, drops them, so
-  that with the cache nothing is read upstream and what remains is the gateway's own cost.
+  each 5 times. Terminal loads are cached across requests, and so are the links (datasets and flows as
+  definitions; a data source when only its descriptive fields are asked for) for
+  \`DEFINITION_CACHE_TTL_MS\` (30 s): when that expires during a run, the requests in flight read them
+  again, which shows as a fraction of an upstream call per request. A third query, _50 loads, no links_,
+  drops them, so that with the cache nothing is read upstream and what remains is the gateway's own cost.
 - **naive**: the same SDL and field resolvers, but \`loads\` and the links call the AWS clients once per
   field occurrence (no DataLoader, no sharing, no cache), on an emulator of its own.
 - **floor**: plain Apollo Server 5 on the same SDL whose \`loads\` returns fixed objects (the JSON
-  Loadgraph answered) and default resolvers elsewhere. Its answers are checked equal to Loadgraph's.
+  Loadgraph answered) and default resolvers elsewhere, served as Apollo documents it
+  (\`startStandaloneServer\`: cors, body-parser, the default plugins including cache control), with
+  \`NODE_ENV=production\`, through tsx, in its own process, like Loadgraph. Its answers are checked equal
+  to Loadgraph's. It runs on the same machine in the same run, interleaved with the Loadgraph cases, so
+  other load on the machine hits both alike; compare ratios, not absolute figures, across machines.
 - **upstream in the path**: \`TERMINAL_CACHE_MAX=0\` and an emulator latency fault of
   ${settings.upstreamLatencyMs} ms on each Get operation the query uses (a timer, not CPU).
 - Latency percentiles come from every response's own timing (sub-millisecond). \`÷ floor\` divides each
