@@ -52,7 +52,7 @@ export const dataSourceRunResolvers: DataSourceRunResolvers = {
   dataSource: (r, _args, { loaders }, info) => {
     const key = { domainId: r.domainId!, id: r.dataSourceId! };
     return selectsOnly(info, DATA_SOURCE_DEFINITION_FIELDS)
-      ? loadNow(loaders.dataSourceDefinition, key)
+      ? loadNow(loaders, 'dataSourceDefinition', key)
       : loaders.dataSource.load(key);
   },
   activities: (r, args, { loaders }) => {

@@ -16,11 +16,11 @@ import { SUPPLY_CHAIN_PAGE, eventTypeWire } from './supplychain.resolvers.js';
 export function loadRef(ref: LoadRef, { loaders }: GraphContext): object | Promise<object> {
   switch (ref.kind) {
     case 'DATA_INTEGRATION_EVENT':
-      return loadNow(loaders.event, ref.key);
+      return loadNow(loaders, 'event', ref.key);
     case 'FLOW_EXECUTION':
-      return loadNow(loaders.flowExecution, ref.key);
+      return loadNow(loaders, 'flowExecution', ref.key);
     case 'DATA_SOURCE_RUN':
-      return loadNow(loaders.dataSourceRun, ref.key);
+      return loadNow(loaders, 'dataSourceRun', ref.key);
   }
 }
 

@@ -47,9 +47,9 @@ export const dataIntegrationEventResolvers: DataIntegrationEventResolvers = {
   dataset: (e, _args, { loaders }) => {
     const arn = e.datasetTargetDetails?.datasetIdentifier;
     const m = arn ? DATASET_ARN.exec(arn) : null;
-    return m ? loadNow(loaders.dataset, { instanceId: m[3]!, namespace: m[4]!, name: m[5]! }) : null;
+    return m ? loadNow(loaders, 'dataset', { instanceId: m[3]!, namespace: m[4]!, name: m[5]! }) : null;
   },
-  instance: (e, _args, { loaders }) => loadNow(loaders.instance, { instanceId: e.instanceId! }),
+  instance: (e, _args, { loaders }) => loadNow(loaders, 'instance', { instanceId: e.instanceId! }),
 };
 
 export const flowExecutionResolvers: FlowExecutionResolvers = {
@@ -67,7 +67,7 @@ export const flowExecutionResolvers: FlowExecutionResolvers = {
   finishedAt: (x) => flowExecutionView(x).finishedAt,
   message: (x) => flowExecutionView(x).message,
   executionStatus: (x) => x.status ?? null,
-  flow: (x, _args, { loaders }) => loadNow(loaders.flow, { instanceId: x.instanceId!, name: x.flowName! }),
+  flow: (x, _args, { loaders }) => loadNow(loaders, 'flow', { instanceId: x.instanceId!, name: x.flowName! }),
 };
 
 export const dataIntegrationFlowResolvers: DataIntegrationFlowResolvers = {

@@ -42,25 +42,51 @@ export interface ContextDeps {
   readonly onBatch?: (loader: string, size: number) => void;
 }
 
+const DEPS = Symbol('deps');
+const LOADERS = Symbol('loaders');
+const LOGGER = Symbol('logger');
+
+/**
+ * A class, not an object literal, because Apollo copies each request's context (`Object.assign` onto an
+ * object of the same prototype): own fields are copied, so the state lives in symbol-keyed fields and
+ * the lazy parts in prototype getters, which a copy keeps lazy and live (an object literal's getters
+ * would all run at copy time, and `refreshLoaders` would no longer reach the copy's `loaders`).
+ */
+class RequestContext implements GraphContext {
+  readonly actions: Actions;
+  readonly live: LiveHub;
+  readonly limits: GraphLimits;
+  readonly batches: BatchLog = [];
+  readonly [DEPS]: ContextDeps;
+  [LOADERS]: Loaders;
+  [LOGGER]: AppLogger | undefined;
+
+  constructor(
+    deps: ContextDeps,
+    readonly requestId: string,
+  ) {
+    this[DEPS] = deps;
+    this.actions = deps.actions;
+    this.live = deps.live;
+    this.limits = deps.limits;
+    this[LOADERS] = createLoaders(deps.readers, performance.now(), this.batches, deps.onBatch);
+  }
+
+  get loaders(): Loaders {
+    return this[LOADERS];
+  }
+
+  /** A child logger costs more than the rest of the context together: made when first used. */
+  get logger(): AppLogger {
+    return (this[LOGGER] ??= this[DEPS].logger.child({ requestId: this.requestId }));
+  }
+
+  refreshLoaders(): void {
+    const deps = this[DEPS];
+    this[LOADERS] = createLoaders(deps.readers, performance.now(), this.batches, deps.onBatch);
+  }
+}
+
 export function createContext(deps: ContextDeps, requestId: string = randomUUID()): GraphContext {
-  const batches: BatchLog = [];
-  let loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch);
-  // A child logger costs more than the rest of the context together: made when first used.
-  let logger: AppLogger | undefined;
-  return {
-    requestId,
-    get logger() {
-      return (logger ??= deps.logger.child({ requestId }));
-    },
-    get loaders() {
-      return loaders;
-    },
-    actions: deps.actions,
-    live: deps.live,
-    limits: deps.limits,
-    batches,
-    refreshLoaders() {
-      loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch);
-    },
-  };
+  return new RequestContext(deps, requestId);
 }

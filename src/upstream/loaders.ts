@@ -9,19 +9,30 @@ import { upstreamError } from './errors.js';
 import type { SharedReader } from './reader.js';
 import { stableKey, type Readers } from './readers.js';
 
-/** A request's loader, plus what the gateway-wide cache already holds (see {@link loadNow}). */
-export type Loader<K, V> = DataLoader<K, V, string> & { cached(key: K): V | undefined };
-export type LoaderOf<R> = R extends SharedReader<infer K, infer V> ? Loader<K, V> : never;
+export type LoaderOf<R> = R extends SharedReader<infer K, infer V> ? DataLoader<K, V, string> : never;
+export type Loaders = { readonly [N in keyof Readers]: LoaderOf<Readers[N]> };
+type KeyValueOf<N extends keyof Readers> =
+  Readers[N] extends SharedReader<infer K, infer V> ? [key: K, value: V] : never;
+type KeyOf<N extends keyof Readers> = KeyValueOf<N>[0];
+type ValueOf<N extends keyof Readers> = KeyValueOf<N>[1];
 
 /**
- * The value of `key`: at once when the gateway-wide cache holds it (a terminal load, a definition), else
- * through the request's loader. The same value `load` would give, without a promise per field: graphql-js
- * completes a plain value far more cheaply than a promise.
+ * The value of `key` from loader `name`: at once when the gateway-wide cache holds it (a terminal load, a
+ * definition), else through the request's loader (created then). The same value `load` would give,
+ * without a loader and a promise per field: graphql-js completes a plain value far more cheaply.
  */
-export function loadNow<K, V>(loader: Loader<K, V>, key: K): V | Promise<V> {
-  return loader.cached(key) ?? loader.load(key);
+export function loadNow<N extends keyof Readers>(
+  loaders: Loaders,
+  name: N,
+  key: KeyOf<N>,
+): ValueOf<N> | Promise<ValueOf<N>> {
+  const reader = (loaders as unknown as { [SCOPE]: LoaderScope })[SCOPE].readers[
+    name
+  ] as unknown as SharedReader<KeyOf<N>, ValueOf<N>>;
+  return (
+    reader.cached(key) ?? (loaders[name] as unknown as DataLoader<KeyOf<N>, ValueOf<N>, string>).load(key)
+  );
 }
-export type Loaders = { readonly [N in keyof Readers]: LoaderOf<Readers[N]> };
 
 /** Every batch each loader dispatched in this request, for tests and metrics: `[loader, keys]`. */
 export type BatchLog = [name: string, size: number][];
@@ -31,10 +42,10 @@ interface LoaderScope {
   readonly requestStart: number;
   readonly batches: BatchLog | undefined;
   readonly onBatch: ((loader: string, size: number) => void) | undefined;
-  readonly made: Map<string, Loader<object, object>>;
+  readonly made: Map<string, DataLoader<object, object, string>>;
 }
 
-function makeLoader(scope: LoaderScope, name: string): Loader<object, object> {
+function makeLoader(scope: LoaderScope, name: string): DataLoader<object, object, string> {
   const reader = scope.readers[name as keyof Readers] as unknown as SharedReader<object, object>;
   const { requestStart, batches, onBatch } = scope;
   const loader: DataLoader<object, object, string> = new DataLoader<object, object, string>(
@@ -51,7 +62,7 @@ function makeLoader(scope: LoaderScope, name: string): Loader<object, object> {
     },
     { cacheKeyFn: stableKey, name },
   );
-  return Object.assign(loader, { cached: (key: object) => reader.cached(key) });
+  return loader;
 }
 
 /**

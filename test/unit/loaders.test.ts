@@ -7,7 +7,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createLoaders, loadNow, type BatchLog } from '../../src/upstream/loaders.js';
 import { createTerminalCache, SharedReader } from '../../src/upstream/reader.js';
-import type { Readers } from '../../src/upstream/readers.js';
+import type { EventKey, Readers } from '../../src/upstream/readers.js';
 
 const READERS = {
   event: 'GetDataIntegrationEvent',
@@ -232,13 +232,11 @@ describe('createLoaders', () => {
       concurrency: 4,
     });
     const loaders = createLoaders({ event: reader } as unknown as Readers, 0);
-    const loader = loaders.event as unknown as Parameters<typeof loadNow<{ id: string }, object>>[0];
-    const first = await loadNow(loader, { id: 'done-1' });
-    const again = loadNow(createLoaders({ event: reader } as unknown as Readers, 0).event as never, {
-      id: 'done-1',
-    });
+    const key = (id: string) => ({ id }) as unknown as EventKey;
+    const first = await loadNow(loaders, 'event', key('done-1'));
+    const again = loadNow(createLoaders({ event: reader } as unknown as Readers, 0), 'event', key('done-1'));
     expect(again).toBe(first);
-    const running = loadNow(loader, { id: 'running-1' });
+    const running = loadNow(loaders, 'event', key('running-1'));
     expect(running).toBeInstanceOf(Promise);
     expect(await running).toEqual({ id: 'running-1', done: false });
     expect(fetched).toEqual(['done-1', 'running-1']);
