@@ -23,6 +23,19 @@ let subscriptions = new Map<string, Subscription>();
 let nextId = 0;
 /** Called after every message, to let a waiting request check its condition. */
 let onProgress: (() => void) | undefined;
+/**
+ * Results per subscription a waiting request wants, and how many subscriptions have that many: counted as
+ * messages arrive, so a check costs O(1) however many subscriptions there are (a scan per message would
+ * cost the farm O(K²) and delay the arrival times it records).
+ */
+let wanted = 0;
+let reached = 0;
+
+/** Starts counting subscriptions with at least `count` results. */
+function want(count: number): void {
+  wanted = count;
+  reached = [...subscriptions.values()].filter((s) => s.arrivals.length >= count).length;
+}
 
 function open(url: string, count: number): Promise<void> {
   const wsUrl = url.replace(/^http/, 'ws');
@@ -32,6 +45,7 @@ function open(url: string, count: number): Promise<void> {
       socket.once('error', reject);
       socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
       socket.on('message', (raw: Buffer) => {
+        const arrivedAt = wallMs();
         const message = JSON.parse(raw.toString('utf8')) as { type: string; id?: string; payload?: any };
         switch (message.type) {
           case 'connection_ack':
@@ -45,8 +59,9 @@ function open(url: string, count: number): Promise<void> {
           case 'next': {
             const s = subscriptions.get(message.id!);
             if (!s) return;
-            s.arrivals.push(wallMs());
+            s.arrivals.push(arrivedAt);
             if (message.payload?.errors) s.errors++;
+            if (s.arrivals.length === wanted) reached++;
             break;
           }
           case 'error':
@@ -94,6 +109,7 @@ async function handle(request: FarmRequest): Promise<FarmReply> {
       return { type: 'ok', value: sockets.length };
     case 'subscribe': {
       subscriptions = new Map();
+      want(1);
       request.variables.forEach((variables, i) => {
         const id = `s${nextId++}`;
         subscriptions.set(id, { id, arrivals: [], errors: 0, completed: false });
@@ -102,13 +118,14 @@ async function handle(request: FarmRequest): Promise<FarmReply> {
         );
       });
       const all = [...subscriptions.values()];
-      await until(() => all.every((s) => s.arrivals.length >= 1), request.timeoutMs, 'first results');
+      await until(() => reached === all.length, request.timeoutMs, 'first results');
       return { type: 'ok', value: all.length };
     }
     case 'await': {
       const all = [...subscriptions.values()];
+      want(request.messages);
       await until(
-        () => all.every((s) => s.arrivals.length >= request.messages),
+        () => reached === all.length,
         request.timeoutMs,
         `${request.messages} results per subscription`,
       );
