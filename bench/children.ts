@@ -6,6 +6,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type {
+  FarmReply,
+  FarmRequest,
   HostReply,
   HostRequest,
   HostSpec,
@@ -30,7 +32,7 @@ export interface ChildOptions {
 function spawnChild(entry: string, args: readonly string[], options: ChildOptions): ChildProcess {
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const child = fork(fileURLToPath(new URL(entry, import.meta.url)), args, {
-    execArgv: ['--import', 'tsx', ...profile],
+    execArgv: ['--import', 'tsx', '--expose-gc', ...profile],
     env: {
       ...process.env,
       NODE_ENV: 'production',
@@ -91,6 +93,10 @@ export interface Host {
   readonly emulator: string | undefined;
   readonly pid: number;
   usage(): Promise<Usage>;
+  /** Heap in use after a full garbage collection, bytes. */
+  heapUsed(): Promise<number>;
+  /** Wall-clock times (ms) at which the live hub found a change since the last call. */
+  changes(): Promise<readonly number[]>;
   /** Replaces the server by a fresh one (empty caches) in the same process. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -123,6 +129,20 @@ export async function startHost(spec: HostSpec, options: ChildOptions = {}): Pro
       const message = await answer;
       if (message.type !== 'usage') throw new Error(`${what}: expected usage, got ${message.type}`);
       return message.usage;
+    },
+    async heapUsed() {
+      const answer = nextMessage<HostReply>(child, `${what} heap`, REQUEST_TIMEOUT_MS);
+      child.send({ type: 'heap' } satisfies HostRequest);
+      const message = await answer;
+      if (message.type !== 'heap') throw new Error(`${what}: expected heap, got ${message.type}`);
+      return message.heapUsedBytes;
+    },
+    async changes() {
+      const answer = nextMessage<HostReply>(child, `${what} changes`, REQUEST_TIMEOUT_MS);
+      child.send({ type: 'changes' } satisfies HostRequest);
+      const message = await answer;
+      if (message.type !== 'changes') throw new Error(`${what}: expected changes, got ${message.type}`);
+      return message.atMs;
     },
     async restart() {
       const answer = nextMessage<HostReply>(child, `${what} restart`, READY_TIMEOUT_MS);
@@ -162,6 +182,30 @@ export async function startLoadgen(): Promise<Loadgen> {
         throw new Error(`load run failed: ${message.type === 'failed' ? message.message : message.type}`);
       }
       return message.result;
+    },
+    stop: () => stopChild(child),
+  };
+}
+
+export interface Farm {
+  /** Sends one request and waits for its answer (at most `timeoutMs` plus a margin). */
+  ask(request: FarmRequest, timeoutMs?: number): Promise<Exclude<FarmReply, { type: 'failed' | 'ready' }>>;
+  stop(): Promise<void>;
+}
+
+/** Forks the WebSocket client farm and waits until it is ready. */
+export async function startFarm(): Promise<Farm> {
+  const child = spawnChild('./farm.ts', [], {});
+  const ready = await nextMessage<FarmReply>(child, 'client farm', READY_TIMEOUT_MS);
+  if (ready.type !== 'ready') throw new Error(`client farm failed to start: ${JSON.stringify(ready)}`);
+  return {
+    async ask(request, timeoutMs = REQUEST_TIMEOUT_MS) {
+      const answer = nextMessage<FarmReply>(child, `client farm ${request.type}`, timeoutMs + 10_000);
+      child.send(request);
+      const message = await answer;
+      if (message.type === 'failed') throw new Error(`client farm ${request.type}: ${message.message}`);
+      if (message.type === 'ready') throw new Error('client farm: unexpected ready');
+      return message;
     },
     stop: () => stopChild(child),
   };

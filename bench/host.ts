@@ -17,6 +17,17 @@ import {
   type RunningServer,
 } from './protocol.js';
 
+/** When the live hub found changes (wall-clock ms), since the orchestrator last asked. */
+let changes: number[] = [];
+
+/** Heap in use after a full collection (needs `--expose-gc`; without it, the heap as it is). */
+function heapAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
 async function start(spec: HostSpec): Promise<RunningServer> {
   switch (spec.kind) {
     case 'loadgraph': {
@@ -28,9 +39,20 @@ async function start(spec: HostSpec): Promise<RunningServer> {
         EMULATOR_CLOCK_SPEED: '0',
         NODE_ENV: 'production',
         LOG_LEVEL: 'silent',
+        // The load comes from one address, which the per-principal limits would (rightly) hold back.
+        AUTH_RATE_LIMIT_PER_SECOND: '0',
+        AUTH_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '0',
+        WS_MAX_SUBSCRIPTIONS: '1000000',
         ...spec.env,
       });
       const gateway = await startGateway({ config, logger: createLogger(config) });
+      // The hub reports each change it finds to this histogram, right before publishing it.
+      const pollLag = gateway.metrics.pollLag;
+      const observe = pollLag.observe.bind(pollLag);
+      pollLag.observe = ((...args: Parameters<typeof observe>) => {
+        changes.push(performance.timeOrigin + performance.now());
+        return observe(...args);
+      }) as typeof pollLag.observe;
       return { url: gateway.url, emulator: gateway.emulatorEndpoint, stop: () => gateway.stop() };
     }
     case 'naive':
@@ -74,6 +96,13 @@ async function main(): Promise<void> {
         });
       case 'stop':
         return stop();
+      case 'heap':
+        return reply({ type: 'heap', heapUsedBytes: heapAfterGc() });
+      case 'changes': {
+        const atMs = changes;
+        changes = [];
+        return reply({ type: 'changes', atMs });
+      }
     }
   });
   process.on('disconnect', stop);

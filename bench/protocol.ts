@@ -24,7 +24,13 @@ export interface RunningServer {
 
 /** `restart` stops the server and starts a fresh one (empty caches, new ports) in the same process. */
 export type HostRequest =
-  { readonly type: 'usage' } | { readonly type: 'restart' } | { readonly type: 'stop' };
+  | { readonly type: 'usage' }
+  | { readonly type: 'restart' }
+  | { readonly type: 'stop' }
+  /** Heap in use after a full garbage collection (Loadgraph hosts run with `--expose-gc`). */
+  | { readonly type: 'heap' }
+  /** The wall-clock times (ms) at which the live hub found a change since the last ask, and forgets them. */
+  | { readonly type: 'changes' };
 
 /** CPU and event-loop counters of a process, cumulative since it started. */
 export interface Usage {
@@ -38,6 +44,8 @@ export interface Usage {
 export type HostReply =
   | { readonly type: 'ready'; readonly url: string; readonly emulator: string | undefined }
   | { readonly type: 'usage'; readonly usage: Usage }
+  | { readonly type: 'heap'; readonly heapUsedBytes: number }
+  | { readonly type: 'changes'; readonly atMs: readonly number[] }
   | { readonly type: 'failed'; readonly message: string };
 
 /** One autocannon run: POST `body` to `url` for `durationS` over `connections` connections. */
@@ -80,3 +88,30 @@ export function readUsage(): Usage {
   const loop = performance.eventLoopUtilization();
   return { cpuUserUs: cpu.user, cpuSystemUs: cpu.system, loopActiveMs: loop.active, loopIdleMs: loop.idle };
 }
+
+/** Requests to the WebSocket client farm (`farm.ts`). */
+export type FarmRequest =
+  /** Opens `connections` graphql-transport-ws connections (each initialised and acknowledged). */
+  | { readonly type: 'connect'; readonly url: string; readonly connections: number }
+  /**
+   * Starts one subscription per entry of `variables`, round robin over the open connections, and answers
+   * once every one has its first result (replacing the previous set).
+   */
+  | {
+      readonly type: 'subscribe';
+      readonly query: string;
+      readonly variables: readonly Record<string, unknown>[];
+      readonly timeoutMs: number;
+    }
+  /** Answers once every subscription has `messages` results: the arrival time of that result for each. */
+  | { readonly type: 'await'; readonly messages: number; readonly timeoutMs: number }
+  | { readonly type: 'unsubscribe' }
+  | { readonly type: 'close' }
+  | { readonly type: 'stop' };
+
+export type FarmReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'ok'; readonly value: number }
+  /** Wall-clock ms, one per subscription; `errors`: results or messages carrying errors. */
+  | { readonly type: 'arrivals'; readonly arrivals: readonly number[]; readonly errors: number }
+  | { readonly type: 'failed'; readonly message: string };

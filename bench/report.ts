@@ -8,13 +8,17 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
-import { callsByOperationTable, callsTable, type CallsResult } from './calls.bench.js';
+import { callsByOperationTable, callsTable, callsTargets, type CallsResult } from './calls.bench.js';
+import { fanoutTable, fanoutTargets, type FanoutResult } from './fanout.bench.js';
+import { pollingTable, type PollingResult } from './polling.bench.js';
+import { sendTable, sendTargets, type SendResult } from './sends.bench.js';
 import type { BenchSettings } from './settings.js';
 import { num, spread } from './stats.js';
 import {
   throughputDetailsTable,
   throughputProblems,
   throughputTable,
+  throughputTargets,
   type ThroughputResult,
 } from './throughput.bench.js';
 
@@ -73,9 +77,16 @@ export async function writeResults(
   path: string,
   env: Environment,
   settings: BenchSettings,
-  calls: CallsResult,
-  throughput: ThroughputResult,
+  results: {
+    readonly calls: CallsResult;
+    readonly throughput: ThroughputResult;
+    readonly polling: PollingResult;
+    readonly fanout: FanoutResult;
+    readonly sends: SendResult;
+  },
 ): Promise<void> {
+  const { calls, throughput, polling, fanout, sends } = results;
+  const targets = (lines: readonly string[]): string => lines.map((l) => `- ${l}`).join('\n');
   const problems = throughputProblems(throughput);
   const others = spread(throughput.cases.flatMap((c) => c.samples.map((s) => s.otherCores)));
   const text = `# Loadgraph benchmarks
@@ -97,24 +108,31 @@ never targets.
 | code | ${env.code} |
 | other load | 1-min load average ${env.loadAverage.toFixed(2)} at start, ${(os.loadavg()[0] ?? Number.NaN).toFixed(2)} at end; other processes kept ${num(others.min, 2)} / ${num(others.median, 2)} / ${num(others.max, 2)} cores busy during the throughput runs |
 | versions | @apollo/server ${version('@apollo/server')}, graphql ${version('graphql')}, dataloader ${version('dataloader')}, autocannon ${version('autocannon')} |
-| settings | BENCH_RUNS=${settings.runs}, BENCH_DURATION_S=${settings.durationS}, BENCH_WARMUP_S=${settings.warmupS}, BENCH_CONNECTIONS=${settings.connections}, BENCH_UPSTREAM_LATENCY_MS=${settings.upstreamLatencyMs} |
+| settings | BENCH_RUNS=${settings.runs}, BENCH_DURATION_S=${settings.durationS}, BENCH_WARMUP_S=${settings.warmupS}, BENCH_CONNECTIONS=${settings.connections}, BENCH_UPSTREAM_LATENCY_MS=${settings.upstreamLatencyMs}, BENCH_POLL_INTERVAL_MS=${settings.pollIntervalMs}, BENCH_POLL_CASES=${settings.pollCases.map((c) => `${c.subscribers}/${c.loads}`).join(',')}, BENCH_POLL_INTERVALS=${settings.pollIntervals}, BENCH_FANOUT_SIZES=${settings.fanoutSizes.join(',')}, BENCH_SEND_EVENTS=${settings.sendEvents}, BENCH_SEND_CONCURRENCY=${settings.sendConcurrency}, BENCH_SEND_THROTTLE_PERCENT=${settings.sendThrottlePercent} |
 
 ## How it runs
 
-- Every server runs in a child process of its own with \`NODE_ENV=production\` and \`LOG_LEVEL=silent\`;
+- Every server runs in a child process of its own with \`NODE_ENV=production\` and \`LOG_LEVEL=silent\`
+  (Loadgraph with its per-principal request and connection limits off: all load comes from one address);
   load comes from another child process (autocannon, ${settings.connections} keep-alive connections,
   no pipelining), all over loopback. Loadgraph runs as \`startGateway\` with its embedded emulator
   (seed 1, frozen clock), so **the emulator's CPU is in the Loadgraph process** and counts against it.
 - The query: \`loads(ids:)\` with every \`Load\` field plus one link per kind (\`dataset\`, \`flow\`,
   \`dataSource\`) — see \`bench/queries.ts\`. Loads are terminal ones (SUCCEEDED/FAILED) found with list
   queries; the 50-load query holds 10 distinct loads (4 events, 3 flow executions, 3 data source runs),
-  each 5 times. Only terminal loads are cached across requests, so the links are read upstream on every
-  request even when the loads come from the cache; a third query, _50 loads, no links_, drops them, so
-  that with the cache nothing is read upstream and what remains is the gateway's own cost.
+  each 5 times. Terminal loads are cached across requests, and so are the links (datasets and flows as
+  definitions; a data source when only its descriptive fields are asked for) for
+  \`DEFINITION_CACHE_TTL_MS\` (30 s): when that expires during a run, the requests in flight read them
+  again, which shows as a fraction of an upstream call per request. A third query, _50 loads, no links_,
+  drops them, so that with the cache nothing is read upstream and what remains is the gateway's own cost.
 - **naive**: the same SDL and field resolvers, but \`loads\` and the links call the AWS clients once per
   field occurrence (no DataLoader, no sharing, no cache), on an emulator of its own.
 - **floor**: plain Apollo Server 5 on the same SDL whose \`loads\` returns fixed objects (the JSON
-  Loadgraph answered) and default resolvers elsewhere. Its answers are checked equal to Loadgraph's.
+  Loadgraph answered) and default resolvers elsewhere, served as Apollo documents it
+  (\`startStandaloneServer\`: cors, body-parser, the default plugins including cache control), with
+  \`NODE_ENV=production\`, through tsx, in its own process, like Loadgraph. Its answers are checked equal
+  to Loadgraph's. It runs on the same machine in the same run, interleaved with the Loadgraph cases, so
+  other load on the machine hits both alike; compare ratios, not absolute figures, across machines.
 - **upstream in the path**: \`TERMINAL_CACHE_MAX=0\` and an emulator latency fault of
   ${settings.upstreamLatencyMs} ms on each Get operation the query uses (a timer, not CPU).
 - Latency percentiles come from every response's own timing (sub-millisecond). \`÷ floor\` divides each
@@ -138,6 +156,10 @@ Calls per operation, last run:
 
 ${callsByOperationTable(calls)}
 
+Targets (calls = distinct uncached resources; zero for a repeat of terminal loads):
+
+${targets(callsTargets(calls))}
+
 ## 2. Throughput and latency
 
 ${throughput.durationS} s per run, ${throughput.connections} connections, after ${settings.warmupS} s of
@@ -148,7 +170,43 @@ ${throughputTable(throughput)}
 Where the time goes, and validity (failures are totals over all runs; any failure is listed below):
 
 ${throughputDetailsTable(throughput)}
-${problems.length ? `\n**Failed or wrong responses** (these figures are not trustworthy):\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}`;
+
+Targets (median over runs):
+
+${targets(throughputTargets(throughput))}
+${problems.length ? `\n**Failed or wrong responses** (these figures are not trustworthy):\n\n${problems.map((p) => `- ${p}`).join('\n')}\n` : ''}
+## 3. Polling cost
+
+K subscriptions over graphql-ws (from the client farm, a process of its own, multiplexed over its open
+connections) spread evenly over M running DATASET events; GetDataIntegrationEvent calls counted by the
+emulator over ${polling.intervals} poll intervals of ${polling.intervalMs} ms per run (no jitter, no poll budget).
+
+${pollingTable(polling)}
+
+## 4. Fan-out
+
+K subscribers, one WebSocket connection each (from the client farm), all watching one running event; the
+emulator's clock then moves it to its terminal state. _poll → push_: from the moment the hub's poll found
+the change (recorded in the gateway process) to the arrival of the push at each subscriber (recorded in
+the farm; both wall clocks of one machine). _change → push_: from the clock advance. Heap after a full
+GC, per idle subscriber: with its connection (from before the connections were opened), and the
+subscription alone (from after).
+
+${fanoutTable(fanout)}
+
+${targets(fanoutTargets(fanout))}
+
+## 5. Send throughput
+
+${sends.samples[0]?.events ?? 0} \`sendEvent\` mutations per run, ${sends.concurrency} in flight, each with its own client token;
+the emulator throttles ${sends.throttlePercent}% of SendDataIntegrationEvent calls. A mutation that still fails after the
+gateway's retries is sent again by the sender with the same token. Every event is then looked up in the
+emulator's ledger (its event list, by event group id).
+
+${sendTable(sends)}
+
+${targets(sendTargets(sends))}
+`;
   const options = await resolveConfig(fileURLToPath(new URL('bench/RESULTS.md', REPO)));
   writeFileSync(path, await format(text, { ...options, parser: 'markdown' }));
 }

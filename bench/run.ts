@@ -3,18 +3,43 @@
  * under test, load generator), runs
  *   1. upstream calls per request, Loadgraph vs a naive resolver set, and
  *   2. throughput and latency, Loadgraph (cached / upstream in the path) vs a plain Apollo floor,
- * prints one table per benchmark on stdout (progress on stderr), and writes bench/RESULTS.md.
+ *   3. polling cost: upstream polls per interval for K subscriptions on M loads,
+ *   4. fan-out: one change pushed to 1,000 and 10,000 WebSocket subscribers, and heap per idle one,
+ *   5. sendEvent throughput under injected throttling, every event checked against the emulator,
+ * prints one table per benchmark and its targets (met or not) on stdout (progress on stderr), and writes
+ * bench/RESULTS.md.
  * Settings: BENCH_DURATION_S (5), BENCH_RUNS (3), BENCH_WARMUP_S (1), BENCH_CONNECTIONS (10),
  * BENCH_UPSTREAM_LATENCY_MS (5), BENCH_RESULTS_PATH (bench/RESULTS.md), BENCH_CPU_PROFILE_DIR (none: set
- * it to get a V8 CPU profile of each throughput server). Asserts correctness of the answers, never timings.
+ * it to get a V8 CPU profile of each throughput server), and for benchmarks 3 to 5 BENCH_POLL_INTERVAL_MS,
+ * BENCH_POLL_CASES, BENCH_POLL_INTERVALS, BENCH_FANOUT_SIZES, BENCH_SEND_EVENTS, BENCH_SEND_CONCURRENCY,
+ * BENCH_SEND_THROTTLE_PERCENT (see settings.ts). Asserts correctness of the answers, never timings.
  */
-import { callsTable, runCallsBenchmark } from './calls.bench.js';
-import { killChildren, startHost, startLoadgen, type Host, type Loadgen } from './children.js';
+import { callsTable, callsTargets, runCallsBenchmark } from './calls.bench.js';
+import {
+  killChildren,
+  startFarm,
+  startHost,
+  startLoadgen,
+  type Farm,
+  type Host,
+  type Loadgen,
+} from './children.js';
+import { fanoutTable, fanoutTargets, runFanoutBenchmark } from './fanout.bench.js';
+import { liveWorld } from './live.js';
+import { pollingTable, runPollingBenchmark } from './polling.bench.js';
+import { runSendBenchmark, sendTable, sendTargets } from './sends.bench.js';
 import { findBenchLoads } from './queries.js';
 import { describeEnvironment, writeResults } from './report.js';
 import { loadBenchSettings } from './settings.js';
 import { spread } from './stats.js';
-import { throughputProblems, throughputTable, runThroughputBenchmark } from './throughput.bench.js';
+import {
+  throughputProblems,
+  throughputTable,
+  throughputTargets,
+  runThroughputBenchmark,
+} from './throughput.bench.js';
+
+const targets = (lines: readonly string[]): string => `${lines.map((l) => `- ${l}`).join('\n')}\n`;
 
 const startedAt = performance.now();
 const progress = (line: string): void =>
@@ -29,6 +54,8 @@ async function main(): Promise<number> {
 
   let cached: Host | undefined;
   let loadgen: Loadgen | undefined;
+  let live: Host | undefined;
+  let farm: Farm | undefined;
   try {
     [cached, loadgen] = await Promise.all([
       startHost({ kind: 'loadgraph', env: {} }, settings),
@@ -44,13 +71,40 @@ async function main(): Promise<number> {
     process.stdout.write(
       `\n## 1. Upstream calls per request (min / median / max over ${settings.runs} runs)\n\n`,
     );
-    process.stdout.write(`${callsTable(calls)}\n`);
+    process.stdout.write(`${callsTable(calls)}\n\n${targets(callsTargets(calls))}`);
 
     const throughput = await runThroughputBenchmark(cached, loadgen, loads, settings, progress);
     process.stdout.write(
       `\n## 2. Throughput and latency (${settings.durationS} s runs, ${settings.connections} connections; min / median / max over ${settings.runs} runs)\n\n`,
     );
-    process.stdout.write(`${throughputTable(throughput)}\n\n`);
+    process.stdout.write(`${throughputTable(throughput)}\n\n${targets(throughputTargets(throughput))}`);
+    await Promise.all([cached.stop(), loadgen.stop()]);
+
+    // Benchmarks 3 to 5 share one Loadgraph host with fast, unjittered polling and no poll budget.
+    [live, farm] = await Promise.all([
+      startHost({
+        kind: 'loadgraph',
+        env: {
+          LIVE_POLL_EVENT_MS: String(settings.pollIntervalMs),
+          LIVE_POLL_JITTER: '0',
+          LIVE_MAX_POLLS_PER_SECOND: '100000',
+        },
+      }),
+      startFarm(),
+    ]);
+    const world = await liveWorld(live.url, live.emulator!);
+    const polling = await runPollingBenchmark(live, farm, world, settings, progress);
+    process.stdout.write(
+      `\n## 3. Polling cost (poll interval ${polling.intervalMs} ms, ${polling.intervals} intervals per run; min / median / max over ${settings.runs} runs)\n\n${pollingTable(polling)}\n`,
+    );
+    const fanout = await runFanoutBenchmark(live, farm, world, settings, progress);
+    process.stdout.write(
+      `\n## 4. Fan-out (poll interval ${fanout.intervalMs} ms; min / median / max over ${settings.runs} runs)\n\n${fanoutTable(fanout)}\n\n${targets(fanoutTargets(fanout))}`,
+    );
+    const sends = await runSendBenchmark(live, world, settings, progress);
+    process.stdout.write(
+      `\n## 5. Send throughput (${sends.concurrency} in flight, ${sends.throttlePercent}% throttled; min / median / max over ${settings.runs} runs)\n\n${sendTable(sends)}\n\n${targets(sendTargets(sends))}\n`,
+    );
 
     const noise = spread(throughput.cases.flatMap((c) => c.samples.map((s) => s.otherCores)));
     if (noise.max > 0.25) {
@@ -58,13 +112,13 @@ async function main(): Promise<number> {
         `warning: other processes kept up to ${noise.max.toFixed(2)} cores busy during the runs: the timings are noisy`,
       );
     }
-    await writeResults(settings.resultsPath, env, settings, calls, throughput);
+    await writeResults(settings.resultsPath, env, settings, { calls, throughput, polling, fanout, sends });
     progress(`wrote ${settings.resultsPath} in ${((performance.now() - startedAt) / 1_000).toFixed(0)} s`);
     const problems = throughputProblems(throughput);
     for (const p of problems) progress(`FAILED RESPONSES: ${p}`);
     return problems.length ? 1 : 0;
   } finally {
-    await Promise.all([cached?.stop(), loadgen?.stop()]);
+    await Promise.all([cached?.stop(), loadgen?.stop(), live?.stop(), farm?.stop()]);
   }
 }
 

@@ -19,7 +19,37 @@ export interface BenchSettings {
   readonly resultsPath: string;
   /** A directory for V8 CPU profiles of the throughput servers (`BENCH_CPU_PROFILE_DIR`, default none). */
   readonly cpuProfileDir: string | undefined;
+  /** Poll interval of watched events in benchmarks 3 and 4, ms (`BENCH_POLL_INTERVAL_MS`, default 500). */
+  readonly pollIntervalMs: number;
+  /** Benchmark 3 cases, `K/M` pairs: K subscriptions on M loads (`BENCH_POLL_CASES`, default `1000/100,10000/100,10000/1000`). */
+  readonly pollCases: readonly { readonly subscribers: number; readonly loads: number }[];
+  /** Poll intervals counted per benchmark 3 run (`BENCH_POLL_INTERVALS`, default 4). */
+  readonly pollIntervals: number;
+  /** Benchmark 4 subscriber counts, one WebSocket each (`BENCH_FANOUT_SIZES`, default `1000,10000`). */
+  readonly fanoutSizes: readonly number[];
+  /** Benchmark 5: events sent per run (`BENCH_SEND_EVENTS`, default 400). */
+  readonly sendEvents: number;
+  /** Benchmark 5: mutations in flight at once (`BENCH_SEND_CONCURRENCY`, default 20). */
+  readonly sendConcurrency: number;
+  /** Benchmark 5: share of SendDataIntegrationEvent calls the emulator throttles, % (`BENCH_SEND_THROTTLE_PERCENT`, default 10). */
+  readonly sendThrottlePercent: number;
 }
+
+const positiveList = z
+  .string()
+  .regex(/^\d+(,\d+)*$/)
+  .transform((s) => s.split(',').map(Number))
+  .refine((xs) => xs.every((x) => x >= 1 && x <= 20_000));
+const pairList = z
+  .string()
+  .regex(/^\d+\/\d+(,\d+\/\d+)*$/)
+  .transform((s) =>
+    s.split(',').map((pair) => {
+      const [subscribers, loads] = pair.split('/').map(Number) as [number, number];
+      return { subscribers, loads };
+    }),
+  )
+  .refine((xs) => xs.every((x) => x.loads >= 1 && x.loads <= x.subscribers && x.subscribers <= 20_000));
 
 const SETTINGS = {
   BENCH_DURATION_S: { default: '5', schema: z.coerce.number().positive().max(600), help: 'seconds > 0' },
@@ -37,6 +67,41 @@ const SETTINGS = {
   },
   BENCH_RESULTS_PATH: { default: 'bench/RESULTS.md', schema: z.string().min(1), help: 'a file path' },
   BENCH_CPU_PROFILE_DIR: { default: '', schema: z.string(), help: 'a directory path, or empty for none' },
+  BENCH_POLL_INTERVAL_MS: {
+    default: '500',
+    schema: z.coerce.number().int().min(50).max(60_000),
+    help: 'an integer 50..60000 (ms)',
+  },
+  BENCH_POLL_CASES: {
+    default: '1000/100,10000/100,10000/1000',
+    schema: pairList,
+    help: 'comma-separated K/M pairs, 1 <= M <= K <= 20000',
+  },
+  BENCH_POLL_INTERVALS: {
+    default: '4',
+    schema: z.coerce.number().int().min(1).max(100),
+    help: 'an integer 1..100',
+  },
+  BENCH_FANOUT_SIZES: {
+    default: '1000,10000',
+    schema: positiveList,
+    help: 'comma-separated integers 1..20000',
+  },
+  BENCH_SEND_EVENTS: {
+    default: '400',
+    schema: z.coerce.number().int().min(1).max(100_000),
+    help: 'an integer 1..100000',
+  },
+  BENCH_SEND_CONCURRENCY: {
+    default: '20',
+    schema: z.coerce.number().int().min(1).max(1_000),
+    help: 'an integer 1..1000',
+  },
+  BENCH_SEND_THROTTLE_PERCENT: {
+    default: '10',
+    schema: z.coerce.number().min(0).max(100),
+    help: 'a number 0..100',
+  },
 } as const;
 
 type Name = keyof typeof SETTINGS;
@@ -59,6 +124,13 @@ export function loadBenchSettings(env: Readonly<Record<string, string | undefine
     upstreamLatencyMs: read('BENCH_UPSTREAM_LATENCY_MS'),
     resultsPath: read('BENCH_RESULTS_PATH'),
     cpuProfileDir: read('BENCH_CPU_PROFILE_DIR') || undefined,
+    pollIntervalMs: read('BENCH_POLL_INTERVAL_MS'),
+    pollCases: read('BENCH_POLL_CASES'),
+    pollIntervals: read('BENCH_POLL_INTERVALS'),
+    fanoutSizes: read('BENCH_FANOUT_SIZES'),
+    sendEvents: read('BENCH_SEND_EVENTS'),
+    sendConcurrency: read('BENCH_SEND_CONCURRENCY'),
+    sendThrottlePercent: read('BENCH_SEND_THROTTLE_PERCENT'),
   };
   if (problems.length > 0) throw new Error(`invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);
   return Object.freeze(settings);

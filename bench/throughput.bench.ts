@@ -338,3 +338,21 @@ export function throughputProblems(result: ThroughputResult): string[] {
     ),
   );
 }
+
+/**
+ * The throughput targets: with the upstream answered from cache, Loadgraph's req/s at least the floor's
+ * (median ratio ≥ 1.0) and its p99 no worse (median ratio ≤ 1.0), per query.
+ */
+export function throughputTargets(result: ThroughputResult): string[] {
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  return result.cases
+    .filter((c) => c.server === 'cached')
+    .flatMap((c) => {
+      const rate = median(ratios(result, c.query, 'cached', (s) => s.requestsPerS));
+      const p99 = median(ratios(result, c.query, 'cached', (s) => s.p99Ms));
+      return [
+        `${c.query}, cached: req/s ÷ floor ${rate.toFixed(2)}, target ≥ 1.00: ${rate >= 1 ? 'met' : 'NOT met'}`,
+        `${c.query}, cached: p99 ÷ floor ${p99.toFixed(2)}, target ≤ 1.00: ${p99 <= 1 ? 'met' : 'NOT met'}`,
+      ];
+    });
+}

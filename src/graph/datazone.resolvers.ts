@@ -8,15 +8,35 @@ import type {
   DomainResolvers,
   SageMakerRunConfigurationResolvers,
 } from '../generated/graphql.js';
+import { loadNow } from '../upstream/loaders.js';
 import { paginate, type Connection } from './connections.js';
-import { toGlobalId } from './ids.js';
+import { memoizedId, toGlobalId } from './ids.js';
+import { selectsOnly } from './selection.js';
 import { dataSourceRunView } from './loadView.js';
 
 /** Paging limits of the DataZone list operations (maxResults 1..50). */
 export const DATAZONE_PAGE = { defaultFirst: 20, maxFirst: 50 } as const;
 
+/**
+ * The fields of a data source that describe it rather than its runs: a link asking only for these reads it
+ * like any other definition (cached for DEFINITION_CACHE_TTL_MS). Its run state (`status`, `lastRun*`,
+ * `updatedAt`, errors) moves with every run, so a selection with any other field reads it fresh. `runs`
+ * needs only the key and reads its page fresh itself.
+ */
+const DATA_SOURCE_DEFINITION_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'name',
+  'domainId',
+  'projectId',
+  'type',
+  'description',
+  'runs',
+]);
+
 export const dataSourceRunResolvers: DataSourceRunResolvers = {
-  id: (r) => toGlobalId({ kind: 'DATA_SOURCE_RUN', key: { domainId: r.domainId!, runId: r.id! } }),
+  id: memoizedId((r) =>
+    toGlobalId({ kind: 'DATA_SOURCE_RUN', key: { domainId: r.domainId!, runId: r.id! } }),
+  ),
   kind: () => 'DATA_SOURCE_RUN',
   status: (r) => dataSourceRunView(r).status,
   upstreamStatus: (r) => dataSourceRunView(r).upstreamStatus,
@@ -29,8 +49,12 @@ export const dataSourceRunResolvers: DataSourceRunResolvers = {
   dataSourceConfigurationSnapshot: (r) =>
     'dataSourceConfigurationSnapshot' in r ? (r.dataSourceConfigurationSnapshot ?? null) : null,
   lineageSummary: (r) => ('lineageSummary' in r ? (r.lineageSummary ?? null) : null),
-  dataSource: (r, _args, { loaders }) =>
-    loaders.dataSource.load({ domainId: r.domainId!, id: r.dataSourceId! }),
+  dataSource: (r, _args, { loaders }, info) => {
+    const key = { domainId: r.domainId!, id: r.dataSourceId! };
+    return selectsOnly(info, DATA_SOURCE_DEFINITION_FIELDS)
+      ? loadNow(loaders, 'dataSourceDefinition', key)
+      : loaders.dataSource.load(key);
+  },
   activities: (r, args, { loaders }) => {
     const key = { domainId: r.domainId!, runId: r.id!, status: args.status ?? undefined };
     return paginate(args, { list: ['ListDataSourceRunActivities', key], ...DATAZONE_PAGE }, (page) =>

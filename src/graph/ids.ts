@@ -24,6 +24,19 @@ const TYPE_OF = {
 const encode = (parts: readonly string[]): string =>
   Buffer.from(parts.join(':'), 'utf8').toString('base64url');
 
+/**
+ * An `id` resolver that encodes each upstream object's id once (a cached terminal load is the same object
+ * request after request; upstream objects are never mutated).
+ */
+export function memoizedId<T extends object>(idOf: (value: T) => string): (value: T) => string {
+  const ids = new WeakMap<T, string>();
+  return (value) => {
+    let id = ids.get(value);
+    if (id === undefined) ids.set(value, (id = idOf(value)));
+    return id;
+  };
+}
+
 export function toGlobalId(ref: LoadRef): string {
   switch (ref.kind) {
     case 'DATA_INTEGRATION_EVENT':
@@ -35,8 +48,26 @@ export function toGlobalId(ref: LoadRef): string {
   }
 }
 
+/**
+ * Ids decoded lately, so the ids a client sends again and again are not decoded and checked again. Values
+ * are frozen (callers share them); only valid ids are kept; full: emptied (simpler than LRU, and as good
+ * for a working set smaller than the bound).
+ */
+const decoded = new Map<string, LoadRef>();
+const DECODED_MAX = 10_000;
+
 /** Decodes a global id, or throws BAD_USER_INPUT saying what is wrong with it. */
 export function fromGlobalId(id: string, argument = 'id'): LoadRef {
+  let ref = decoded.get(id);
+  if (ref) return ref;
+  ref = decodeGlobalId(id, argument);
+  Object.freeze(ref.key);
+  if (decoded.size >= DECODED_MAX) decoded.clear();
+  decoded.set(id, Object.freeze(ref));
+  return ref;
+}
+
+function decodeGlobalId(id: string, argument: string): LoadRef {
   const bad = (why: string) =>
     badInput(
       `${argument} ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not a Loadgraph load id: ${why}. Use the \`id\` field of a DataIntegrationEvent, FlowExecution or DataSourceRun.`,

@@ -20,6 +20,19 @@ export interface LoadView {
   readonly message: string | null;
 }
 
+/**
+ * The view of an upstream object, computed once per object (six fields of a load read it; a cached
+ * terminal load is the same object request after request). Upstream objects are never mutated.
+ */
+function memoized<T extends object>(compute: (value: T) => LoadView): (value: T) => LoadView {
+  const views = new WeakMap<T, LoadView>();
+  return (value) => {
+    let view = views.get(value);
+    if (!view) views.set(value, (view = compute(value)));
+    return view;
+  };
+}
+
 function supplyChainStatus(status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | undefined): LoadStatus {
   switch (status) {
     case undefined:
@@ -35,7 +48,9 @@ function supplyChainStatus(status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | unde
   }
 }
 
-export function eventView(event: DataIntegrationEvent): LoadView {
+export const eventView = memoized(computeEventView);
+
+function computeEventView(event: DataIntegrationEvent): LoadView {
   const execution = event.datasetTargetDetails?.datasetLoadExecution;
   return {
     status: supplyChainStatus(execution?.status),
@@ -47,7 +62,9 @@ export function eventView(event: DataIntegrationEvent): LoadView {
   };
 }
 
-export function flowExecutionView(execution: DataIntegrationFlowExecution): LoadView {
+export const flowExecutionView = memoized(computeFlowExecutionView);
+
+function computeFlowExecutionView(execution: DataIntegrationFlowExecution): LoadView {
   return {
     status: supplyChainStatus(execution.status),
     upstreamStatus: execution.status ?? null,
@@ -58,7 +75,9 @@ export function flowExecutionView(execution: DataIntegrationFlowExecution): Load
   };
 }
 
-export function dataSourceRunView(run: DataSourceRunModel): LoadView {
+export const dataSourceRunView = memoized(computeDataSourceRunView);
+
+function computeDataSourceRunView(run: DataSourceRunModel): LoadView {
   let status: LoadStatus;
   switch (run.status) {
     case undefined:

@@ -4,6 +4,7 @@
  * NOT_FOUND error.
  */
 import type { QueryResolvers } from '../generated/graphql.js';
+import { loadNow } from '../upstream/loaders.js';
 import { badInput } from '../upstream/errors.js';
 import type { GraphContext } from '../server/context.js';
 import { paginate } from './connections.js';
@@ -12,14 +13,14 @@ import { checkKey, fromGlobalId, type LoadRef } from './ids.js';
 import { SUPPLY_CHAIN_PAGE, eventTypeWire } from './supplychain.resolvers.js';
 
 /** Loads one load of any kind through the loaders. */
-export function loadRef(ref: LoadRef, { loaders }: GraphContext): Promise<object> {
+export function loadRef(ref: LoadRef, { loaders }: GraphContext): object | Promise<object> {
   switch (ref.kind) {
     case 'DATA_INTEGRATION_EVENT':
-      return loaders.event.load(ref.key);
+      return loadNow(loaders, 'event', ref.key);
     case 'FLOW_EXECUTION':
-      return loaders.flowExecution.load(ref.key);
+      return loadNow(loaders, 'flowExecution', ref.key);
     case 'DATA_SOURCE_RUN':
-      return loaders.dataSourceRun.load(ref.key);
+      return loadNow(loaders, 'dataSourceRun', ref.key);
   }
 }
 
@@ -101,7 +102,8 @@ export const queryResolvers: QueryResolvers = {
     // A bad id or a failed load is that item's error (null in the list); the others still resolve.
     return ids.map((id, i) => {
       try {
-        return loadRef(fromGlobalId(id, `ids[${i}]`), context).catch((err: unknown) => err as Error);
+        const value = loadRef(fromGlobalId(id, `ids[${i}]`), context);
+        return value instanceof Promise ? value.catch((err: unknown) => err as Error) : value;
       } catch (err) {
         return err as Error;
       }

@@ -8,8 +8,9 @@ import type {
   DataIntegrationFlowResolvers,
   FlowExecutionResolvers,
 } from '../generated/graphql.js';
+import { loadNow } from '../upstream/loaders.js';
 import { paginate } from './connections.js';
-import { DATASET_ARN, toGlobalId } from './ids.js';
+import { DATASET_ARN, memoizedId, toGlobalId } from './ids.js';
 import { eventView, flowExecutionView } from './loadView.js';
 
 type EventTypeName = keyof typeof DataIntegrationEventType;
@@ -32,8 +33,9 @@ export const eventTypeWire = (name: EventTypeName): DataIntegrationEventType =>
 export const SUPPLY_CHAIN_PAGE = { defaultFirst: 10, maxFirst: 20 } as const;
 
 export const dataIntegrationEventResolvers: DataIntegrationEventResolvers = {
-  id: (e) =>
+  id: memoizedId((e) =>
     toGlobalId({ kind: 'DATA_INTEGRATION_EVENT', key: { instanceId: e.instanceId!, eventId: e.eventId! } }),
+  ),
   kind: () => 'DATA_INTEGRATION_EVENT',
   status: (e) => eventView(e).status,
   upstreamStatus: (e) => eventView(e).upstreamStatus,
@@ -45,17 +47,18 @@ export const dataIntegrationEventResolvers: DataIntegrationEventResolvers = {
   dataset: (e, _args, { loaders }) => {
     const arn = e.datasetTargetDetails?.datasetIdentifier;
     const m = arn ? DATASET_ARN.exec(arn) : null;
-    return m ? loaders.dataset.load({ instanceId: m[3]!, namespace: m[4]!, name: m[5]! }) : null;
+    return m ? loadNow(loaders, 'dataset', { instanceId: m[3]!, namespace: m[4]!, name: m[5]! }) : null;
   },
-  instance: (e, _args, { loaders }) => loaders.instance.load({ instanceId: e.instanceId! }),
+  instance: (e, _args, { loaders }) => loadNow(loaders, 'instance', { instanceId: e.instanceId! }),
 };
 
 export const flowExecutionResolvers: FlowExecutionResolvers = {
-  id: (x) =>
+  id: memoizedId((x) =>
     toGlobalId({
       kind: 'FLOW_EXECUTION',
       key: { instanceId: x.instanceId!, flowName: x.flowName!, executionId: x.executionId! },
     }),
+  ),
   kind: () => 'FLOW_EXECUTION',
   status: (x) => flowExecutionView(x).status,
   upstreamStatus: (x) => flowExecutionView(x).upstreamStatus,
@@ -64,7 +67,7 @@ export const flowExecutionResolvers: FlowExecutionResolvers = {
   finishedAt: (x) => flowExecutionView(x).finishedAt,
   message: (x) => flowExecutionView(x).message,
   executionStatus: (x) => x.status ?? null,
-  flow: (x, _args, { loaders }) => loaders.flow.load({ instanceId: x.instanceId!, name: x.flowName! }),
+  flow: (x, _args, { loaders }) => loadNow(loaders, 'flow', { instanceId: x.instanceId!, name: x.flowName! }),
 };
 
 export const dataIntegrationFlowResolvers: DataIntegrationFlowResolvers = {

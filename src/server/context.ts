@@ -12,7 +12,7 @@ import type { LiveHub } from '../live/hub.js';
 import type { Actions } from '../upstream/actions.js';
 import { createLoaders, type BatchLog, type Loaders } from '../upstream/loaders.js';
 import type { Readers } from '../upstream/readers.js';
-import { createAccess, gateActions, gateLive } from './auth/access.js';
+import { createAccess, gateActions, gateLive, type Access } from './auth/access.js';
 import { ANONYMOUS, type Principal } from './auth/principal.js';
 import type { AppLogger } from './logger.js';
 
@@ -48,28 +48,85 @@ export interface ContextDeps {
   readonly onBatch?: (loader: string, size: number) => void;
 }
 
+const DEPS = Symbol('deps');
+const ACCESS = Symbol('access');
+const LOADERS = Symbol('loaders');
+const LOGGER = Symbol('logger');
+const ACTIONS = Symbol('actions');
+const LIVE = Symbol('live');
+
+/**
+ * A class, not an object literal, because Apollo copies each request's context (`Object.assign` onto an
+ * object of the same prototype): own fields are copied, so the state lives in symbol-keyed fields and
+ * the lazy parts in prototype getters, which a copy keeps lazy and live (an object literal's getters
+ * would all run at copy time, and `refreshLoaders` would no longer reach the copy's `loaders`).
+ */
+class RequestContext implements GraphContext {
+  readonly limits: GraphLimits;
+  readonly batches: BatchLog = [];
+  readonly [DEPS]: ContextDeps;
+  readonly [ACCESS]: Access;
+  [LOADERS]: Loaders;
+  [LOGGER]: AppLogger | undefined;
+  [ACTIONS]: Actions | undefined;
+  [LIVE]: LiveHub | undefined;
+
+  constructor(
+    deps: ContextDeps,
+    readonly requestId: string,
+    readonly principal: Principal,
+  ) {
+    this[DEPS] = deps;
+    this[ACCESS] = createAccess(principal);
+    this.limits = deps.limits;
+    this[LOADERS] = createLoaders(
+      deps.readers,
+      performance.now(),
+      this.batches,
+      deps.onBatch,
+      this[ACCESS].reads,
+    );
+  }
+
+  get loaders(): Loaders {
+    return this[LOADERS];
+  }
+
+  /** The actions, through the principal's access gate. */
+  get actions(): Actions {
+    return (this[ACTIONS] ??= gateActions(this[DEPS].actions, this[ACCESS]));
+  }
+
+  /** The live hub, through the principal's access gate. */
+  get live(): LiveHub {
+    return (this[LIVE] ??= gateLive(this[DEPS].live, this[ACCESS]));
+  }
+
+  /** A child logger costs more than the rest of the context together: made when first used. */
+  get logger(): AppLogger {
+    return (this[LOGGER] ??= this[DEPS].logger.child({
+      requestId: this.requestId,
+      principal: this.principal.id,
+    }));
+  }
+
+  refreshLoaders(): void {
+    const deps = this[DEPS];
+    this[LOADERS] = createLoaders(
+      deps.readers,
+      performance.now(),
+      this.batches,
+      deps.onBatch,
+      this[ACCESS].reads,
+    );
+  }
+}
+
 /** `principal` defaults to {@link ANONYMOUS} (all rights): pass the authenticated one. */
 export function createContext(
   deps: ContextDeps,
   requestId: string = randomUUID(),
   principal: Principal = ANONYMOUS,
 ): GraphContext {
-  const batches: BatchLog = [];
-  const access = createAccess(principal);
-  let loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch, access.reads);
-  return {
-    requestId,
-    principal,
-    logger: deps.logger.child({ requestId, principal: principal.id }),
-    get loaders() {
-      return loaders;
-    },
-    actions: gateActions(deps.actions, access),
-    live: gateLive(deps.live, access),
-    limits: deps.limits,
-    batches,
-    refreshLoaders() {
-      loaders = createLoaders(deps.readers, performance.now(), batches, deps.onBatch, access.reads);
-    },
-  };
+  return new RequestContext(deps, requestId, principal);
 }

@@ -34,6 +34,7 @@ import {
   createWsOnSubscribe,
   type SocketRules,
 } from './streamLimits.js';
+import { createSubscriptionGroups } from './subscriptionGroups.js';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -199,6 +200,7 @@ export function attachWebSocket(
     production: options.production,
     maxSubscriptions: options.socketRules.maxSubscriptions,
   });
+  const groups = createSubscriptionGroups();
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
     {
       schema: options.schema,
@@ -212,7 +214,8 @@ export function attachWebSocket(
       },
       validate: validator(options.production),
       execute: (args) => execute(args),
-      subscribe: (args) => subscribeEndingInError(args),
+      // Subscribers of one document, variables and scope share one execution per event (subscriptionGroups.ts).
+      subscribe: (args) => groups.subscribe(args),
       context: (ctx) => options.createContext(admission?.connectionPrincipal(ctx as WsConnection)),
       ...(admission
         ? {

@@ -12,9 +12,98 @@ import { stableKey, type Readers } from './readers.js';
 
 export type LoaderOf<R> = R extends SharedReader<infer K, infer V> ? DataLoader<K, V, string> : never;
 export type Loaders = { readonly [N in keyof Readers]: LoaderOf<Readers[N]> };
+type KeyValueOf<N extends keyof Readers> =
+  Readers[N] extends SharedReader<infer K, infer V> ? [key: K, value: V] : never;
+type KeyOf<N extends keyof Readers> = KeyValueOf<N>[0];
+type ValueOf<N extends keyof Readers> = KeyValueOf<N>[1];
+
+/**
+ * The value of `key` from loader `name`: at once when the gateway-wide cache holds it (a terminal load, a
+ * definition), else through the request's loader (created then). The same value `load` would give,
+ * without a loader and a promise per field: graphql-js completes a plain value far more cheaply.
+ */
+export function loadNow<N extends keyof Readers>(
+  loaders: Loaders,
+  name: N,
+  key: KeyOf<N>,
+): ValueOf<N> | Promise<ValueOf<N>> {
+  const scope = (loaders as unknown as { [SCOPE]: LoaderScope })[SCOPE];
+  const reader = scope.readers[name] as unknown as SharedReader<KeyOf<N>, ValueOf<N>>;
+  const load = () => (loaders[name] as unknown as DataLoader<KeyOf<N>, ValueOf<N>, string>).load(key);
+  // The gate decides first: a key the caller may not read goes through the loader, which answers it
+  // exactly as the gate says, even when the shared cache holds it.
+  if (scope.gate?.refuse(name, key as object, reader.operation)) return load();
+  return reader.cached(key) ?? load();
+}
 
 /** Every batch each loader dispatched in this request, for tests and metrics: `[loader, keys]`. */
 export type BatchLog = [name: string, size: number][];
+
+interface LoaderScope {
+  readonly readers: Readers;
+  readonly requestStart: number;
+  readonly batches: BatchLog | undefined;
+  readonly onBatch: ((loader: string, size: number) => void) | undefined;
+  readonly gate: ReadGate | undefined;
+  readonly made: Map<string, DataLoader<object, object, string>>;
+}
+
+function makeLoader(scope: LoaderScope, name: string): DataLoader<object, object, string> {
+  const reader = scope.readers[name as keyof Readers] as unknown as SharedReader<object, object>;
+  const { requestStart, batches, onBatch, gate } = scope;
+  const loader: DataLoader<object, object, string> = new DataLoader<object, object, string>(
+    async (keys) => {
+      batches?.push([name, keys.length]);
+      onBatch?.(name, keys.length);
+      const refused = keys.map((k) => gate?.refuse(name, k, reader.operation));
+      const settled = await Promise.allSettled(
+        keys.map((k, i) => (refused[i] ? Promise.reject(refused[i]) : reader.read(k, requestStart))),
+      );
+      const failed = keys.filter((_, i) => settled[i]!.status === 'rejected');
+      // DataLoader caches per-key errors; forget them (the waiting loads still get theirs), so a later load retries.
+      for (const k of failed) loader.clear(k);
+      return settled.map((s, i) => {
+        if (s.status === 'fulfilled') return s.value;
+        if (refused[i]) return refused[i];
+        const error = upstreamError(s.reason, reader.operation);
+        return gate ? gate.failed(name, keys[i]!, error, reader.operation) : error;
+      });
+    },
+    { cacheKeyFn: stableKey, name },
+  );
+  return loader;
+}
+
+/**
+ * One class per readers object, with a getter per reader on its prototype: a request pays for the loaders
+ * it uses (two or three of the fourteen; a subscription event often none), not for all of them.
+ */
+const SCOPE = Symbol('scope');
+const loaderClasses = new WeakMap<Readers, new (scope: LoaderScope) => Loaders>();
+
+function loaderClassOf(readers: Readers): new (scope: LoaderScope) => Loaders {
+  let LoadersClass = loaderClasses.get(readers);
+  if (LoadersClass) return LoadersClass;
+  const Lazy = class {
+    readonly [SCOPE]: LoaderScope;
+    constructor(scope: LoaderScope) {
+      this[SCOPE] = scope;
+    }
+  };
+  for (const name of Object.keys(readers)) {
+    Object.defineProperty(Lazy.prototype, name, {
+      enumerable: true,
+      get(this: InstanceType<typeof Lazy>) {
+        let loader = this[SCOPE].made.get(name);
+        if (!loader) this[SCOPE].made.set(name, (loader = makeLoader(this[SCOPE], name)));
+        return loader;
+      },
+    });
+  }
+  LoadersClass = Lazy as unknown as new (scope: LoaderScope) => Loaders;
+  loaderClasses.set(readers, LoadersClass);
+  return LoadersClass;
+}
 
 /**
  * Decides, before any upstream call, whether a key may be read at all, and how a failed read is answered
@@ -29,7 +118,8 @@ export interface ReadGate {
 
 /**
  * Creates the loaders of one request (or one subscription event). `requestStart` is the request's
- * `performance.now()` instant: shared in-flight reads older than it are not joined.
+ * `performance.now()` instant: shared in-flight reads older than it are not joined. Each loader is
+ * created on its first use.
  */
 export function createLoaders(
   readers: Readers,
@@ -38,37 +128,6 @@ export function createLoaders(
   onBatch?: (loader: string, size: number) => void,
   gate?: ReadGate,
 ): Loaders {
-  const make = <K extends object, V extends object>(
-    name: string,
-    reader: SharedReader<K, V>,
-  ): DataLoader<K, V, string> => {
-    const loader: DataLoader<K, V, string> = new DataLoader<K, V, string>(
-      async (keys) => {
-        batches?.push([name, keys.length]);
-        onBatch?.(name, keys.length);
-        const refused = keys.map((k) => gate?.refuse(name, k, reader.operation));
-        const settled = await Promise.allSettled(
-          keys.map((k, i) => (refused[i] ? Promise.reject(refused[i]) : reader.read(k, requestStart))),
-        );
-        const failed = keys.filter((_, i) => settled[i]!.status === 'rejected');
-        // DataLoader caches per-key errors; forget them (the waiting loads still get theirs), so a later load retries.
-        for (const k of failed) loader.clear(k);
-        return settled.map((s, i) => {
-          if (s.status === 'fulfilled') return s.value;
-          if (refused[i]) return refused[i];
-          const error = upstreamError(s.reason, reader.operation);
-          return gate ? gate.failed(name, keys[i]!, error, reader.operation) : error;
-        });
-      },
-      { cacheKeyFn: stableKey, name },
-    );
-    return loader;
-  };
-  const loaders = Object.fromEntries(
-    Object.entries(readers).map(([name, reader]) => [
-      name,
-      make(name, reader as SharedReader<object, object>),
-    ]),
-  );
-  return loaders as unknown as Loaders;
+  const LoadersClass = loaderClassOf(readers);
+  return new LoadersClass({ readers, requestStart, batches, onBatch, gate, made: new Map() });
 }

@@ -89,6 +89,18 @@ export class SharedReader<K, V extends object> {
     return promise;
   }
 
+  /**
+   * The value held across requests for `key` (terminal, or a definition within its TTL), or undefined.
+   * What `read` would resolve to at once, without a promise: for callers that can use a value now.
+   */
+  cached(key: K): V | undefined {
+    const { cache, isTerminal, definitionTtlMs } = this.options;
+    if (!cache || !(isTerminal || definitionTtlMs)) return undefined;
+    const value = cache.get(`${this.options.operation}\u0000${this.options.keyOf(key)}`) as V | undefined;
+    if (value) this.stats.cacheHits++;
+    return value;
+  }
+
   /** Offers a value read elsewhere (a list page); kept if terminal, or for a definition's TTL. */
   prime(key: K, value: V): void {
     const { cache, isTerminal, definitionTtlMs } = this.options;

@@ -174,6 +174,15 @@ export function createReaders(
           await dz.send(new GetDataSourceCommand({ domainIdentifier: k.domainId, identifier: k.id })),
         ) as DataSourceModel,
     ),
+    /** GetDataSource as a definition: only for selections of its descriptive fields (see the resolvers). */
+    dataSourceDefinition: reader<DataSourceKey, DataSourceModel>(
+      'GetDataSource',
+      async (k) =>
+        strip(
+          await dz.send(new GetDataSourceCommand({ domainIdentifier: k.domainId, identifier: k.id })),
+        ) as DataSourceModel,
+      DEFINITION,
+    ),
     domain: reader<{ id: string }, DomainModel>(
       'GetDomain',
       async (k) => strip(await dz.send(new GetDomainCommand({ identifier: k.id }))) as DomainModel,

@@ -5,9 +5,9 @@
  */
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createLoaders, type BatchLog } from '../../src/upstream/loaders.js';
+import { createLoaders, loadNow, type BatchLog } from '../../src/upstream/loaders.js';
 import { createTerminalCache, SharedReader } from '../../src/upstream/reader.js';
-import type { Readers } from '../../src/upstream/readers.js';
+import type { EventKey, Readers } from '../../src/upstream/readers.js';
 
 const READERS = {
   event: 'GetDataIntegrationEvent',
@@ -17,6 +17,7 @@ const READERS = {
   dataset: 'GetDataLakeDataset',
   instance: 'GetInstance',
   dataSource: 'GetDataSource',
+  dataSourceDefinition: 'GetDataSource',
   domain: 'GetDomain',
   eventsPage: 'ListDataIntegrationEvents',
   flowExecutionsPage: 'ListDataIntegrationFlowExecutions',
@@ -64,9 +65,14 @@ const INSTANCE = '8928ae12-15e5-4441-825d-ec2184f0a43a';
 const eventKey = (eventId: string) => ({ instanceId: INSTANCE, eventId });
 
 describe('createLoaders', () => {
-  it('creates one loader per reader', () => {
+  it('creates one loader per reader, each on its first use and once', () => {
     const { readers } = createFakeReaders();
-    expect(Object.keys(createLoaders(readers, 0)).sort()).toEqual(Object.keys(READERS).sort());
+    const loaders = createLoaders(readers, 0);
+    for (const name of Object.keys(readers) as Name[]) {
+      expect(loaders[name]).toBe(loaders[name]);
+      expect(loaders[name].name).toBe(name);
+    }
+    expect(Object.keys(Object.getPrototypeOf(loaders)).sort()).toEqual(Object.keys(READERS).sort());
   });
 
   it('batches the keys of one tick into one batch per loader', async () => {
@@ -213,5 +219,26 @@ describe('createLoaders', () => {
       instanceId: INSTANCE,
       name: 'f',
     });
+  });
+
+  it('answers a value the shared cache holds at once (loadNow), the same value a load resolves to, and loads the rest', async () => {
+    const fetched: string[] = [];
+    const reader = new SharedReader<{ id: string }, { id: string; done: boolean }>({
+      operation: 'GetThing',
+      keyOf: (k) => k.id,
+      fetch: async (k) => (fetched.push(k.id), { id: k.id, done: k.id.startsWith('done') }),
+      isTerminal: (v) => v.done,
+      cache: createTerminalCache(100, 60_000),
+      concurrency: 4,
+    });
+    const loaders = createLoaders({ event: reader } as unknown as Readers, 0);
+    const key = (id: string) => ({ id }) as unknown as EventKey;
+    const first = await loadNow(loaders, 'event', key('done-1'));
+    const again = loadNow(createLoaders({ event: reader } as unknown as Readers, 0), 'event', key('done-1'));
+    expect(again).toBe(first);
+    const running = loadNow(loaders, 'event', key('running-1'));
+    expect(running).toBeInstanceOf(Promise);
+    expect(await running).toEqual({ id: 'running-1', done: false });
+    expect(fetched).toEqual(['done-1', 'running-1']);
   });
 });

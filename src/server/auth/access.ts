@@ -43,6 +43,7 @@ const HOME_OF: { readonly [N in keyof Readers]: (key: any) => Home } = {
   datasetsPage: (k) => ({ instanceId: k.instanceId }),
   dataSourceRun: (k) => ({ domainId: k.domainId }),
   dataSource: (k) => ({ domainId: k.domainId }),
+  dataSourceDefinition: (k) => ({ domainId: k.domainId }),
   runsPage: (k) => ({ domainId: k.domainId }),
   activitiesPage: (k) => ({ domainId: k.domainId }),
   domain: (k) => ({ domainId: k.id }),

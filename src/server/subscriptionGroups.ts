@@ -1,0 +1,240 @@
+/**
+ * Shared subscription execution. Subscribers whose operations have the same document text, operation name,
+ * variables and authorization scope ({@link scopeKeyOf}) form one group: the group holds one source stream
+ * (one watch on the live hub), executes each event once, and hands the same result object to every
+ * member. Without it, each subscriber executes every event itself: ten thousand dashboards watching one
+ * load would run the same execution ten thousand times per change.
+ *
+ * Each member sees what a subscriber of its own would see (the semantics of `subscribeEndingInError` in
+ * subscriptions.ts):
+ * - an event whose result is the same as the last one sent for that load is not sent again;
+ * - a member joining a running group first gets the last result sent for each load (the current state,
+ *   as the hub gives a new subscriber), then every later one;
+ * - a failing source stream ends every member with a last result carrying its error;
+ * - when the source completes (terminal state), every member completes, and the group is gone: a later
+ *   subscriber starts a new one;
+ * - a member's `return()` (the client unsubscribing) leaves the group at once; the last to leave ends the
+ *   watch.
+ * Events of a group are executed with the context of the member that started it: members of one group
+ * share the scope, so any of their contexts answers alike.
+ */
+import {
+  GraphQLError,
+  createSourceEventStream,
+  execute,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
+import type { GraphContext } from './context.js';
+import { scopeKeyOf } from './scope.js';
+
+/** Which load a source event is about (events of one subscription may be about several loads). */
+function sourceKey(state: unknown): string {
+  const s = (state ?? {}) as { eventId?: string; executionId?: string; id?: string };
+  return s.eventId ?? s.executionId ?? s.id ?? '';
+}
+
+/** The document's own text when it has one (graphql-ws parses with locations), else a per-object key. */
+const documentIds = new WeakMap<DocumentNode, string>();
+let nextDocumentId = 0;
+function documentKey(document: DocumentNode): string {
+  const text = document.loc?.source.body;
+  if (text !== undefined) return text;
+  let id = documentIds.get(document);
+  if (id === undefined) documentIds.set(document, (id = `\u0000${nextDocumentId++}`));
+  return id;
+}
+
+/** One subscriber's view of its group: a small push-to-pull queue. Internal. */
+class Member implements AsyncIterableIterator<ExecutionResult> {
+  private values: ExecutionResult[] = [];
+  private waiting: ((step: IteratorResult<ExecutionResult>) => void) | undefined;
+  private done = false;
+
+  constructor(private readonly group: Group) {}
+
+  push(value: ExecutionResult): void {
+    if (this.done) return;
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      waiting({ value, done: false });
+    } else this.values.push(value);
+  }
+
+  /** Ends after the values already pushed. */
+  end(): void {
+    if (this.done) return;
+    this.done = true;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.({ value: undefined, done: true });
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    const value = this.values.shift();
+    if (value !== undefined) return Promise.resolve({ value, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult>> {
+    this.values = [];
+    this.end();
+    this.group.leave(this);
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+}
+
+/** One source stream, executed once per event for all its members. Internal. */
+class Group {
+  private readonly members = new Set<Member>();
+  /** The last result sent per load, in the order loads first appeared: what a joining member gets first. */
+  private readonly last = new Map<string, { json: string; result: ExecutionResult }>();
+  private finished = false;
+
+  constructor(
+    private readonly args: ExecutionArgs,
+    private readonly source: AsyncIterator<unknown>,
+    private readonly onEnd: (group: Group) => void,
+  ) {}
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  /** A new member, or undefined when the group has ended (start a new one). */
+  join(): Member | undefined {
+    if (this.finished) return undefined;
+    const member = new Member(this);
+    this.members.add(member);
+    for (const { result } of this.last.values()) member.push(result);
+    return member;
+  }
+
+  leave(member: Member): void {
+    if (!this.members.delete(member) || this.members.size > 0) return;
+    this.finish();
+    void Promise.resolve(this.source.return?.()).catch(() => {});
+  }
+
+  /** Pulls events until the source ends, fails or the last member leaves. */
+  async run(): Promise<void> {
+    while (!this.finished) {
+      let step: IteratorResult<unknown>;
+      try {
+        step = await this.source.next();
+      } catch (err) {
+        if (this.finished) return;
+        const error =
+          err instanceof GraphQLError
+            ? err
+            : new GraphQLError('Internal server error', { originalError: err as Error });
+        this.broadcast({ errors: [error] });
+        break;
+      }
+      if (step.done || this.finished) break;
+      const result = await execute({ ...this.args, rootValue: step.value });
+      if (this.finished) return;
+      const key = sourceKey(step.value);
+      const json = JSON.stringify(result);
+      if (this.last.get(key)?.json === json) continue;
+      this.last.set(key, { json, result });
+      this.broadcast(result);
+    }
+    this.finish();
+  }
+
+  private broadcast(result: ExecutionResult): void {
+    for (const member of this.members) member.push(result);
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.onEnd(this);
+    for (const member of this.members) member.end();
+    this.members.clear();
+    this.last.clear();
+  }
+}
+
+export interface SubscriptionGroups {
+  /** `subscribe` for graphql-ws: a member of the operation's group (started when there is none). */
+  subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
+  /** Groups running now (for tests and metrics). */
+  readonly groupCount: number;
+}
+
+export function createSubscriptionGroups(): SubscriptionGroups {
+  const groups = new Map<string, Promise<Group | ExecutionResult>>();
+
+  const start = (key: string, args: ExecutionArgs): Promise<Group | ExecutionResult> => {
+    const pending = (async (): Promise<Group | ExecutionResult> => {
+      const stream = await createSourceEventStream(args);
+      if (!(Symbol.asyncIterator in stream)) return stream;
+      const group = new Group(args, stream[Symbol.asyncIterator](), () => {
+        if (groups.get(key) === pending) groups.delete(key);
+      });
+      void group.run();
+      return group;
+    })();
+    return pending;
+  };
+
+  const subscribe = async (
+    args: ExecutionArgs,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
+    const key = JSON.stringify([
+      documentKey(args.document),
+      args.operationName ?? null,
+      args.variableValues ?? null,
+      scopeKeyOf(args.contextValue as GraphContext),
+    ]);
+    for (;;) {
+      let pending = groups.get(key);
+      if (!pending) {
+        // A source that fails to start (bad arguments) is that subscriber's error, shared by none.
+        pending = start(key, args);
+        groups.set(key, pending);
+        const outcome = await pending.catch((err: unknown) => {
+          groups.delete(key);
+          throw err;
+        });
+        if (!(outcome instanceof Group)) {
+          if (groups.get(key) === pending) groups.delete(key);
+          return outcome;
+        }
+        const member = outcome.join();
+        if (member) return member;
+        continue;
+      }
+      const outcome = await pending.catch(() => undefined);
+      if (!(outcome instanceof Group)) {
+        // Its starter got the error; this subscriber starts its own attempt.
+        if (groups.get(key) === pending) groups.delete(key);
+        continue;
+      }
+      const member = outcome.join();
+      if (member) return member;
+      if (groups.get(key) === pending) groups.delete(key);
+    }
+  };
+
+  return {
+    subscribe,
+    get groupCount() {
+      return groups.size;
+    },
+  };
+}
