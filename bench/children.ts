@@ -29,6 +29,12 @@ export interface ChildOptions {
   readonly cpuProfileDir?: string | undefined;
 }
 
+/** Adds a child started elsewhere (the gateway replicas) to those {@link killChildren} kills. */
+export function trackChild(child: ChildProcess): void {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+}
+
 function spawnChild(entry: string, args: readonly string[], options: ChildOptions): ChildProcess {
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const child = fork(fileURLToPath(new URL(entry, import.meta.url)), args, {
@@ -41,8 +47,7 @@ function spawnChild(entry: string, args: readonly string[], options: ChildOption
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
+  trackChild(child);
   return child;
 }
 

@@ -37,9 +37,9 @@ function want(count: number): void {
   reached = [...subscriptions.values()].filter((s) => s.arrivals.length >= count).length;
 }
 
-function open(url: string, count: number): Promise<void> {
-  const wsUrl = url.replace(/^http/, 'ws');
-  const one = (): Promise<WebSocket> =>
+function open(url: string | readonly string[], count: number): Promise<void> {
+  const wsUrls = (typeof url === 'string' ? [url] : url).map((u) => u.replace(/^http/, 'ws'));
+  const one = (wsUrl: string): Promise<WebSocket> =>
     new Promise((resolve, reject) => {
       const socket = new WebSocket(wsUrl, 'graphql-transport-ws', { perMessageDeflate: false });
       socket.once('error', reject);
@@ -79,7 +79,9 @@ function open(url: string, count: number): Promise<void> {
   return (async () => {
     // In waves, so the server's accept queue is never the bottleneck being measured.
     for (let i = 0; i < count; i += 200) {
-      const wave = await Promise.all(Array.from({ length: Math.min(200, count - i) }, one));
+      const wave = await Promise.all(
+        Array.from({ length: Math.min(200, count - i) }, (_, j) => one(wsUrls[(i + j) % wsUrls.length]!)),
+      );
       sockets.push(...wave);
     }
   })();
@@ -118,7 +120,9 @@ async function handle(request: FarmRequest): Promise<FarmReply> {
         );
       });
       const all = [...subscriptions.values()];
-      await until(() => reached === all.length, request.timeoutMs, 'first results');
+      await until(() => reached === all.length, request.timeoutMs, 'first results').catch((err: Error) => {
+        throw new Error(`${err.message} (${reached} of ${all.length} have one)`);
+      });
       return { type: 'ok', value: all.length };
     }
     case 'await': {

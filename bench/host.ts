@@ -42,7 +42,7 @@ async function start(spec: HostSpec): Promise<RunningServer> {
         // The load comes from one address, which the per-principal limits would (rightly) hold back.
         AUTH_RATE_LIMIT_PER_SECOND: '0',
         AUTH_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '0',
-        WS_MAX_SUBSCRIPTIONS: '1000000',
+        WS_MAX_SUBSCRIPTIONS: '100000',
         ...spec.env,
       });
       const gateway = await startGateway({ config, logger: createLogger(config) });

@@ -91,8 +91,11 @@ export function readUsage(): Usage {
 
 /** Requests to the WebSocket client farm (`farm.ts`). */
 export type FarmRequest =
-  /** Opens `connections` graphql-transport-ws connections (each initialised and acknowledged). */
-  | { readonly type: 'connect'; readonly url: string; readonly connections: number }
+  /**
+   * Opens `connections` graphql-transport-ws connections (each initialised and acknowledged); with a list
+   * of URLs, connection j goes to `url[j % url.length]`.
+   */
+  | { readonly type: 'connect'; readonly url: string | readonly string[]; readonly connections: number }
   /**
    * Starts one subscription per entry of `variables`, round robin over the open connections, and answers
    * once every one has its first result (replacing the previous set).

@@ -108,7 +108,7 @@ never targets.
 | code | ${env.code} |
 | other load | 1-min load average ${env.loadAverage.toFixed(2)} at start, ${(os.loadavg()[0] ?? Number.NaN).toFixed(2)} at end; other processes kept ${num(others.min, 2)} / ${num(others.median, 2)} / ${num(others.max, 2)} cores busy during the throughput runs |
 | versions | @apollo/server ${version('@apollo/server')}, graphql ${version('graphql')}, dataloader ${version('dataloader')}, autocannon ${version('autocannon')} |
-| settings | BENCH_RUNS=${settings.runs}, BENCH_DURATION_S=${settings.durationS}, BENCH_WARMUP_S=${settings.warmupS}, BENCH_CONNECTIONS=${settings.connections}, BENCH_UPSTREAM_LATENCY_MS=${settings.upstreamLatencyMs}, BENCH_POLL_INTERVAL_MS=${settings.pollIntervalMs}, BENCH_POLL_CASES=${settings.pollCases.map((c) => `${c.subscribers}/${c.loads}`).join(',')}, BENCH_POLL_INTERVALS=${settings.pollIntervals}, BENCH_FANOUT_SIZES=${settings.fanoutSizes.join(',')}, BENCH_SEND_EVENTS=${settings.sendEvents}, BENCH_SEND_CONCURRENCY=${settings.sendConcurrency}, BENCH_SEND_THROTTLE_PERCENT=${settings.sendThrottlePercent} |
+| settings | BENCH_RUNS=${settings.runs}, BENCH_DURATION_S=${settings.durationS}, BENCH_WARMUP_S=${settings.warmupS}, BENCH_CONNECTIONS=${settings.connections}, BENCH_UPSTREAM_LATENCY_MS=${settings.upstreamLatencyMs}, BENCH_POLL_INTERVAL_MS=${settings.pollIntervalMs}, BENCH_POLL_CASES=${settings.pollCases.map((c) => `${c.subscribers}/${c.loads}`).join(',')}, BENCH_POLL_REPLICA_CASES=${settings.pollReplicaCases.map((c) => `${c.subscribers}/${c.loads}`).join(',') || 'none'}, BENCH_POLL_INTERVALS=${settings.pollIntervals}, BENCH_FANOUT_SIZES=${settings.fanoutSizes.join(',')}, BENCH_SEND_EVENTS=${settings.sendEvents}, BENCH_SEND_CONCURRENCY=${settings.sendConcurrency}, BENCH_SEND_THROTTLE_PERCENT=${settings.sendThrottlePercent} |
 
 ## How it runs
 
@@ -180,6 +180,10 @@ ${problems.length ? `\n**Failed or wrong responses** (these figures are not trus
 K subscriptions over graphql-ws (from the client farm, a process of its own, multiplexed over its open
 connections) spread evenly over M running DATASET events; GetDataIntegrationEvent calls counted by the
 emulator over ${polling.intervals} poll intervals of ${polling.intervalMs} ms per run (no jitter, no poll budget).
+The 3-replica rows run three gateway processes (\`src/main.ts\`) on that one emulator, sharing one Redis
+(one poller per load, by lease) under a key prefix of the run's own, deleted afterwards; the subscriptions
+are spread evenly over the three WebSocket endpoints (with M not a multiple of 3, every load is watched on
+every replica).
 
 ${pollingTable(polling)}
 

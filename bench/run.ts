@@ -12,9 +12,10 @@
  * BENCH_UPSTREAM_LATENCY_MS (5), BENCH_RESULTS_PATH (bench/RESULTS.md), BENCH_CPU_PROFILE_DIR (none: set
  * it to get a V8 CPU profile of each throughput server), and for benchmarks 3 to 5 BENCH_POLL_INTERVAL_MS,
  * BENCH_POLL_CASES, BENCH_POLL_INTERVALS, BENCH_FANOUT_SIZES, BENCH_SEND_EVENTS, BENCH_SEND_CONCURRENCY,
- * BENCH_SEND_THROTTLE_PERCENT (see settings.ts). Asserts correctness of the answers, never timings.
+ * BENCH_SEND_THROTTLE_PERCENT, BENCH_POLL_REPLICA_CASES and BENCH_REDIS_URL (the three-replica case of
+ * benchmark 3), and BENCH_ONLY (e.g. `3`: only those benchmarks, no report written) (see settings.ts). Asserts correctness of the answers, never timings.
  */
-import { callsTable, callsTargets, runCallsBenchmark } from './calls.bench.js';
+import { callsTable, callsTargets, runCallsBenchmark, type CallsResult } from './calls.bench.js';
 import {
   killChildren,
   startFarm,
@@ -24,10 +25,11 @@ import {
   type Host,
   type Loadgen,
 } from './children.js';
-import { fanoutTable, fanoutTargets, runFanoutBenchmark } from './fanout.bench.js';
+import { fanoutTable, fanoutTargets, runFanoutBenchmark, type FanoutResult } from './fanout.bench.js';
 import { liveWorld } from './live.js';
-import { pollingTable, runPollingBenchmark } from './polling.bench.js';
-import { runSendBenchmark, sendTable, sendTargets } from './sends.bench.js';
+import { deleteLeftoverKeys } from './replicas.js';
+import { pollingTable, runPollingBenchmark, type PollingResult } from './polling.bench.js';
+import { runSendBenchmark, sendTable, sendTargets, type SendResult } from './sends.bench.js';
 import { findBenchLoads } from './queries.js';
 import { describeEnvironment, writeResults } from './report.js';
 import { loadBenchSettings } from './settings.js';
@@ -37,6 +39,7 @@ import {
   throughputTable,
   throughputTargets,
   runThroughputBenchmark,
+  type ThroughputResult,
 } from './throughput.bench.js';
 
 const targets = (lines: readonly string[]): string => `${lines.map((l) => `- ${l}`).join('\n')}\n`;
@@ -52,69 +55,94 @@ async function main(): Promise<number> {
     `${env.cpuModel}, ${env.cores} cores, Node ${env.node}; ${settings.runs} runs of ${settings.durationS} s`,
   );
 
+  const selected = (n: number): boolean => settings.only?.includes(n) ?? true;
+  if (settings.only) progress(`only benchmarks ${settings.only.join(', ')}: no report is written`);
   let cached: Host | undefined;
   let loadgen: Loadgen | undefined;
   let live: Host | undefined;
   let farm: Farm | undefined;
   try {
-    [cached, loadgen] = await Promise.all([
-      startHost({ kind: 'loadgraph', env: {} }, settings),
-      startLoadgen(),
-    ]);
-    const loads = await findBenchLoads(cached.url, cached.emulator!);
-    progress(
-      `loads: 1 single, ${loads.distinct.length} distinct, ${loads.fifty.length} in the 50-load query`,
-    );
-
-    // The same host serves benchmark 1 (restarted per run) and then the cached case of benchmark 2.
-    const calls = await runCallsBenchmark(cached, loads, settings.runs, progress);
-    process.stdout.write(
-      `\n## 1. Upstream calls per request (min / median / max over ${settings.runs} runs)\n\n`,
-    );
-    process.stdout.write(`${callsTable(calls)}\n\n${targets(callsTargets(calls))}`);
-
-    const throughput = await runThroughputBenchmark(cached, loadgen, loads, settings, progress);
-    process.stdout.write(
-      `\n## 2. Throughput and latency (${settings.durationS} s runs, ${settings.connections} connections; min / median / max over ${settings.runs} runs)\n\n`,
-    );
-    process.stdout.write(`${throughputTable(throughput)}\n\n${targets(throughputTargets(throughput))}`);
-    await Promise.all([cached.stop(), loadgen.stop()]);
-
-    // Benchmarks 3 to 5 share one Loadgraph host with fast, unjittered polling and no poll budget.
-    [live, farm] = await Promise.all([
-      startHost({
-        kind: 'loadgraph',
-        env: {
-          LIVE_POLL_EVENT_MS: String(settings.pollIntervalMs),
-          LIVE_POLL_JITTER: '0',
-          LIVE_MAX_POLLS_PER_SECOND: '100000',
-        },
-      }),
-      startFarm(),
-    ]);
-    const world = await liveWorld(live.url, live.emulator!);
-    const polling = await runPollingBenchmark(live, farm, world, settings, progress);
-    process.stdout.write(
-      `\n## 3. Polling cost (poll interval ${polling.intervalMs} ms, ${polling.intervals} intervals per run; min / median / max over ${settings.runs} runs)\n\n${pollingTable(polling)}\n`,
-    );
-    const fanout = await runFanoutBenchmark(live, farm, world, settings, progress);
-    process.stdout.write(
-      `\n## 4. Fan-out (poll interval ${fanout.intervalMs} ms; min / median / max over ${settings.runs} runs)\n\n${fanoutTable(fanout)}\n\n${targets(fanoutTargets(fanout))}`,
-    );
-    const sends = await runSendBenchmark(live, world, settings, progress);
-    process.stdout.write(
-      `\n## 5. Send throughput (${sends.concurrency} in flight, ${sends.throttlePercent}% throttled; min / median / max over ${settings.runs} runs)\n\n${sendTable(sends)}\n\n${targets(sendTargets(sends))}\n`,
-    );
-
-    const noise = spread(throughput.cases.flatMap((c) => c.samples.map((s) => s.otherCores)));
-    if (noise.max > 0.25) {
+    let calls: CallsResult | undefined;
+    let throughput: ThroughputResult | undefined;
+    if (selected(1) || selected(2)) {
+      [cached, loadgen] = await Promise.all([
+        startHost({ kind: 'loadgraph', env: {} }, settings),
+        startLoadgen(),
+      ]);
+      const loads = await findBenchLoads(cached.url, cached.emulator!);
       progress(
-        `warning: other processes kept up to ${noise.max.toFixed(2)} cores busy during the runs: the timings are noisy`,
+        `loads: 1 single, ${loads.distinct.length} distinct, ${loads.fifty.length} in the 50-load query`,
       );
+
+      // The same host serves benchmark 1 (restarted per run) and then the cached case of benchmark 2.
+      if (selected(1)) {
+        calls = await runCallsBenchmark(cached, loads, settings.runs, progress);
+        process.stdout.write(
+          `\n## 1. Upstream calls per request (min / median / max over ${settings.runs} runs)\n\n`,
+        );
+        process.stdout.write(`${callsTable(calls)}\n\n${targets(callsTargets(calls))}`);
+      }
+
+      if (selected(2)) {
+        throughput = await runThroughputBenchmark(cached, loadgen, loads, settings, progress);
+        process.stdout.write(
+          `\n## 2. Throughput and latency (${settings.durationS} s runs, ${settings.connections} connections; min / median / max over ${settings.runs} runs)\n\n`,
+        );
+        process.stdout.write(`${throughputTable(throughput)}\n\n${targets(throughputTargets(throughput))}`);
+      }
+      await Promise.all([cached.stop(), loadgen.stop()]);
     }
-    await writeResults(settings.resultsPath, env, settings, { calls, throughput, polling, fanout, sends });
-    progress(`wrote ${settings.resultsPath} in ${((performance.now() - startedAt) / 1_000).toFixed(0)} s`);
-    const problems = throughputProblems(throughput);
+
+    let polling: PollingResult | undefined;
+    let fanout: FanoutResult | undefined;
+    let sends: SendResult | undefined;
+    if (selected(3) || selected(4) || selected(5)) {
+      // Benchmarks 3 to 5 share one Loadgraph host with fast, unjittered polling and no poll budget.
+      [live, farm] = await Promise.all([
+        startHost({
+          kind: 'loadgraph',
+          env: {
+            LIVE_POLL_EVENT_MS: String(settings.pollIntervalMs),
+            LIVE_POLL_JITTER: '0',
+            LIVE_MAX_POLLS_PER_SECOND: '100000',
+          },
+        }),
+        startFarm(),
+      ]);
+      const world = await liveWorld(live.url, live.emulator!);
+      if (selected(3)) {
+        polling = await runPollingBenchmark(live, farm, world, settings, progress);
+        process.stdout.write(
+          `\n## 3. Polling cost (poll interval ${polling.intervalMs} ms, ${polling.intervals} intervals per run; min / median / max over ${settings.runs} runs)\n\n${pollingTable(polling)}\n`,
+        );
+      }
+      if (selected(4)) {
+        fanout = await runFanoutBenchmark(live, farm, world, settings, progress);
+        process.stdout.write(
+          `\n## 4. Fan-out (poll interval ${fanout.intervalMs} ms; min / median / max over ${settings.runs} runs)\n\n${fanoutTable(fanout)}\n\n${targets(fanoutTargets(fanout))}`,
+        );
+      }
+      if (selected(5)) {
+        sends = await runSendBenchmark(live, world, settings, progress);
+        process.stdout.write(
+          `\n## 5. Send throughput (${sends.concurrency} in flight, ${sends.throttlePercent}% throttled; min / median / max over ${settings.runs} runs)\n\n${sendTable(sends)}\n\n${targets(sendTargets(sends))}\n`,
+        );
+      }
+    }
+
+    if (throughput) {
+      const noise = spread(throughput.cases.flatMap((c) => c.samples.map((s) => s.otherCores)));
+      if (noise.max > 0.25) {
+        progress(
+          `warning: other processes kept up to ${noise.max.toFixed(2)} cores busy during the runs: the timings are noisy`,
+        );
+      }
+    }
+    if (calls && throughput && polling && fanout && sends) {
+      await writeResults(settings.resultsPath, env, settings, { calls, throughput, polling, fanout, sends });
+      progress(`wrote ${settings.resultsPath} in ${((performance.now() - startedAt) / 1_000).toFixed(0)} s`);
+    }
+    const problems = throughput ? throughputProblems(throughput) : [];
     for (const p of problems) progress(`FAILED RESPONSES: ${p}`);
     return problems.length ? 1 : 0;
   } finally {
@@ -125,7 +153,9 @@ async function main(): Promise<number> {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     killChildren();
-    process.exit(130);
+    const exit = (): never => process.exit(130);
+    setTimeout(exit, 3_000).unref();
+    void deleteLeftoverKeys().finally(exit);
   });
 }
 
@@ -135,6 +165,7 @@ main().then(
   },
   (err: unknown) => {
     killChildren();
+    void deleteLeftoverKeys();
     process.stderr.write(
       `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
     );

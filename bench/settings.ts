@@ -23,6 +23,16 @@ export interface BenchSettings {
   readonly pollIntervalMs: number;
   /** Benchmark 3 cases, `K/M` pairs: K subscriptions on M loads (`BENCH_POLL_CASES`, default `1000/100,10000/100,10000/1000`). */
   readonly pollCases: readonly { readonly subscribers: number; readonly loads: number }[];
+  /**
+   * Benchmark 3 cases run on three gateway replicas sharing Redis, `K/M` pairs (`BENCH_POLL_REPLICA_CASES`,
+   * default `3000/100`; `none` for none). M should not be a multiple of 3, so every load is watched on
+   * every replica.
+   */
+  readonly pollReplicaCases: readonly { readonly subscribers: number; readonly loads: number }[];
+  /** The Redis the replicas of benchmark 3 share (`BENCH_REDIS_URL`, default `redis://127.0.0.1:6379`). */
+  readonly redisUrl: string;
+  /** Only these benchmarks, by number (`BENCH_ONLY`, e.g. `3`; default all). A partial run writes no report. */
+  readonly only: readonly number[] | undefined;
   /** Poll intervals counted per benchmark 3 run (`BENCH_POLL_INTERVALS`, default 4). */
   readonly pollIntervals: number;
   /** Benchmark 4 subscriber counts, one WebSocket each (`BENCH_FANOUT_SIZES`, default `1000,10000`). */
@@ -51,6 +61,8 @@ const pairList = z
   )
   .refine((xs) => xs.every((x) => x.loads >= 1 && x.loads <= x.subscribers && x.subscribers <= 20_000));
 
+const optionalPairList = z.union([z.literal('none').transform(() => []), pairList]);
+
 const SETTINGS = {
   BENCH_DURATION_S: { default: '5', schema: z.coerce.number().positive().max(600), help: 'seconds > 0' },
   BENCH_RUNS: { default: '3', schema: z.coerce.number().int().min(1).max(50), help: 'an integer 1..50' },
@@ -76,6 +88,24 @@ const SETTINGS = {
     default: '1000/100,10000/100,10000/1000',
     schema: pairList,
     help: 'comma-separated K/M pairs, 1 <= M <= K <= 20000',
+  },
+  BENCH_POLL_REPLICA_CASES: {
+    default: '3000/100',
+    schema: optionalPairList,
+    help: 'comma-separated K/M pairs, 1 <= M <= K <= 20000, or none',
+  },
+  BENCH_REDIS_URL: {
+    default: 'redis://127.0.0.1:6379',
+    schema: z.string().regex(/^rediss?:\/\/\S+$/),
+    help: 'a redis:// or rediss:// URL',
+  },
+  BENCH_ONLY: {
+    default: '1,2,3,4,5',
+    schema: z
+      .string()
+      .regex(/^[1-5](,[1-5])*$/)
+      .transform((s) => s.split(',').map(Number)),
+    help: 'comma-separated benchmark numbers 1..5',
   },
   BENCH_POLL_INTERVALS: {
     default: '4',
@@ -106,6 +136,10 @@ const SETTINGS = {
 
 type Name = keyof typeof SETTINGS;
 
+/** undefined when every benchmark is selected. */
+const onlyOrAll = (only: number[]): number[] | undefined =>
+  [1, 2, 3, 4, 5].every((n) => only.includes(n)) ? undefined : only;
+
 export function loadBenchSettings(env: Readonly<Record<string, string | undefined>>): BenchSettings {
   const problems: string[] = [];
   const read = <N extends Name>(name: N): z.infer<(typeof SETTINGS)[N]['schema']> => {
@@ -126,6 +160,9 @@ export function loadBenchSettings(env: Readonly<Record<string, string | undefine
     cpuProfileDir: read('BENCH_CPU_PROFILE_DIR') || undefined,
     pollIntervalMs: read('BENCH_POLL_INTERVAL_MS'),
     pollCases: read('BENCH_POLL_CASES'),
+    pollReplicaCases: read('BENCH_POLL_REPLICA_CASES'),
+    redisUrl: read('BENCH_REDIS_URL'),
+    only: onlyOrAll(read('BENCH_ONLY')),
     pollIntervals: read('BENCH_POLL_INTERVALS'),
     fanoutSizes: read('BENCH_FANOUT_SIZES'),
     sendEvents: read('BENCH_SEND_EVENTS'),

@@ -4,7 +4,7 @@
  * operation's document for the operation's lifetime). Documents are never mutated by graphql-js, so
  * sharing one is safe. Failures are not cached: they cost the sender, not the others.
  */
-import type { DocumentNode, GraphQLError, GraphQLSchema, Source } from 'graphql';
+import type { DocumentNode, GraphQLError, GraphQLSchema, ParseOptions, Source } from 'graphql';
 import { parse } from 'graphql';
 import { LRUCache } from 'lru-cache';
 
@@ -16,8 +16,11 @@ export interface DocumentCacheOptions {
 }
 
 export interface DocumentCache {
-  /** `parse`, answered from the cache for a query text seen before. Throws as `parse` does. */
-  parse(query: string | Source): DocumentNode;
+  /**
+   * `parse`, answered from the cache for a query text seen before. Throws as `parse` does. One cache
+   * serves one set of parse options (the same `maxTokens` every time).
+   */
+  parse(query: string | Source, options?: ParseOptions): DocumentNode;
   /** Wraps a validate function: each cached document is validated once per schema. */
   validated<E extends readonly GraphQLError[]>(
     validate: (schema: GraphQLSchema, document: DocumentNode) => E,
@@ -31,11 +34,11 @@ export function createDocumentCache({
   const documents = new LRUCache<string, DocumentNode>({ max: maxDocuments });
   const cached = new WeakSet<DocumentNode>();
   return {
-    parse(query) {
-      if (typeof query !== 'string') return parse(query);
+    parse(query, options) {
+      if (typeof query !== 'string') return parse(query, options);
       let document = documents.get(query);
       if (document) return document;
-      document = parse(query);
+      document = parse(query, options);
       if (query.length <= maxQueryChars) {
         documents.set(query, document);
         cached.add(document);

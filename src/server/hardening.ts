@@ -51,7 +51,16 @@ export function replayRequest(req: IncomingMessage, body: string): IncomingMessa
     method: req.method,
     url: req.url,
     headers: req.headers,
+    socket: req.socket,
+    [ORIGINAL]: req,
   }) as unknown as IncomingMessage;
+}
+
+const ORIGINAL = Symbol('original request');
+
+/** The request a {@link replayRequest} stands in for (what was authenticated); else `req` itself. */
+export function originalRequest(req: IncomingMessage): IncomingMessage {
+  return (req as { [ORIGINAL]?: IncomingMessage })[ORIGINAL] ?? req;
 }
 
 /** The answer to a request that ran past REQUEST_TIMEOUT_MS (504). */

@@ -309,22 +309,29 @@ export interface OperationRequest {
  * validation with `rules`, the cost check, and the variables' types. Returns the document, or the errors to send (raw: the
  * caller gives them their codes and passes them through the error funnel).
  */
+/** How {@link prepareOperation} parses and validates; a transport may answer both from a cache. */
+export interface DocumentSteps {
+  parse(query: string, options: { maxTokens: number }): DocumentNode;
+  validate(schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[];
+}
+
 export function prepareOperation(
   schema: GraphQLSchema,
   request: OperationRequest,
   limits: OperationLimits,
   rules: readonly ValidationRule[],
+  steps: DocumentSteps = { parse, validate: (s, d) => validate(s, d, rules) },
 ): { document: DocumentNode } | { errors: readonly GraphQLError[] } {
   const tooLong = checkQuerySize(request.query, limits);
   if (tooLong) return { errors: [tooLong] };
   let document: DocumentNode;
   try {
-    document = parse(request.query, { maxTokens: limits.maxTokens });
+    document = steps.parse(request.query, { maxTokens: limits.maxTokens });
   } catch (err) {
     if (err instanceof GraphQLError) return { errors: [err] };
     throw err;
   }
-  const invalid = validate(schema, document, rules);
+  const invalid = steps.validate(schema, document);
   if (invalid.length) return { errors: invalid };
   const tooCostly = checkCost(document, request.operationName, request.variables, limits);
   if (tooCostly) return { errors: [tooCostly] };

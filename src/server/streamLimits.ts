@@ -8,13 +8,16 @@
 import {
   GraphQLError,
   NoSchemaIntrospectionCustomRule,
+  validate,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
+import type { IncomingMessage } from 'node:http';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { prepareOperation, validationRules, type OperationLimits } from './limits.js';
+import { createDocumentCache } from './documentCache.js';
+import { prepareOperation, validationRules, type DocumentSteps, type OperationLimits } from './limits.js';
 import type { GraphContext } from './context.js';
 
 export interface StreamLimitOptions {
@@ -43,11 +46,24 @@ interface Payload {
   readonly variables?: Record<string, unknown> | null | undefined;
 }
 
-function prepare(options: StreamLimitOptions, payload: Payload) {
+/**
+ * The limits check of one transport. Documents are parsed and validated once per distinct query text
+ * (documentCache.ts): ten thousand subscribers of one dashboard share one syntax tree. Cost and variables
+ * depend on each request's variables, so they are checked every time.
+ */
+function preparer(options: StreamLimitOptions) {
   const rules = validationRules(options.limits, options.production ? [NoSchemaIntrospectionCustomRule] : []);
-  const prepared = prepareOperation(options.schema, payload, options.limits, rules);
-  if ('errors' in prepared && options.production) return { errors: prepared.errors.map(withoutSuggestions) };
-  return prepared;
+  const documents = createDocumentCache({ maxQueryChars: options.limits.maxQueryChars });
+  const steps: DocumentSteps = {
+    parse: (query, parseOptions) => documents.parse(query, parseOptions),
+    validate: documents.validated((schema, document) => validate(schema, document, rules)),
+  };
+  return (payload: Payload) => {
+    const prepared = prepareOperation(options.schema, payload, options.limits, rules, steps);
+    if ('errors' in prepared && options.production)
+      return { errors: prepared.errors.map(withoutSuggestions) };
+    return prepared;
+  };
 }
 
 /** A rejection of an operation that would open one subscription too many on a connection. */
@@ -64,12 +80,13 @@ export function tooManySubscriptions(max: number): GraphQLError {
  * operations the connection holds, this one included.
  */
 export function createWsOnSubscribe(options: StreamLimitOptions & { readonly maxSubscriptions: number }) {
+  const prepare = preparer(options);
   return (
     active: number,
     payload: Payload,
   ): readonly GraphQLError[] | Omit<ExecutionArgs, 'contextValue'> => {
     if (active > options.maxSubscriptions) return [tooManySubscriptions(options.maxSubscriptions)];
-    const prepared = prepare(options, payload);
+    const prepared = prepare(payload);
     if ('errors' in prepared) return prepared.errors;
     return {
       schema: options.schema,
@@ -87,20 +104,23 @@ export function createWsOnSubscribe(options: StreamLimitOptions & { readonly max
  */
 export function createSseOnSubscribe(
   options: StreamLimitOptions & {
-    readonly createContext: () => GraphContext;
+    /** The context of an admitted request (its principal). */
+    readonly createContext: (req: IncomingMessage) => GraphContext;
     /** Gives graphql-js's parse and validation errors their request error codes. */
     readonly withCode: (error: GraphQLError) => GraphQLError;
     readonly formatErrors: (errors: readonly GraphQLError[]) => GraphQLFormattedError[];
   },
 ) {
+  const prepare = preparer(options);
   return (
+    raw: IncomingMessage,
     accept: string | null,
     payload: Payload,
   ):
     | ExecutionArgs
     | AsyncGenerator<ExecutionResult>
     | [string, { status: number; statusText: string; headers: Record<string, string> }] => {
-    const prepared = prepare(options, payload);
+    const prepared = prepare(payload);
     if ('errors' in prepared) {
       // An async iterable of one result: graphql-sse streams it as `next`, then `complete`.
       if (accept === 'text/event-stream') return oneResult({ errors: prepared.errors.map(options.withCode) });
@@ -118,7 +138,7 @@ export function createSseOnSubscribe(
       document: prepared.document,
       operationName: payload.operationName ?? null,
       variableValues: payload.variables ?? null,
-      contextValue: options.createContext(),
+      contextValue: options.createContext(raw),
     };
   };
 }

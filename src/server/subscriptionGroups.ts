@@ -128,8 +128,17 @@ class Group {
     void Promise.resolve(this.source.return?.()).catch(() => {});
   }
 
+  private running = false;
+
+  /** Starts pulling events, once (with its first member). */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.run();
+  }
+
   /** Pulls events until the source ends, fails or the last member leaves. */
-  async run(): Promise<void> {
+  private async run(): Promise<void> {
     while (!this.finished) {
       let step: IteratorResult<unknown>;
       try {
@@ -186,7 +195,8 @@ export function createSubscriptionGroups(): SubscriptionGroups {
       const group = new Group(args, stream[Symbol.asyncIterator](), () => {
         if (groups.get(key) === pending) groups.delete(key);
       });
-      void group.run();
+      // Not run yet: it starts with its first member, so a source that fails at once still has someone
+      // to tell (else the next subscriber would find a finished group and start another, forever).
       return group;
     })();
     return pending;
@@ -216,7 +226,10 @@ export function createSubscriptionGroups(): SubscriptionGroups {
           return outcome;
         }
         const member = outcome.join();
-        if (member) return member;
+        if (member) {
+          outcome.start();
+          return member;
+        }
         continue;
       }
       const outcome = await pending.catch(() => undefined);
@@ -226,7 +239,10 @@ export function createSubscriptionGroups(): SubscriptionGroups {
         continue;
       }
       const member = outcome.join();
-      if (member) return member;
+      if (member) {
+        outcome.start();
+        return member;
+      }
       if (groups.get(key) === pending) groups.delete(key);
     }
   };

@@ -245,7 +245,7 @@ export function createSseTransport(options: StreamingOptions) {
     schema: options.schema,
     limits: options.operationLimits,
     production: options.production,
-    createContext: options.createContext,
+    createContext: (raw) => options.createContext(options.admission?.principalOf(raw)),
     withCode: withRequestErrorCode,
     formatErrors: (errors) => errors.map(withRequestErrorCode).map((e) => options.formatError(e.toJSON(), e)),
   });
@@ -258,7 +258,7 @@ export function createSseTransport(options: StreamingOptions) {
       options.createContext(options.admission?.principalOf(req.raw)) as GraphContext &
         Record<PropertyKey, unknown>,
     onSubscribe: (req, params) =>
-      limitSse(req.headers.get('accept') ?? null, params) as ReturnType<typeof limitSse> & undefined,
+      limitSse(req.raw, req.headers.get('accept') ?? null, params) as ReturnType<typeof limitSse> & undefined,
     onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult, options.formatError),
   });
 }

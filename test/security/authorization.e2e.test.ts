@@ -270,6 +270,28 @@ describe('subscriptions', () => {
     expect(hidden.results[0].errors[0].extensions.code).toBe('NOT_FOUND');
   });
 
+  it('ends an SSE subscription to a foreign event as one to a missing event, with no upstream call', async () => {
+    const sse = async (variables: Record<string, string>) => {
+      const res = await fetch(`${gw.url}/stream`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...mine },
+        body: JSON.stringify({ query: SUB, variables }),
+      });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      return text
+        .split('\n')
+        .filter((line) => line.startsWith('data: ') && line.length > 6)
+        .map((line) => JSON.parse(line.slice(6)));
+    };
+    await gw.resetCalls();
+    const hidden = await sse({ i: instanceB, e: eventB.eventId });
+    expect(await gw.calls()).toEqual({});
+    const missing = await sse({ i: instanceA, e: randomUUID() });
+    expect(hidden).toEqual(missing);
+    expect(hidden[0].errors[0].extensions.code).toBe('NOT_FOUND');
+  });
+
   it('ends loadsChanged with a foreign id as with a missing one, with no poller', async () => {
     const client = wsClient(gw, cleanup, { connectionParams: { apiKey: KEYS.mine } });
     const q = `subscription($ids: [ID!]!) { loadsChanged(ids: $ids) { id } }`;

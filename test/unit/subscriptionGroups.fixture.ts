@@ -2,6 +2,7 @@
  * A subscription schema whose source streams a test drives by id (push, fail, end), counting the streams
  * started, still open, and the field resolutions. Internal to the subscription-group tests.
  */
+import { ANONYMOUS } from '../../src/server/auth/principal.js';
 import { buildSchema, type DocumentNode, type ExecutionArgs } from 'graphql';
 import { AsyncQueue } from '../../src/live/queue.js';
 
@@ -43,7 +44,7 @@ export function createTickSchema() {
       schema,
       document,
       variableValues,
-      contextValue: {},
+      contextValue: { principal: ANONYMOUS },
     }),
     push: (id: string, value: object) => each(id, (q) => q.push(value)),
     fail: (id: string, error: unknown) => each(id, (q) => q.fail(error)),

@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { AuthConfig } from '../../config.auth.js';
+import { originalRequest } from '../hardening.js';
 import type { AppLogger } from '../logger.js';
 import { createAuthenticator, type Authenticator } from './authenticate.js';
 import { createConnectionCounter, createRateLimiter, limitKeyOf } from './limits.js';
@@ -98,7 +99,7 @@ export function createAdmission(
       requests.set(req, principal);
       return undefined;
     },
-    principalOf: (req) => requests.get(req) ?? NOBODY,
+    principalOf: (req) => requests.get(originalRequest(req)) ?? NOBODY,
 
     async onConnect(ctx) {
       const { request, socket } = ctx.extra;

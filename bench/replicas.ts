@@ -1,0 +1,145 @@
+/**
+ * Gateway replicas for the scale-out case of benchmark 3: real gateway processes (`node --import tsx
+ * src/main.ts`, as `npm start` runs it) on one external emulator, sharing one poller per watched load
+ * through Redis leases under a key prefix of their own, deleted again on stop. Every replica is tracked
+ * with the other children, so an interrupted benchmark kills it too. Internal to the benchmarks.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { EMULATOR_CREDENTIALS } from '../src/upstream/clients.js';
+import { trackChild } from './children.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const READY_TIMEOUT_MS = 60_000;
+
+export interface Replicas {
+  /** The GraphQL endpoint of each replica. */
+  readonly urls: readonly string[];
+  /** The Redis key prefix of this set of replicas. */
+  readonly keyPrefix: string;
+  /** Stops every replica (SIGTERM, then SIGKILL after a grace) and deletes the prefix's Redis keys. */
+  stop(): Promise<void>;
+}
+
+/** Ends a process by its pid: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+async function end(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+function startReplica(env: Readonly<Record<string, string>>): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+  });
+  trackChild(child);
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4_000)));
+  const url = new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`replica (pid ${child.pid}) not listening within ${READY_TIMEOUT_MS} ms`)),
+      READY_TIMEOUT_MS,
+    );
+    child.stdout!.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const line = stdout.split('\n').find((l) => l.startsWith('http'));
+      if (line) {
+        clearTimeout(timer);
+        resolve(line.trim());
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`replica (pid ${child.pid}) exited (${code}) before listening:\n${stderr}`));
+    });
+  });
+  // Awaited by the caller; this keeps a second failure (after the first rejected it) from going unhandled.
+  url.catch(() => {});
+  return { child, url };
+}
+
+/** Deletes every key under `prefix` (SCAN + DEL); the pub/sub channels hold no data. */
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Prefixes whose keys are not deleted yet, with their Redis, for {@link deleteLeftoverKeys}. */
+const leftovers = new Map<string, string>();
+
+/** Deletes the keys of every replica set not stopped (on an interrupted benchmark, after killChildren). */
+export async function deleteLeftoverKeys(): Promise<void> {
+  await Promise.allSettled([...leftovers].map(([prefix, redisUrl]) => deleteKeys(redisUrl, prefix)));
+  leftovers.clear();
+}
+
+/**
+ * Starts `count` replicas on `emulatorUrl`, sharing `redisUrl` under a fresh key prefix, with `env` on
+ * top of the bench defaults; resolves once all listen (or stops those started and rejects).
+ */
+export async function startReplicas(
+  count: number,
+  emulatorUrl: string,
+  redisUrl: string,
+  env: Readonly<Record<string, string>>,
+): Promise<Replicas> {
+  const keyPrefix = `loadgraph-bench-${randomUUID().slice(0, 8)}:`;
+  leftovers.set(keyPrefix, redisUrl);
+  const started = Array.from({ length: count }, () =>
+    startReplica({
+      PORT: '0',
+      LOADGRAPH_EMULATOR: '0',
+      AWS_REGION: 'us-east-1',
+      SUPPLYCHAIN_ENDPOINT: emulatorUrl,
+      DATAZONE_ENDPOINT: emulatorUrl,
+      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'silent',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      // Real-AWS mode (an external endpoint) needs an explicit choice; the load comes from one address,
+      // which the per-principal limits would (rightly) hold back.
+      AUTH_MODE: 'none',
+      AUTH_RATE_LIMIT_PER_SECOND: '0',
+      AUTH_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '0',
+      WS_MAX_SUBSCRIPTIONS: '100000',
+      REDIS_URL: redisUrl,
+      REDIS_KEY_PREFIX: keyPrefix,
+      ...env,
+    }),
+  );
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all(started.map(({ child }) => end(child)));
+    await deleteKeys(redisUrl, keyPrefix);
+    leftovers.delete(keyPrefix);
+  };
+  try {
+    const urls = await Promise.all(started.map(({ url }) => url));
+    return { urls, keyPrefix, stop };
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+}
