@@ -94,6 +94,60 @@ export type Cleanup = ReturnType<typeof createCleanup>;
 export const wsUrl = (gw: TestGateway): string => gw.url.replace(/^http/, 'ws');
 export const sseUrl = (gw: TestGateway): string => `${gw.url}/stream`;
 
+/** The graphql-ws subprotocol. */
+export const GRAPHQL_WS_PROTOCOL = 'graphql-transport-ws';
+
+/** A bare WebSocket to the gateway (no graphql-ws client), for protocol-level tests. */
+export interface RawSocket {
+  readonly socket: WebSocket;
+  readonly opened: Promise<void>;
+  readonly closed: Promise<{ code: number; reason: string }>;
+  /** The next message the server sends, parsed. */
+  next(): Promise<any>;
+  /** Sends `message`: a string as is, anything else as JSON. */
+  send(message: unknown): void;
+}
+
+/**
+ * Opens a bare WebSocket to the gateway asking for `protocol` (none when null), closed by `cleanup`;
+ * `onText` sees every message's text before it is parsed.
+ */
+export function rawSocket(
+  gw: TestGateway,
+  cleanup: Cleanup,
+  protocol: string | null = GRAPHQL_WS_PROTOCOL,
+  options: WebSocket.ClientOptions = {},
+  onText?: (text: string) => void,
+): RawSocket {
+  const socket = protocol ? new WebSocket(wsUrl(gw), protocol, options) : new WebSocket(wsUrl(gw), options);
+  cleanup.add(() => socket.terminate());
+  const opened = deferred();
+  const closed = deferred<{ code: number; reason: string }>();
+  const messages: any[] = [];
+  const waiting: ((m: any) => void)[] = [];
+  socket.on('open', () => opened.resolve());
+  socket.on('error', () => undefined);
+  socket.on('close', (code, reason) => closed.resolve({ code, reason: reason.toString() }));
+  socket.on('message', (data) => {
+    const text = data.toString();
+    onText?.(text);
+    const message = JSON.parse(text);
+    const waiter = waiting.shift();
+    if (waiter) waiter(message);
+    else messages.push(message);
+  });
+  return {
+    socket,
+    opened: within(opened.promise, 5_000, 'the socket to open'),
+    closed: within(closed.promise, 5_000, 'the socket to close'),
+    next: () =>
+      messages.length > 0
+        ? Promise.resolve(messages.shift())
+        : within(new Promise((resolve) => waiting.push(resolve)), 5_000, 'a message'),
+    send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
+  };
+}
+
 /** A graphql-ws client of the gateway, disposed by `cleanup`. */
 export function wsClient(gw: TestGateway, cleanup: Cleanup, options: Partial<ClientOptions> = {}): WsClient {
   const client = createWsClient({ url: wsUrl(gw), webSocketImpl: WebSocket, retryAttempts: 0, ...options });

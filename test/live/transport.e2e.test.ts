@@ -6,9 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import type { TestGateway } from '../helpers/gateway.js';
 import {
+  GRAPHQL_WS_PROTOCOL,
+  rawSocket as openRawSocket,
+  type RawSocket,
   createCleanup,
   deferred,
   field,
@@ -19,52 +21,19 @@ import {
   watch,
   within,
   wsClient,
-  wsUrl,
   type LiveWorld,
 } from '../helpers/live.js';
 
-const PROTOCOL = 'graphql-transport-ws';
+const PROTOCOL = GRAPHQL_WS_PROTOCOL;
 const INIT_TIMEOUT_MS = 300;
 const MAX_PAYLOAD_BYTES = 2_048;
 
 const cleanup = createCleanup();
 afterAll(() => cleanup.run());
 
-interface RawSocket {
-  readonly socket: WebSocket;
-  readonly opened: Promise<void>;
-  readonly closed: Promise<{ code: number; reason: string }>;
-  /** The next message the server sends, parsed. */
-  nextMessage(): Promise<any>;
-}
-
 /** A bare WebSocket to the gateway (no graphql-ws client), closed by `cleanup`. */
-function rawSocket(gw: TestGateway, protocol?: string): RawSocket {
-  const socket = protocol ? new WebSocket(wsUrl(gw), protocol) : new WebSocket(wsUrl(gw));
-  cleanup.add(() => socket.terminate());
-  const opened = deferred();
-  const closed = deferred<{ code: number; reason: string }>();
-  const messages: any[] = [];
-  const waiting: ((m: any) => void)[] = [];
-  socket.on('open', () => opened.resolve());
-  socket.on('error', () => undefined);
-  socket.on('close', (code, reason) => closed.resolve({ code, reason: reason.toString() }));
-  socket.on('message', (data) => {
-    const message = JSON.parse(data.toString());
-    const waiter = waiting.shift();
-    if (waiter) waiter(message);
-    else messages.push(message);
-  });
-  return {
-    socket,
-    opened: within(opened.promise, 5_000, 'the socket to open'),
-    closed: within(closed.promise, 5_000, 'the socket to close'),
-    nextMessage: () =>
-      messages.length > 0
-        ? Promise.resolve(messages.shift())
-        : within(new Promise((resolve) => waiting.push(resolve)), 5_000, 'a message'),
-  };
-}
+const rawSocket = (gw: TestGateway, protocol: string | null = null): RawSocket =>
+  openRawSocket(gw, cleanup, protocol);
 
 /** Upgrades a bare TCP socket asking for `protocol`; returns the reply and the code of the server's close frame. */
 async function rawUpgrade(
@@ -138,7 +107,7 @@ describe('the graphql-ws protocol', () => {
     const raw = rawSocket(gw, PROTOCOL);
     await raw.opened;
     raw.socket.send(JSON.stringify({ type: 'connection_init' }));
-    expect(await raw.nextMessage()).toMatchObject({ type: 'connection_ack' });
+    expect(await raw.next()).toMatchObject({ type: 'connection_ack' });
     const query = `{ __typename ${'a: __typename '.repeat(MAX_PAYLOAD_BYTES / 10)}}`;
     raw.socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query } }));
     expect((await raw.closed).code).toBe(1009);
@@ -234,7 +203,7 @@ describe('stopping the gateway', () => {
     const raw = rawSocket(gw, PROTOCOL);
     await raw.opened;
     raw.socket.send(JSON.stringify({ type: 'connection_init' }));
-    expect(await raw.nextMessage()).toMatchObject({ type: 'connection_ack' });
+    expect(await raw.next()).toMatchObject({ type: 'connection_ack' });
 
     await gw.stop();
     expect((await raw.closed).code).toBe(1001);

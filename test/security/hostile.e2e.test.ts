@@ -9,6 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { TestGateway } from '../helpers/gateway.js';
 import {
+  GRAPHQL_WS_PROTOCOL,
+  rawSocket as openRawSocket,
+  type RawSocket,
   createCleanup,
   deferred,
   liveWorld,
@@ -19,7 +22,7 @@ import {
   type LiveWorld,
 } from '../helpers/live.js';
 
-const PROTOCOL = 'graphql-transport-ws';
+const PROTOCOL = GRAPHQL_WS_PROTOCOL;
 const MAX_BODY_BYTES = 1_000_000;
 const ALLOWED_ORIGIN = 'https://app.example.com';
 
@@ -381,43 +384,9 @@ describe('hostile input over HTTP', () => {
 // ---------------------------------------------------------------------------------------------------
 // WebSocket
 
-interface RawSocket {
-  readonly socket: WebSocket;
-  readonly opened: Promise<void>;
-  readonly closed: Promise<{ code: number; reason: string }>;
-  /** The next message the server sends, parsed. */
-  next(): Promise<any>;
-  send(message: unknown): void;
-}
-
-function rawSocket(protocol: string | null = PROTOCOL, options: WebSocket.ClientOptions = {}): RawSocket {
-  const socket = protocol ? new WebSocket(wsUrl(gw), protocol, options) : new WebSocket(wsUrl(gw), options);
-  cleanup.add(() => socket.terminate());
-  const opened = deferred();
-  const closed = deferred<{ code: number; reason: string }>();
-  const messages: any[] = [];
-  const waiting: ((m: any) => void)[] = [];
-  socket.on('open', () => opened.resolve());
-  socket.on('error', () => undefined);
-  socket.on('close', (code, reason) => closed.resolve({ code, reason: reason.toString() }));
-  socket.on('message', (data) => {
-    seen.push(data.toString());
-    const message = JSON.parse(data.toString());
-    const waiter = waiting.shift();
-    if (waiter) waiter(message);
-    else messages.push(message);
-  });
-  return {
-    socket,
-    opened: within(opened.promise, 5_000, 'the socket to open'),
-    closed: within(closed.promise, 5_000, 'the socket to close'),
-    next: () =>
-      messages.length > 0
-        ? Promise.resolve(messages.shift())
-        : within(new Promise((resolve) => waiting.push(resolve)), 5_000, 'a message'),
-    send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
-  };
-}
+/** A bare socket to the test gateway; every message's text goes to the leak checks. */
+const rawSocket = (protocol: string | null = PROTOCOL, options: WebSocket.ClientOptions = {}): RawSocket =>
+  openRawSocket(gw, cleanup, protocol, options, (text) => seen.push(text));
 
 /** A socket past connection_init and its ack. */
 async function acked(): Promise<RawSocket> {
