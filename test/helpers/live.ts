@@ -94,6 +94,12 @@ export type Cleanup = ReturnType<typeof createCleanup>;
 export const wsUrl = (gw: TestGateway): string => gw.url.replace(/^http/, 'ws');
 export const sseUrl = (gw: TestGateway): string => `${gw.url}/stream`;
 
+/** The common fields of a load, and two subscriptions selecting them, shared by the transport suites. */
+const LOAD_FIELDS = `id kind status upstreamStatus terminal`;
+export const EVENT_CHANGED_SUB = `subscription($i: ID!, $e: ID!) { dataIntegrationEventChanged(instanceId: $i, eventId: $e) {
+  ${LOAD_FIELDS} eventId dataset { name } } }`;
+export const LOADS_CHANGED_SUB = `subscription($ids: [ID!]!) { loadsChanged(ids: $ids) { ${LOAD_FIELDS} } }`;
+
 /** The graphql-ws subprotocol. */
 export const GRAPHQL_WS_PROTOCOL = 'graphql-transport-ws';
 

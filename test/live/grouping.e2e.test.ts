@@ -18,12 +18,9 @@ import {
   wsClient,
   type LiveWorld,
   type Watch,
+  EVENT_CHANGED_SUB,
+  LOADS_CHANGED_SUB,
 } from '../helpers/live.js';
-
-const LOAD = `id kind status upstreamStatus terminal`;
-const EVENT_SUB = `subscription($i: ID!, $e: ID!) { dataIntegrationEventChanged(instanceId: $i, eventId: $e) {
-  ${LOAD} eventId dataset { name } } }`;
-const LOADS_SUB = `subscription($ids: [ID!]!) { loadsChanged(ids: $ids) { ${LOAD} } }`;
 
 const cleanup = createCleanup();
 let gw: TestGateway;
@@ -42,12 +39,12 @@ describe('grouped subscriptions', () => {
   it('give every member of a group what the per-subscriber path gives, to the terminal state', async () => {
     const event = await sendDatasetEvent(gw, world);
     const vars = { i: world.instanceId, e: event.eventId };
-    const grouped = Array.from({ length: 5 }, () => watch(wsClient(gw, cleanup), EVENT_SUB, vars));
-    const normal = watch(sseClient(gw, cleanup), EVENT_SUB, vars);
+    const grouped = Array.from({ length: 5 }, () => watch(wsClient(gw, cleanup), EVENT_CHANGED_SUB, vars));
+    const normal = watch(sseClient(gw, cleanup), EVENT_CHANGED_SUB, vars);
     await Promise.all([...grouped, normal].map((w) => w.count(1)));
     expect(gw.gateway.live.stats.pollers).toBe(1);
     // A member joining a running group gets the current state first, like any new subscriber.
-    const late = watch(wsClient(gw, cleanup), EVENT_SUB, vars);
+    const late = watch(wsClient(gw, cleanup), EVENT_CHANGED_SUB, vars);
     await late.count(1);
     await advanceUntil(
       gw,
@@ -67,12 +64,12 @@ describe('grouped subscriptions', () => {
   it('give several loads over one subscription as the per-subscriber path does, and survive a member leaving', async () => {
     const events = [await sendDatasetEvent(gw, world), await sendDatasetEvent(gw, world)];
     const vars = { ids: events.map((e) => e.id) };
-    const leaving = watch(wsClient(gw, cleanup), LOADS_SUB, vars);
+    const leaving = watch(wsClient(gw, cleanup), LOADS_CHANGED_SUB, vars);
     const grouped = [
-      watch(wsClient(gw, cleanup), LOADS_SUB, vars),
-      watch(wsClient(gw, cleanup), LOADS_SUB, vars),
+      watch(wsClient(gw, cleanup), LOADS_CHANGED_SUB, vars),
+      watch(wsClient(gw, cleanup), LOADS_CHANGED_SUB, vars),
     ];
-    const normal = watch(sseClient(gw, cleanup), LOADS_SUB, vars);
+    const normal = watch(sseClient(gw, cleanup), LOADS_CHANGED_SUB, vars);
     await Promise.all([leaving, ...grouped, normal].map((w) => w.count(2)));
     leaving.unsubscribe();
     await advanceUntil(
@@ -96,10 +93,10 @@ describe('grouped subscriptions', () => {
   it('end every member with the NOT_FOUND the per-subscriber path ends with', async () => {
     const vars = { i: world.instanceId, e: randomUUID() };
     const grouped = [
-      watch(wsClient(gw, cleanup), EVENT_SUB, vars),
-      watch(wsClient(gw, cleanup), EVENT_SUB, vars),
+      watch(wsClient(gw, cleanup), EVENT_CHANGED_SUB, vars),
+      watch(wsClient(gw, cleanup), EVENT_CHANGED_SUB, vars),
     ];
-    const normal = watch(sseClient(gw, cleanup), EVENT_SUB, vars);
+    const normal = watch(sseClient(gw, cleanup), EVENT_CHANGED_SUB, vars);
     for (const w of [...grouped, normal]) expect(await w.end()).toEqual({ kind: 'complete' });
     expect(normal.payloads).toEqual([
       { errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) })] },

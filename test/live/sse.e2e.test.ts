@@ -19,12 +19,9 @@ import {
   watch,
   type LiveWorld,
   type Watch,
+  EVENT_CHANGED_SUB,
+  LOADS_CHANGED_SUB,
 } from '../helpers/live.js';
-
-const LOAD = `id kind status upstreamStatus terminal`;
-const EVENT_SUB = `subscription($i: ID!, $e: ID!) { dataIntegrationEventChanged(instanceId: $i, eventId: $e) {
-  ${LOAD} eventId dataset { name } } }`;
-const LOADS_SUB = `subscription($ids: [ID!]!) { loadsChanged(ids: $ids) { ${LOAD} } }`;
 
 const cleanup = createCleanup();
 let gw: TestGateway;
@@ -48,7 +45,7 @@ async function errorsOf(w: Watch): Promise<any[]> {
 describe('subscriptions over SSE', () => {
   it('follows a sent DATASET event from RUNNING to its terminal state, in order and once each, then completes', async () => {
     const { eventId } = await sendDatasetEvent(gw, world);
-    const w = watch(client, EVENT_SUB, { i: world.instanceId, e: eventId });
+    const w = watch(client, EVENT_CHANGED_SUB, { i: world.instanceId, e: eventId });
     expect(field(await w.until(() => true, 'the current state'))).toMatchObject({
       status: 'RUNNING',
       terminal: false,
@@ -66,7 +63,7 @@ describe('subscriptions over SSE', () => {
   it('sends each load of a loadsChanged at once, then their changes, and completes when all are terminal', async () => {
     const event = await sendDatasetEvent(gw, world);
     const run = await startRun(gw, world, world.dataSources[0]!.id);
-    const w = watch(client, LOADS_SUB, { ids: [event.id, run.id] });
+    const w = watch(client, LOADS_CHANGED_SUB, { ids: [event.id, run.id] });
     await w.count(2);
     expect(w.payloads.map((p) => field(p).id).sort()).toEqual([event.id, run.id].sort());
     const terminal = () =>
@@ -95,7 +92,7 @@ describe('subscriptions over SSE', () => {
   });
 
   it('reports a malformed argument as BAD_USER_INPUT naming it, watching nothing', async () => {
-    const w = watch(client, EVENT_SUB, { i: world.instanceId, e: 'not-a-uuid' });
+    const w = watch(client, EVENT_CHANGED_SUB, { i: world.instanceId, e: 'not-a-uuid' });
     expect(await errorsOf(w)).toEqual([
       expect.objectContaining({ extensions: { code: 'BAD_USER_INPUT', field: 'eventId' } }),
     ]);
@@ -103,7 +100,7 @@ describe('subscriptions over SSE', () => {
   });
 
   it('ends a subscription to a missing event with a NOT_FOUND error', async () => {
-    const w = watch(client, EVENT_SUB, { i: world.instanceId, e: randomUUID() });
+    const w = watch(client, EVENT_CHANGED_SUB, { i: world.instanceId, e: randomUUID() });
     expect(await errorsOf(w)).toEqual([
       expect.objectContaining({ extensions: expect.objectContaining({ code: 'NOT_FOUND' }) }),
     ]);
