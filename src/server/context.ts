@@ -66,7 +66,7 @@ class RequestContext implements GraphContext {
   readonly batches: BatchLog = [];
   readonly [DEPS]: ContextDeps;
   readonly [ACCESS]: Access;
-  [LOADERS]: Loaders;
+  [LOADERS]!: Loaders;
   [LOGGER]: AppLogger | undefined;
   [ACTIONS]: Actions | undefined;
   [LIVE]: LiveHub | undefined;
@@ -79,13 +79,7 @@ class RequestContext implements GraphContext {
     this[DEPS] = deps;
     this[ACCESS] = createAccess(principal);
     this.limits = deps.limits;
-    this[LOADERS] = createLoaders(
-      deps.readers,
-      performance.now(),
-      this.batches,
-      deps.onBatch,
-      this[ACCESS].reads,
-    );
+    this.refreshLoaders();
   }
 
   get loaders(): Loaders {

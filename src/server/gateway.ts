@@ -136,7 +136,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   };
 
   const httpServer: Server = createServer();
-  const production = config.nodeEnv === 'production' || config.hardening.production;
+  const production = config.hardening.production;
   const schema = createSchema();
   const formatError = createFormatError({
     exposeInternalMessages: config.nodeEnv === 'development' && !production,

@@ -51,7 +51,6 @@ export function replayRequest(req: IncomingMessage, body: string): IncomingMessa
     method: req.method,
     url: req.url,
     headers: req.headers,
-    socket: req.socket,
     [ORIGINAL]: req,
   }) as unknown as IncomingMessage;
 }

@@ -36,17 +36,10 @@ import {
   type ValidationRule,
   validate,
 } from 'graphql';
+import type { Config } from '../config.js';
 
-/** The operation limits, each a maximum. */
-export interface OperationLimits {
-  readonly maxDepth: number;
-  readonly maxAliases: number;
-  readonly maxRootFields: number;
-  readonly maxDirectives: number;
-  readonly maxTokens: number;
-  readonly maxQueryChars: number;
-  readonly maxCost: number;
-}
+/** The operation limits, each a maximum (the `GRAPHQL_MAX_*` settings). */
+export type OperationLimits = Config['hardening']['operation'];
 
 export type LimitName = 'depth' | 'aliases' | 'rootFields' | 'directives' | 'queryChars' | 'cost';
 

@@ -9,15 +9,11 @@ import type { Server } from 'node:http';
 import {
   execute,
   GraphQLError,
-  NoSchemaIntrospectionCustomRule,
   createSourceEventStream,
-  specifiedRules,
-  validate,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
-  type ValidationRule,
 } from 'graphql';
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
 import { useServer } from 'graphql-ws/use/ws';
@@ -67,15 +63,6 @@ function withRequestErrorCode(error: GraphQLError): GraphQLError {
     path: error.path ?? null,
     extensions: { ...error.extensions, code },
   });
-}
-
-/** The validate function both transports use: graphql's rules, plus no introspection in production. */
-function validator(production: boolean) {
-  const rules: readonly ValidationRule[] = production
-    ? [...specifiedRules, NoSchemaIntrospectionCustomRule]
-    : specifiedRules;
-  return (schema: GraphQLSchema, document: Parameters<typeof validate>[1]) =>
-    validate(schema, document, rules).map(withRequestErrorCode);
 }
 
 function formatResult(result: ExecutionResult, formatError: FormatError): ExecutionResult {
@@ -212,7 +199,6 @@ export function attachWebSocket(
         const result = limitOperation(Object.keys(ctx.subscriptions).length, payload);
         return Array.isArray(result) ? [...result] : (result as ExecutionArgs);
       },
-      validate: validator(options.production),
       execute: (args) => execute(args),
       // Subscribers of one document, variables and scope share one execution per event (subscriptionGroups.ts).
       subscribe: (args) => groups.subscribe(args),
@@ -251,7 +237,9 @@ export function createSseTransport(options: StreamingOptions) {
   });
   return createSseHandler<GraphContext & Record<PropertyKey, unknown>>({
     schema: options.schema,
-    validate: validator(options.production),
+    // graphql-sse validates what onSubscribe returns once more; the limits check has already validated it
+    // with the same rules and more.
+    validate: () => [],
     execute: (args) => execute(args),
     subscribe: (args) => subscribeEndingInError(args),
     context: (req) =>

@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
 import type { Coordinator, Turn } from '../coordinator.js';
 import type { LiveMessage, PubSub, Unsubscribe } from '../pubsub.js';
 import { SharedRateBudget } from './rateBudget.js';
@@ -33,20 +34,11 @@ const RETRY_MS = 500;
  */
 export const VERSION_SPAN = 2 ** 10;
 
-export interface RedisScaleOutOptions {
+/** The scale-out settings (see config.ts), with the Redis URL required. */
+export type RedisScaleOutOptions = Omit<Config['scaleOut'], 'redisUrl'> & {
   readonly url: string;
-  /** Prefix of every key and channel. */
-  readonly keyPrefix: string;
-  readonly commandTimeoutMs: number;
-  readonly leaseTtlMs: number;
-  readonly stateTtlMs: number;
-  /** Loads polled locally while Redis is unreachable. */
-  readonly fallbackMaxPollers: number;
-  /** Polls per second per AWS operation, all replicas together. */
-  readonly ratePerSecond: number;
-  readonly operationRates: Readonly<Record<string, number>>;
   readonly logger: Pick<Logger, 'info' | 'warn' | 'debug'>;
-}
+};
 
 export interface ScaleOutStats {
   /** Both Redis connections are ready. */
