@@ -107,49 +107,40 @@ describe('SSE', () => {
 });
 
 describe('HTTP rate limit', () => {
-  it('answers a principal over its budget with 429 and Retry-After, and not another principal', async () => {
-    const g = await startTestGateway({
+  const q = '{ __typename }';
+  let g: TestGateway;
+  beforeAll(async () => {
+    g = await startTestGateway({
       AUTH_MODE: 'apikey',
       AUTH_API_KEYS: apiKeysJson('*', '*'),
       AUTH_RATE_LIMIT_PER_SECOND: '1',
       AUTH_RATE_LIMIT_BURST: '2',
     });
-    try {
-      const q = '{ __typename }';
-      expect((await post(g, q, {}, apiKey(KEYS.mine))).status).toBe(200);
-      expect((await post(g, q, {}, apiKey(KEYS.mine))).status).toBe(200);
-      await g.resetCalls();
-      const limited = await post(g, q, {}, apiKey(KEYS.mine));
-      expect(limited.status).toBe(429);
-      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(limited.body.errors[0].extensions).toEqual({ code: 'THROTTLED' });
-      expect(await g.calls()).toEqual({});
-      expect((await post(g, q, {}, apiKey(KEYS.reader))).status).toBe(200);
-    } finally {
-      await g.stop();
-    }
+  });
+  afterAll(() => g?.stop());
+
+  /** Asserts a 429 THROTTLED answer with Retry-After, and no upstream call. */
+  async function expectThrottled(res: Awaited<ReturnType<typeof post>>): Promise<void> {
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(res.body.errors[0].extensions).toEqual({ code: 'THROTTLED' });
+    expect(await g.calls()).toEqual({});
+  }
+
+  it('answers a principal over its budget with 429 and Retry-After, and not another principal', async () => {
+    expect((await post(g, q, {}, apiKey(KEYS.mine))).status).toBe(200);
+    expect((await post(g, q, {}, apiKey(KEYS.mine))).status).toBe(200);
+    await g.resetCalls();
+    await expectThrottled(await post(g, q, {}, apiKey(KEYS.mine)));
+    expect((await post(g, q, {}, apiKey(KEYS.reader))).status).toBe(200);
   });
 
   it('holds a client sending refused credentials to the same rate, before verifying them', async () => {
-    const g = await startTestGateway({
-      AUTH_MODE: 'apikey',
-      AUTH_API_KEYS: apiKeysJson('*', '*'),
-      AUTH_RATE_LIMIT_PER_SECOND: '1',
-      AUTH_RATE_LIMIT_BURST: '2',
-    });
-    try {
-      const q = '{ __typename }';
-      const wrong = apiKey('not-a-key-of-this-gateway');
-      expect((await post(g, q, {}, wrong)).status).toBe(401);
-      expect((await post(g, q, {}, wrong)).status).toBe(401);
-      const limited = await post(g, q, {}, wrong);
-      expect(limited.status).toBe(429);
-      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(limited.body.errors[0].extensions).toEqual({ code: 'THROTTLED' });
-      expect(await g.calls()).toEqual({});
-    } finally {
-      await g.stop();
-    }
+    const wrong = apiKey('not-a-key-of-this-gateway');
+    expect((await post(g, q, {}, wrong)).status).toBe(401);
+    expect((await post(g, q, {}, wrong)).status).toBe(401);
+    await g.resetCalls();
+    await expectThrottled(await post(g, q, {}, wrong));
   });
 });
 
