@@ -12,7 +12,7 @@ import type { LiveHub } from '../live/hub.js';
 import type { Actions } from '../upstream/actions.js';
 import { createLoaders, type BatchLog, type Loaders } from '../upstream/loaders.js';
 import type { Readers } from '../upstream/readers.js';
-import { createAccess, gateActions, gateLive, type Access } from './auth/access.js';
+import { accessOf, gateActions, gateLive, type Access } from './auth/access.js';
 import { ANONYMOUS, type Principal } from './auth/principal.js';
 import type { AppLogger } from './logger.js';
 
@@ -51,6 +51,7 @@ export interface ContextDeps {
 const DEPS = Symbol('deps');
 const ACCESS = Symbol('access');
 const LOADERS = Symbol('loaders');
+const LOADERS_SINCE = Symbol('loadersSince');
 const LOGGER = Symbol('logger');
 const ACTIONS = Symbol('actions');
 const LIVE = Symbol('live');
@@ -66,7 +67,9 @@ class RequestContext implements GraphContext {
   readonly batches: BatchLog = [];
   readonly [DEPS]: ContextDeps;
   readonly [ACCESS]: Access;
-  [LOADERS]!: Loaders;
+  [LOADERS]: Loaders | undefined;
+  /** The `performance.now()` instant the current loaders' scope began (made lazily, on first use). */
+  [LOADERS_SINCE] = 0;
   [LOGGER]: AppLogger | undefined;
   [ACTIONS]: Actions | undefined;
   [LIVE]: LiveHub | undefined;
@@ -77,13 +80,25 @@ class RequestContext implements GraphContext {
     readonly principal: Principal,
   ) {
     this[DEPS] = deps;
-    this[ACCESS] = createAccess(principal);
+    this[ACCESS] = accessOf(principal);
     this.limits = deps.limits;
     this.refreshLoaders();
   }
 
+  /**
+   * Made on first use: most subscription contexts never read through their own loaders (a subscription
+   * group executes with its first member's context), and an idle subscription should cost little.
+   */
   get loaders(): Loaders {
-    return this[LOADERS];
+    if (this[LOADERS]) return this[LOADERS];
+    const deps = this[DEPS];
+    return (this[LOADERS] = createLoaders(
+      deps.readers,
+      this[LOADERS_SINCE],
+      this.batches,
+      deps.onBatch,
+      this[ACCESS].reads,
+    ));
   }
 
   /** The actions, through the principal's access gate. */
@@ -105,21 +120,25 @@ class RequestContext implements GraphContext {
   }
 
   refreshLoaders(): void {
-    const deps = this[DEPS];
-    this[LOADERS] = createLoaders(
-      deps.readers,
-      performance.now(),
-      this.batches,
-      deps.onBatch,
-      this[ACCESS].reads,
-    );
+    this[LOADERS_SINCE] = performance.now();
+    this[LOADERS] = undefined;
   }
+}
+
+/**
+ * A random UUID as one flat string: `randomUUID()` builds it from a dozen concatenated pieces, which a
+ * subscription's context would otherwise keep for its whole life.
+ */
+function newRequestId(): string {
+  const id = randomUUID();
+  id.charCodeAt(0); // flattens the concatenation in place
+  return id;
 }
 
 /** `principal` defaults to {@link ANONYMOUS} (all rights): pass the authenticated one. */
 export function createContext(
   deps: ContextDeps,
-  requestId: string = randomUUID(),
+  requestId: string = newRequestId(),
   principal: Principal = ANONYMOUS,
 ): GraphContext {
   return new RequestContext(deps, requestId, principal);

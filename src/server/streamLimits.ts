@@ -15,7 +15,7 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { IncomingMessage } from 'node:http';
-import type { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket as WebSocketClass, type WebSocket, type WebSocketServer } from 'ws';
 import { createDocumentCache } from './documentCache.js';
 import { prepareOperation, validationRules, type DocumentSteps, type OperationLimits } from './limits.js';
 import type { GraphContext } from './context.js';
@@ -152,8 +152,6 @@ export interface SocketRules {
   readonly idleTimeoutMs: number;
   /** A ping every this often; a client that has not answered the previous one is dropped. */
   readonly pingIntervalMs: number;
-  /** Bytes queued for one client beyond which it is closed with 1013 as a slow consumer. */
-  readonly maxBufferedBytes: number;
   /** Operations the connection of `socket` is running now. */
   readonly activeOperations: (socket: WebSocket) => number;
 }
@@ -162,53 +160,86 @@ export interface SocketRules {
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
 
 /**
- * Caps what waits in a socket's send buffer: after each send, a socket holding more than `maxBytes`
- * unsent is closed with 1013, and terminated if even the close cannot get through within `graceMs`.
+ * What the rules track per connection, as fields of the socket itself: ten thousand connections cost no
+ * timer and no closure each (one sweep and one pinger serve them all).
  */
-export function boundSendBuffer(socket: WebSocket, maxBytes: number, graceMs = 1_000): void {
-  const send = socket.send.bind(socket) as (...args: unknown[]) => void;
-  let closing = false;
-  socket.send = ((...args: unknown[]) => {
-    if (closing) return;
-    send(...args);
-    if (socket.bufferedAmount > maxBytes) {
-      closing = true;
-      socket.close(SLOW_CONSUMER_CLOSE_CODE, `Slow consumer: over ${maxBytes} bytes waiting to be sent`);
-      setTimeout(() => socket.terminate(), graceMs).unref();
-    }
-  }) as WebSocket['send'];
+export interface RuledSocket extends WebSocket {
+  /** `performance.now()` when the client last sent a message or the connection last ran an operation. */
+  lastActiveAt: number;
+  /** Whether the client answered the last ping. */
+  answeredPing: boolean;
 }
 
-/** Applies {@link SocketRules} to every connection of `wss`. */
+/**
+ * The socket class of a WebSocket server (its `WebSocket` option) whose sends are bounded: after each
+ * send, a socket holding more than `maxBufferedBytes` unsent is closed with 1013 and sent nothing more,
+ * and terminated if even the close cannot get through within `graceMs`.
+ */
+export function boundedSocketClass(maxBufferedBytes: number, graceMs = 1_000): typeof WebSocket {
+  return class BoundedSocket extends WebSocketClass implements RuledSocket {
+    lastActiveAt = performance.now();
+    answeredPing = true;
+    private slow = false;
+
+    // One signature for both of ws's overloads (data, cb) and (data, options, cb).
+    override send(data: unknown, ...rest: unknown[]): void {
+      if (this.slow) return;
+      (super.send as (...a: unknown[]) => void)(data, ...rest);
+      if (this.bufferedAmount <= maxBufferedBytes) return;
+      this.slow = true;
+      this.close(
+        SLOW_CONSUMER_CLOSE_CODE,
+        `Slow consumer: over ${maxBufferedBytes} bytes waiting to be sent`,
+      );
+      setTimeout(() => this.terminate(), graceMs).unref();
+    }
+  };
+}
+
+/** Listeners shared by every socket (ws calls them with the socket as `this`). */
+function heard(this: WebSocket): void {
+  (this as RuledSocket).lastActiveAt = performance.now();
+}
+
+function answered(this: WebSocket): void {
+  (this as RuledSocket).answeredPing = true;
+}
+
+/**
+ * Applies {@link SocketRules} to every connection of `wss` (made with a {@link boundedSocketClass}):
+ * one interval pings every client and drops those that did not answer the last ping; another closes
+ * connections idle for `idleTimeoutMs` (checked every tenth of it, between 100 ms and 5 s).
+ */
 export function applySocketRules(wss: WebSocketServer, rules: SocketRules): void {
-  const alive = new WeakMap<WebSocket, boolean>();
-  wss.on('connection', (socket) => {
-    alive.set(socket, true);
-    socket.on('pong', () => alive.set(socket, true));
-    boundSendBuffer(socket, rules.maxBufferedBytes);
-    let idle: NodeJS.Timeout;
-    const arm = () => {
-      clearTimeout(idle);
-      idle = setTimeout(() => {
-        if (rules.activeOperations(socket) === 0) socket.close(1000, 'Idle timeout');
-        else arm();
-      }, rules.idleTimeoutMs);
-      idle.unref();
-    };
-    arm();
-    socket.on('message', arm);
-    socket.on('close', () => clearTimeout(idle));
+  wss.on('connection', (socket: WebSocket) => {
+    socket.on('pong', answered);
+    socket.on('message', heard);
   });
+  const sockets = () => wss.clients as Set<RuledSocket>;
   const pinger = setInterval(() => {
-    for (const socket of wss.clients) {
-      if (!alive.get(socket)) {
+    for (const socket of sockets()) {
+      if (!socket.answeredPing) {
         socket.terminate();
         continue;
       }
-      alive.set(socket, false);
+      socket.answeredPing = false;
       socket.ping();
     }
   }, rules.pingIntervalMs);
   pinger.unref();
-  wss.on('close', () => clearInterval(pinger));
+  const sweep = setInterval(
+    () => {
+      const now = performance.now();
+      for (const socket of sockets()) {
+        if (rules.activeOperations(socket) > 0) socket.lastActiveAt = now;
+        else if (now - socket.lastActiveAt >= rules.idleTimeoutMs) socket.close(1000, 'Idle timeout');
+      }
+    },
+    Math.min(5_000, Math.max(100, rules.idleTimeoutMs / 10)),
+  );
+  sweep.unref();
+  wss.on('close', () => {
+    clearInterval(pinger);
+    clearInterval(sweep);
+  });
 }

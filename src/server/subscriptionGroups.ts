@@ -46,20 +46,63 @@ function documentKey(document: DocumentNode): string {
   return id;
 }
 
-/** One subscriber's view of its group: a small push-to-pull queue. Internal. */
+/** A result's payload, serialized once for every member of its group. */
+export interface SerializedPayload {
+  readonly json: string;
+  /** `json` as UTF-8, encoded on first use. */
+  readonly bytes: Buffer;
+}
+
+/** One result of a group. */
+class Delivery implements SerializedPayload {
+  private encoded: Buffer | undefined;
+
+  constructor(
+    readonly result: ExecutionResult,
+    readonly json: string,
+  ) {}
+
+  get bytes(): Buffer {
+    return (this.encoded ??= Buffer.from(this.json));
+  }
+}
+
+/**
+ * Writes one serialized payload to a subscriber's connection itself (its `next` message). A member with a
+ * sink skips the transport's per-message work: ten thousand members cost ten thousand socket writes of
+ * one already-serialized payload, not ten thousand serializations.
+ */
+export type DeliverySink = (payload: SerializedPayload) => void;
+
+/**
+ * One subscriber's view of its group. Without a sink, a small push-to-pull queue the transport iterates.
+ * With one, the results are written through the sink from the transport's first `next()` on (the
+ * transport has registered the operation by then; results that came earlier wait, in order), and
+ * `next()` settles only when the member ends, so the transport then sends `complete` after the last
+ * result. Internal.
+ */
 class Member implements AsyncIterableIterator<ExecutionResult> {
-  private values: ExecutionResult[] = [];
+  private values: Delivery[] = [];
   private waiting: ((step: IteratorResult<ExecutionResult>) => void) | undefined;
   private done = false;
+  /** True once results go straight through the sink. */
+  private direct = false;
 
-  constructor(private readonly group: Group) {}
+  constructor(
+    private readonly group: Group,
+    private readonly sink: DeliverySink | undefined,
+  ) {}
 
-  push(value: ExecutionResult): void {
+  push(value: Delivery): void {
     if (this.done) return;
+    if (this.direct) {
+      this.sink!(value);
+      return;
+    }
     const waiting = this.waiting;
     if (waiting) {
       this.waiting = undefined;
-      waiting({ value, done: false });
+      waiting({ value: value.result, done: false });
     } else this.values.push(value);
   }
 
@@ -73,8 +116,14 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   }
 
   next(): Promise<IteratorResult<ExecutionResult>> {
+    if (this.sink && !this.direct) {
+      this.direct = true;
+      const early = this.values;
+      this.values = [];
+      for (const delivery of early) this.sink(delivery);
+    }
     const value = this.values.shift();
-    if (value !== undefined) return Promise.resolve({ value, done: false });
+    if (value !== undefined) return Promise.resolve({ value: value.result, done: false });
     if (this.done) return Promise.resolve({ value: undefined, done: true });
     return new Promise((resolve) => (this.waiting = resolve));
   }
@@ -100,12 +149,13 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
 class Group {
   private readonly members = new Set<Member>();
   /** The last result sent per load, in the order loads first appeared: what a joining member gets first. */
-  private readonly last = new Map<string, { json: string; result: ExecutionResult }>();
+  private readonly last = new Map<string, Delivery>();
   private finished = false;
 
   constructor(
     private readonly args: ExecutionArgs,
     private readonly source: AsyncIterator<unknown>,
+    private readonly serialize: (result: ExecutionResult) => string,
     private readonly onEnd: (group: Group) => void,
   ) {}
 
@@ -114,11 +164,11 @@ class Group {
   }
 
   /** A new member, or undefined when the group has ended (start a new one). */
-  join(): Member | undefined {
+  join(sink: DeliverySink | undefined): Member | undefined {
     if (this.finished) return undefined;
-    const member = new Member(this);
+    const member = new Member(this, sink);
     this.members.add(member);
-    for (const { result } of this.last.values()) member.push(result);
+    for (const delivery of this.last.values()) member.push(delivery);
     return member;
   }
 
@@ -149,23 +199,25 @@ class Group {
           err instanceof GraphQLError
             ? err
             : new GraphQLError('Internal server error', { originalError: err as Error });
-        this.broadcast({ errors: [error] });
+        const result = { errors: [error] };
+        this.broadcast(new Delivery(result, this.serialize(result)));
         break;
       }
       if (step.done || this.finished) break;
       const result = await execute({ ...this.args, rootValue: step.value });
       if (this.finished) return;
       const key = sourceKey(step.value);
-      const json = JSON.stringify(result);
+      const json = this.serialize(result);
       if (this.last.get(key)?.json === json) continue;
-      this.last.set(key, { json, result });
-      this.broadcast(result);
+      const delivery = new Delivery(result, json);
+      this.last.set(key, delivery);
+      this.broadcast(delivery);
     }
     this.finish();
   }
 
-  private broadcast(result: ExecutionResult): void {
-    for (const member of this.members) member.push(result);
+  private broadcast(delivery: Delivery): void {
+    for (const member of this.members) member.push(delivery);
   }
 
   private finish(): void {
@@ -179,20 +231,35 @@ class Group {
 }
 
 export interface SubscriptionGroups {
-  /** `subscribe` for graphql-ws: a member of the operation's group (started when there is none). */
-  subscribe(args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
+  /**
+   * `subscribe` for graphql-ws: a member of the operation's group (started when there is none). With a
+   * sink, the member writes its results through it (see {@link Member}).
+   */
+  subscribe(
+    args: ExecutionArgs,
+    sink?: DeliverySink,
+  ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult>;
   /** Groups running now (for tests and metrics). */
   readonly groupCount: number;
 }
 
-export function createSubscriptionGroups(): SubscriptionGroups {
+export interface SubscriptionGroupOptions {
+  /**
+   * A result as the payload of its `next` message, once per result for every member (the transport's
+   * error formatting belongs here). Results that serialize alike are sent once. Default: JSON.
+   */
+  readonly serialize?: (result: ExecutionResult) => string;
+}
+
+export function createSubscriptionGroups(options: SubscriptionGroupOptions = {}): SubscriptionGroups {
+  const serialize = options.serialize ?? ((result: ExecutionResult) => JSON.stringify(result));
   const groups = new Map<string, Promise<Group | ExecutionResult>>();
 
   const start = (key: string, args: ExecutionArgs): Promise<Group | ExecutionResult> => {
     const pending = (async (): Promise<Group | ExecutionResult> => {
       const stream = await createSourceEventStream(args);
       if (!(Symbol.asyncIterator in stream)) return stream;
-      const group = new Group(args, stream[Symbol.asyncIterator](), () => {
+      const group = new Group(args, stream[Symbol.asyncIterator](), serialize, () => {
         if (groups.get(key) === pending) groups.delete(key);
       });
       // Not run yet: it starts with its first member, so a source that fails at once still has someone
@@ -204,6 +271,7 @@ export function createSubscriptionGroups(): SubscriptionGroups {
 
   const subscribe = async (
     args: ExecutionArgs,
+    sink?: DeliverySink,
   ): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> => {
     const key = JSON.stringify([
       documentKey(args.document),
@@ -225,7 +293,7 @@ export function createSubscriptionGroups(): SubscriptionGroups {
           if (groups.get(key) === pending) groups.delete(key);
           return outcome;
         }
-        const member = outcome.join();
+        const member = outcome.join(sink);
         if (member) {
           outcome.start();
           return member;
@@ -238,7 +306,7 @@ export function createSubscriptionGroups(): SubscriptionGroups {
         if (groups.get(key) === pending) groups.delete(key);
         continue;
       }
-      const member = outcome.join();
+      const member = outcome.join(sink);
       if (member) {
         outcome.start();
         return member;

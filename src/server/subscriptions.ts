@@ -26,11 +26,12 @@ import type { RequestGuard } from './subgraphSecret.js';
 import type { OperationLimits } from './limits.js';
 import {
   applySocketRules,
+  boundedSocketClass,
   createSseOnSubscribe,
   createWsOnSubscribe,
   type SocketRules,
 } from './streamLimits.js';
-import { createSubscriptionGroups } from './subscriptionGroups.js';
+import { createSubscriptionGroups, type DeliverySink } from './subscriptionGroups.js';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -138,6 +139,8 @@ async function subscribeEndingInError(args: ExecutionArgs) {
   return iterator;
 }
 
+const CLOSING_BRACE = Buffer.from('}');
+
 export interface WebSocketTransport {
   /** Completes every subscription, closes sockets with 1001 (clients reconnect), stops accepting. */
   close(): Promise<void>;
@@ -153,7 +156,11 @@ export function attachWebSocket(
     /** Checked on the upgrade request's headers; a refusal answers the upgrade with its HTTP status. */
     readonly guard?: RequestGuard | undefined;
     /** Subscriptions per connection, idle and ping timeouts, send buffer. */
-    readonly socketRules: Omit<SocketRules, 'activeOperations'> & { readonly maxSubscriptions: number };
+    readonly socketRules: Omit<SocketRules, 'activeOperations'> & {
+      readonly maxSubscriptions: number;
+      /** Bytes queued for one client beyond which it is closed with 1013 as a slow consumer. */
+      readonly maxBufferedBytes: number;
+    };
   },
 ): WebSocketTransport {
   const { guard, admission } = options;
@@ -162,6 +169,7 @@ export function attachWebSocket(
     path,
     maxPayload: options.maxPayloadBytes,
     perMessageDeflate: false,
+    WebSocket: boundedSocketClass(options.socketRules.maxBufferedBytes),
     ...(guard
       ? {
           verifyClient: (
@@ -187,7 +195,13 @@ export function attachWebSocket(
     production: options.production,
     maxSubscriptions: options.socketRules.maxSubscriptions,
   });
-  const groups = createSubscriptionGroups();
+  // A group's result is formatted (the error funnel onNext applies) and serialized once for all its
+  // members, and each member writes it to its socket itself; see subscriptionGroups.ts.
+  const groups = createSubscriptionGroups({
+    serialize: (result) => JSON.stringify(formatResult(result, options.formatError)),
+  });
+  /** Per operation (its execution arguments): where its results go. */
+  const sinks = new WeakMap<ExecutionArgs, DeliverySink>();
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
     {
       schema: options.schema,
@@ -197,23 +211,42 @@ export function attachWebSocket(
         const refused = admission?.onSubscribe(ctx as WsConnection, id, payload.operationName);
         if (refused) return refused;
         const result = limitOperation(Object.keys(ctx.subscriptions).length, payload);
-        return Array.isArray(result) ? [...result] : (result as ExecutionArgs);
+        if (Array.isArray(result)) return [...result];
+        const args = result as ExecutionArgs;
+        // graphql-ws passes this object on to `subscribe`. The socket's `send` is the one the send-buffer
+        // bound wraps, so a slow consumer is closed alike on this path.
+        const socket = ctx.extra.socket;
+        const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+        prefix.charCodeAt(0); // one flat string, not the pieces of the template, for the operation's life
+        sinks.set(args, (payload) => {
+          // Bytes, not a string: the payload is encoded once for the group, not once per socket.
+          if (socket.readyState === socket.OPEN)
+            socket.send(Buffer.concat([Buffer.from(prefix), payload.bytes, CLOSING_BRACE]), {
+              binary: false,
+            });
+        });
+        return args;
       },
       execute: (args) => execute(args),
       // Subscribers of one document, variables and scope share one execution per event (subscriptionGroups.ts).
-      subscribe: (args) => groups.subscribe(args),
+      subscribe: (args) => groups.subscribe(args, sinks.get(args)),
       context: (ctx) => options.createContext(admission?.connectionPrincipal(ctx as WsConnection)),
-      ...(admission
-        ? {
-            onConnect: (ctx) => admission.onConnect(ctx as WsConnection),
-            onClose: (ctx) => admission.onClose(ctx as WsConnection),
-          }
-        : {}),
+      onConnect: async (ctx) => {
+        const admitted = admission ? await admission.onConnect(ctx as WsConnection) : true;
+        // The upgrade request (its headers and socket details) is not needed after admission: not kept
+        // for the life of the connection.
+        (ctx.extra as { request?: unknown }).request = undefined;
+        return admitted;
+      },
+      ...(admission ? { onClose: (ctx) => admission.onClose(ctx as WsConnection) } : {}),
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, options.formatError),
       onError: (_ctx, _id, _payload, errors) =>
         errors.map(withRequestErrorCode).map((e) => options.formatError(e.toJSON(), e)),
     },
     wss,
+    // No graphql-ws keep-alive: the socket rules ping every connection already (one timer for all of
+    // them, where graphql-ws keeps one interval per socket).
+    0,
   );
   return {
     clientCount: () => wss.clients.size,

@@ -1,8 +1,7 @@
 /**
  * The operation limits as pure functions (cost, shape rules, size) and the pieces of WebSocket and HTTP
- * hardening that need no server: the bounded send buffer, the origin policy and the hardening settings.
+ * hardening that need no server: the origin policy and the hardening settings.
  */
-import { EventEmitter } from 'node:events';
 import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -17,7 +16,6 @@ import {
   type OperationLimits,
 } from '../../src/server/limits.js';
 import { createOriginPolicy } from '../../src/server/origin.js';
-import { SLOW_CONSUMER_CLOSE_CODE, boundSendBuffer } from '../../src/server/streamLimits.js';
 
 const LIMITS: OperationLimits = loadConfig({}).hardening.operation;
 const schema = createSchema();
@@ -76,31 +74,6 @@ describe('shape rules', () => {
       code: 'GRAPHQL_VALIDATION_FAILED',
       limit: 'queryChars',
     });
-  });
-});
-
-describe('boundSendBuffer', () => {
-  it('closes a socket whose unsent bytes pass the limit with 1013, and sends nothing more', () => {
-    const closed: [number, string][] = [];
-    const sent: unknown[] = [];
-    const socket = Object.assign(new EventEmitter(), {
-      bufferedAmount: 0,
-      send(data: unknown) {
-        sent.push(data);
-        this.bufferedAmount += 600;
-      },
-      close(code: number, reason: string) {
-        closed.push([code, reason]);
-      },
-      terminate() {},
-    });
-    boundSendBuffer(socket as any, 1_000, 60_000);
-    socket.send('a');
-    expect(closed).toEqual([]);
-    socket.send('b');
-    socket.send('c');
-    expect(sent).toEqual(['a', 'b']);
-    expect(closed).toEqual([[SLOW_CONSUMER_CLOSE_CODE, expect.stringContaining('Slow consumer')]]);
   });
 });
 

@@ -6,7 +6,7 @@
 
 import { parse, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createSubscriptionGroups } from '../../src/server/subscriptionGroups.js';
+import { createSubscriptionGroups, type SerializedPayload } from '../../src/server/subscriptionGroups.js';
 import { createTickSchema } from './subscriptionGroups.fixture.js';
 
 const DOC = 'subscription($id: ID!) { tick(id: $id) { id n } }';
@@ -117,5 +117,60 @@ describe('createSubscriptionGroups', () => {
     const result = (await groups.subscribe(fx.args(parse(DOC), { id: 'bad' }))) as ExecutionResult;
     expect(result.errors?.[0]?.message).toBe('bad id');
     expect(groups.groupCount).toBe(0);
+  });
+
+  it('writes a sink member’s results through its sink from its first next() on, earlier ones first, then ends it', async () => {
+    const fx = createTickSchema();
+    let serialized = 0;
+    const groups = createSubscriptionGroups({
+      serialize: (result) => {
+        serialized++;
+        return JSON.stringify(result);
+      },
+    });
+    const written: [string, string][] = [];
+    const sinkOf = (who: string) => (payload: SerializedPayload) => {
+      expect(payload.bytes.toString('utf8')).toBe(payload.json);
+      written.push([who, payload.json]);
+    };
+    const a = (await groups.subscribe(
+      fx.args(parse(DOC), { id: 'a' }),
+      sinkOf('a'),
+    )) as AsyncIterator<ExecutionResult>;
+    const b = (await groups.subscribe(
+      fx.args(parse(DOC), { id: 'a' }),
+      sinkOf('b'),
+    )) as AsyncIterator<ExecutionResult>;
+    fx.push('a', { id: 'a', n: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    // Not written before the transport asks (it has not registered the operation yet).
+    expect(written).toEqual([]);
+    const aDone = a.next();
+    expect(written).toEqual([['a', '{"data":{"tick":{"id":"a","n":1}}}']]);
+    const bDone = b.next();
+    fx.push('a', { id: 'a', n: 2 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(written.slice(1)).toEqual([
+      ['b', '{"data":{"tick":{"id":"a","n":1}}}'],
+      ['a', '{"data":{"tick":{"id":"a","n":2}}}'],
+      ['b', '{"data":{"tick":{"id":"a","n":2}}}'],
+    ]);
+    expect(serialized).toBe(2);
+    fx.end('a');
+    expect(await aDone).toEqual({ value: undefined, done: true });
+    expect(await bDone).toEqual({ value: undefined, done: true });
+  });
+
+  it('sends the serialized form: results that serialize alike are one change', async () => {
+    const fx = createTickSchema();
+    const groups = createSubscriptionGroups({
+      serialize: (result) => JSON.stringify(result).replace(/\d/g, '#'),
+    });
+    const m = (await groups.subscribe(fx.args(parse(DOC), { id: 'a' }))) as AsyncIterator<ExecutionResult>;
+    fx.push('a', { id: 'a', n: 1 });
+    fx.push('a', { id: 'a', n: 2 }); // serializes like n: 1
+    fx.push('a', { id: 'a', n: 3 });
+    fx.end('a');
+    expect(await take(m, 5)).toEqual([{ data: { tick: { id: 'a', n: 1 } } }]);
   });
 });

@@ -89,7 +89,19 @@ export interface Access {
   notFoundAs(home: Home, error: unknown, awsOperation: string): unknown;
 }
 
-export function createAccess(principal: Principal): Access {
+const accessByPrincipal = new WeakMap<Principal, Access>();
+
+/**
+ * The access rules of `principal`, made once per principal object: every request and subscription of one
+ * connection or token shares them.
+ */
+export function accessOf(principal: Principal): Access {
+  let access = accessByPrincipal.get(principal);
+  if (!access) accessByPrincipal.set(principal, (access = createAccess(principal)));
+  return access;
+}
+
+function createAccess(principal: Principal): Access {
   const mayTouch = (home: Home): boolean =>
     'instanceId' in home
       ? mayTouchInstance(principal, home.instanceId)
