@@ -176,7 +176,12 @@ class Poller {
     if (this.stopped) return turn.poll ? this.hub.coordinator.release(this.topic) : undefined;
     if (this.final) return this.stop();
     if (!turn.poll) return this.schedule(this.jittered(this.intervalMs));
-    if (turn.versionBase !== undefined) this.version = Math.max(this.version, turn.versionBase);
+    if (turn.versionBase !== undefined) {
+      this.version = Math.max(this.version, turn.versionBase);
+      // A new holder publishes what it reads first even when this replica knew it already: what it knew
+      // may have come from a poll of its own that never reached the others (Redis was away meanwhile).
+      this.lastJson = undefined;
+    }
     await this.hub.budget.take();
     await this.hub.options.rateBudget?.take(this.operation);
     if (this.stopped) return;

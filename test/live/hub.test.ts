@@ -6,6 +6,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Coordinator, Turn } from '../../src/live/coordinator.js';
 import { createLiveHub, type LiveHub, type LiveHubOptions } from '../../src/live/hub.js';
 import { MemoryPubSub, type LiveMessage } from '../../src/live/pubsub.js';
 import { SharedReader } from '../../src/upstream/reader.js';
@@ -392,5 +393,36 @@ describe('LiveHub.watchStarted and close', () => {
     await upstream.fetched('witness', 5);
     expect(upstream.count('e1') + upstream.count('r1')).toBe(fetches);
     await witness.return!();
+  });
+});
+
+describe('LiveHub with a coordinator', () => {
+  it('publishes what it reads first after taking a lease, even a state it knew already', async () => {
+    const upstream = createFakeUpstream();
+    upstream.set('e1', event('e1', 'IN_PROGRESS'));
+    const pubsub = new MemoryPubSub();
+    // Holder, then another replica's turn, then the lease taken again (Redis may have missed the first).
+    const turns: Turn[] = [
+      { poll: true, versionBase: 1024 },
+      { poll: false },
+      { poll: true, versionBase: 2048 },
+    ];
+    const published: LiveMessage[] = [];
+    const coordinator: Coordinator = {
+      claim: async () => turns.shift() ?? { poll: true },
+      publishResult: (topic, message) => {
+        published.push(message);
+        pubsub.publish(topic, message);
+      },
+      refresh: async () => {},
+      release: () => {},
+    };
+    const hub = createHub(upstream, { pubsub, coordinator });
+    const it = hub.watch(eventRef('e1'));
+    await next(it);
+    await upstream.fetched('e1', 3); // the third read, as holder still, changes nothing: not published
+    expect(published.map((m) => m.version)).toEqual([1025, 2049]);
+    expect((published[1] as { state: object }).state).toEqual((published[0] as { state: object }).state);
+    await it.return!();
   });
 });

@@ -13,7 +13,8 @@
  * - Redis unreachable: nothing is queued (the client's offline queue is off, commands time out); up to
  *   `fallbackMaxPollers` loads are polled locally, publishing to this replica's subscribers only; the
  *   shared rate falls back to a local budget. When Redis returns, channels are re-subscribed, leases
- *   renewed or re-taken, and states re-read.
+ *   renewed or re-taken, states re-read, and what a holder published meanwhile is written again while it
+ *   still holds the lease (a new holder publishes its first read in any case: see the hub).
  */
 import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
@@ -62,6 +63,12 @@ export class RedisScaleOut implements PubSub, Coordinator {
   /** Topic → the fence of the lease held. */
   private readonly held = new Map<string, number>();
   private readonly fallback = new Set<string>();
+  /**
+   * Topic → the last result this replica published as its holder that Redis did not take (it was away,
+   * or the write failed): delivered here only. Written again once Redis is back while the lease (the same
+   * fence) is still held; else the next holder publishes the state itself.
+   */
+  private readonly unconfirmed = new Map<string, { message: LiveMessage; keep: boolean; fence: number }>();
   private readonly rate: SharedRateBudget;
   private readonly pending = new Set<Promise<unknown>>();
   private readonly renewTimer: NodeJS.Timeout;
@@ -193,7 +200,20 @@ export class RedisScaleOut implements PubSub, Coordinator {
 
   publishResult(topic: string, message: LiveMessage, keep: boolean): void {
     const fence = this.held.get(topic);
-    if (!this.connected || fence === undefined) return this.deliver(topic, message);
+    // Not the holder: a poll of the local fallback, for this replica's subscribers only.
+    if (fence === undefined) return this.deliver(topic, message);
+    if (!this.connected) {
+      this.deliver(topic, message);
+      this.unconfirmed.set(topic, { message, keep, fence });
+      return;
+    }
+    // A newer result supersedes one still waiting to be written again.
+    this.unconfirmed.delete(topic);
+    this.writeResult(topic, message, keep, fence);
+  }
+
+  /** The fenced write of a holder's result (stored and published in one script). */
+  private writeResult(topic: string, message: LiveMessage, keep: boolean, fence: number): void {
     const json = JSON.stringify(message);
     const final = 'error' in message || message.terminal;
     const write = this.cmd.eval(
@@ -214,17 +234,31 @@ export class RedisScaleOut implements PubSub, Coordinator {
       write.then(
         (result) => {
           if (result === 1) return;
-          // Fenced out: the current holder publishes. A final state is true whoever read it: keep it here.
-          if (this.held.get(topic) === fence) this.held.delete(topic);
+          // Fenced out (0): the current holder publishes. Or a newer version is stored (-1). A final state
+          // is true whoever read it: keep it here.
+          if (result === 0 && this.held.get(topic) === fence) this.held.delete(topic);
           this.options.logger.debug({ topic, result }, 'a stale poll result was not published');
           if (final) this.deliver(topic, message);
         },
         (err: unknown) => {
           this.noteError(err);
           this.deliver(topic, message);
+          // Written again with the next renewal, unless a newer result has been published since.
+          const newer = this.unconfirmed.get(topic);
+          if (!newer || newer.message.version < message.version)
+            this.unconfirmed.set(topic, { message, keep, fence });
         },
       ),
     );
+  }
+
+  /** Writes again the results Redis did not take, for the leases still held under the same fence. */
+  private retryUnconfirmed(): void {
+    for (const [topic, { message, keep, fence }] of [...this.unconfirmed]) {
+      this.unconfirmed.delete(topic);
+      if (this.held.get(topic) === fence && this.handlers.has(topic))
+        this.writeResult(topic, message, keep, fence);
+    }
   }
 
   async refresh(topic: string): Promise<void> {
@@ -243,6 +277,7 @@ export class RedisScaleOut implements PubSub, Coordinator {
 
   release(topic: string): void {
     this.fallback.delete(topic);
+    this.unconfirmed.delete(topic);
     if (!this.held.delete(topic) || !this.connected) return;
     this.track(this.cmd.eval(RELEASE, 1, this.key('lease', topic), this.token).catch(() => {}));
   }
@@ -326,7 +361,8 @@ export class RedisScaleOut implements PubSub, Coordinator {
   }
 
   private async renewAll(): Promise<void> {
-    if (!this.connected || this.held.size === 0) return;
+    if (!this.connected) return;
+    if (this.held.size === 0) return this.unconfirmed.clear();
     // A lease on a topic nobody here listens to any more (its poller is gone) is given up, not renewed.
     for (const topic of [...this.held.keys()]) if (!this.handlers.has(topic)) this.release(topic);
     const entries = [...this.held.entries()];
@@ -353,7 +389,9 @@ export class RedisScaleOut implements PubSub, Coordinator {
       });
     } catch (err) {
       this.noteError(err);
+      return;
     }
+    if (this.connected) this.retryUnconfirmed();
   }
 
   private deliverJson(topic: string, json: string): void {
