@@ -163,7 +163,7 @@ class Poller {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), delayMs);
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, delayMs));
   }
 
   private jittered(ms: number): number {
@@ -203,7 +203,9 @@ class Poller {
     this.lastPollAt = pollStartedAt;
     for (const message of messages) this.publish(message);
     if (messages.some((m) => 'terminal' in m && m.terminal)) this.stop();
-    else this.schedule(this.jittered(this.delayMs));
+    // Every interval from the start of this poll, not from its end: a load is polled once per interval
+    // however long its polls take (a slow upstream would otherwise stretch every interval by its latency).
+    else this.schedule(this.jittered(this.delayMs) - (performance.now() - pollStartedAt));
   }
 
   private failed(err: unknown): void {

@@ -43,11 +43,13 @@ function createFakeUpstream() {
   const log: { id: string; at: number }[] = [];
   const listeners = new Set<() => void>();
   let held: Promise<void> | undefined;
+  let latencyMs = 0;
   const fetchOf = (idOf: (key: any) => string) => async (key: any) => {
     const id = idOf(key);
     log.push({ id, at: performance.now() });
     listeners.forEach((l) => l());
     if (held) await held;
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     const failure = failures.get(id)?.shift();
     if (failure) throw failure;
     const state = states.get(id);
@@ -86,6 +88,8 @@ function createFakeUpstream() {
   return {
     readers,
     set: (id: string, state: object) => void states.set(id, state),
+    /** Every fetch takes this long (a timer) from now on. */
+    slow: (ms: number) => void (latencyMs = ms),
     fail: (id: string, errors: Error[]) => void failures.set(id, errors),
     /** Fetches of `id` so far, with their `performance.now()` times. */
     times: (id: string) => log.filter((f) => f.id === id).map((f) => f.at),
@@ -291,6 +295,22 @@ describe('LiveHub failures (fake timers)', () => {
     // 6 failures: 200, 400, then the 500 ceiling; the 7th poll succeeds and the interval is back to 100.
     expect(delays.slice(0, 7)).toEqual([200, 400, 500, 500, 500, 500, 100]);
     expect(hub.stats.polls).toMatchObject({ throttled: 3, failed: 3, changed: 1 });
+  });
+
+  it('polls once per interval, counted from the start of each poll however long the polls take', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+    const upstream = createFakeUpstream();
+    upstream.set('r1', run('r1', 'RUNNING'));
+    upstream.slow(30);
+    const hub = createHub(upstream, { intervalsMs: intervals(100) });
+    const it = hub.watch(runRef('r1'));
+    const first = it.next();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await first;
+    const times = upstream.times('r1');
+    expect(times.length).toBeGreaterThanOrEqual(10);
+    expect(times.slice(1).map((t, i) => t - times[i]!)).toEqual(times.slice(1).map(() => 100));
+    await it.return!();
   });
 
   it('fails the subscribers with the error when failures last longer than failureToleranceMs, not before', async () => {
