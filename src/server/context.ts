@@ -46,6 +46,8 @@ export interface ContextDeps {
   readonly logger: AppLogger;
   /** Told the size of every DataLoader batch (metrics). */
   readonly onBatch?: (loader: string, size: number) => void;
+  /** Fires when the request has run past its deadline: its loaders read nothing more. */
+  readonly signal?: Pick<AbortSignal, 'aborted'> | undefined;
 }
 
 const DEPS = Symbol('deps');
@@ -92,13 +94,13 @@ class RequestContext implements GraphContext {
   get loaders(): Loaders {
     if (this[LOADERS]) return this[LOADERS];
     const deps = this[DEPS];
-    return (this[LOADERS] = createLoaders(
-      deps.readers,
-      this[LOADERS_SINCE],
-      this.batches,
-      deps.onBatch,
-      this[ACCESS].reads,
-    ));
+    return (this[LOADERS] = createLoaders(deps.readers, {
+      requestStart: this[LOADERS_SINCE],
+      batches: this.batches,
+      onBatch: deps.onBatch,
+      gate: this[ACCESS].reads,
+      signal: deps.signal,
+    }));
   }
 
   /** The actions, through the principal's access gate. */

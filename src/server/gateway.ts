@@ -206,11 +206,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
         const deps = signal
-          ? {
-              ...contextDeps,
-              readers: abandonable(contextDeps.readers, signal),
-              actions: abandonable(contextDeps.actions, signal),
-            }
+          ? { ...contextDeps, actions: abandonable(contextDeps.actions, signal), signal }
           : contextDeps;
         return createContext(deps, requestId, admission.principalOf(req));
       },

@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import { requestAbandoned } from '../upstream/errors.js';
 import type { GraphContext } from './context.js';
 
 /** Headers on every response: no MIME sniffing, no framing, no referrer. */
@@ -74,24 +74,28 @@ export function requestTimeoutBody(timeoutMs: number) {
   };
 }
 
+/** Whether a request has run past its deadline: all its work needs of an AbortSignal. */
+export type Deadline = Pick<AbortSignal, 'aborted'>;
+
 /**
- * Runs `work` with an AbortSignal that fires after `timeoutMs`; resolves to `work`'s result, or to
- * `'timeout'` when the deadline comes first (the work is told through the signal and its outcome
- * ignored).
+ * Runs `work` with a {@link Deadline} that passes after `timeoutMs`; resolves to `work`'s result, or to
+ * `'timeout'` when the deadline comes first (the work sees it passed and its outcome is ignored). A flag,
+ * not an AbortController: nothing listens for the abort, and a controller per request costs more than
+ * the rest of the deadline together.
  */
 export async function withDeadline<T>(
   timeoutMs: number,
-  work: (signal: AbortSignal) => Promise<T>,
+  work: (deadline: Deadline) => Promise<T>,
 ): Promise<T | 'timeout'> {
-  const controller = new AbortController();
+  const state = { aborted: false };
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => {
-      controller.abort();
+      state.aborted = true;
       resolve('timeout');
     }, timeoutMs);
   });
-  const running = work(controller.signal);
+  const running = work(state);
   running.catch(() => undefined);
   try {
     return await Promise.race([running, deadline]);
@@ -100,28 +104,19 @@ export async function withDeadline<T>(
   }
 }
 
-const abandoned = () =>
-  new GraphQLError('The request was abandoned: it ran past the request timeout.', {
-    extensions: { code: 'REQUEST_TIMEOUT' },
-  });
-
 /**
  * `target` with every method call refused once `signal` has fired: a request past its deadline starts no
- * further upstream call. Methods of nested objects one level down (the readers) are guarded too.
+ * further upstream write. (Its reads stop in its loaders, which get the signal.)
  */
-export function abandonable<T extends object>(target: T, signal: AbortSignal, depth = 1): T {
+export function abandonable<T extends object>(target: T, signal: Deadline): T {
   return new Proxy(target, {
     get(object, property) {
       const value: unknown = Reflect.get(object, property, object);
-      if (typeof value === 'function') {
-        return (...args: unknown[]) =>
-          signal.aborted
-            ? Promise.reject(abandoned())
-            : (value as (...a: unknown[]) => unknown).apply(object, args);
-      }
-      if (depth > 0 && value !== null && typeof value === 'object')
-        return abandonable(value, signal, depth - 1);
-      return value;
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) =>
+        signal.aborted
+          ? Promise.reject(requestAbandoned())
+          : (value as (...a: unknown[]) => unknown).apply(object, args);
     },
   });
 }

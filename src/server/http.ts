@@ -15,6 +15,7 @@ import {
   requestTimeoutBody,
   setSecurityHeaders,
   withDeadline,
+  type Deadline,
 } from './hardening.js';
 
 export interface HttpHandlerOptions<C extends BaseContext> {
@@ -22,7 +23,7 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   readonly graphqlPath: string;
   readonly maxBodyBytes: number;
   /** `signal` fires when the request has run past `requestTimeoutMs`. */
-  readonly context: (req: IncomingMessage, signal?: AbortSignal) => Promise<C>;
+  readonly context: (req: IncomingMessage, signal?: Deadline) => Promise<C>;
   /** Readiness: resolves to the problems that make the gateway unready (empty when ready). */
   readonly readiness: () => Promise<string[]>;
   /**
@@ -209,7 +210,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
       }
-      const execute = (signal?: AbortSignal) =>
+      const execute = (signal?: Deadline) =>
         apollo.executeHTTPGraphQLRequest({
           httpGraphQLRequest: {
             method: (req.method ?? 'GET').toUpperCase(),

@@ -113,3 +113,10 @@ export function badInput(message: string, field?: string): GraphQLError {
     extensions: { code: ErrorCode.BAD_USER_INPUT, ...(field ? { field } : {}) },
   });
 }
+
+/** The error of a read or write refused because its request ran past REQUEST_TIMEOUT_MS. */
+export function requestAbandoned(): GraphQLError {
+  return new GraphQLError('The request was abandoned: it ran past the request timeout.', {
+    extensions: { code: 'REQUEST_TIMEOUT' },
+  });
+}

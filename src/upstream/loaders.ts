@@ -6,7 +6,7 @@
  */
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
-import { upstreamError } from './errors.js';
+import { requestAbandoned, upstreamError } from './errors.js';
 import type { SharedReader } from './reader.js';
 import { stableKey, type Readers } from './readers.js';
 
@@ -39,20 +39,36 @@ export function loadNow<N extends keyof Readers>(
 /** Every batch each loader dispatched in this request, for tests and metrics: `[loader, keys]`. */
 export type BatchLog = [name: string, size: number][];
 
-interface LoaderScope {
-  readonly readers: Readers;
+/** What one request's loaders share. */
+export interface LoaderOptions {
+  /**
+   * The request's `performance.now()` instant: shared in-flight reads older than it are not joined.
+   */
   readonly requestStart: number;
-  readonly batches: BatchLog | undefined;
-  readonly onBatch: ((loader: string, size: number) => void) | undefined;
-  readonly gate: ReadGate | undefined;
+  /** Every batch dispatched is appended here (tests, the batching log). */
+  readonly batches?: BatchLog | undefined;
+  /** Told the size of every batch (metrics). */
+  readonly onBatch?: ((loader: string, size: number) => void) | undefined;
+  /** Authorization of every key (see {@link ReadGate}); none: everything may be read. */
+  readonly gate?: ReadGate | undefined;
+  /** Fires when the request has run past its deadline: batches after it read nothing (REQUEST_TIMEOUT). */
+  readonly signal?: Pick<AbortSignal, 'aborted'> | undefined;
+}
+
+interface LoaderScope extends LoaderOptions {
+  readonly readers: Readers;
   readonly made: Map<string, DataLoader<object, object, string>>;
 }
 
 function makeLoader(scope: LoaderScope, name: string): DataLoader<object, object, string> {
   const reader = scope.readers[name as keyof Readers] as unknown as SharedReader<object, object>;
-  const { requestStart, batches, onBatch, gate } = scope;
+  const { requestStart, batches, onBatch, gate, signal } = scope;
   const loader: DataLoader<object, object, string> = new DataLoader<object, object, string>(
     async (keys) => {
+      if (signal?.aborted) {
+        const abandoned = requestAbandoned();
+        return keys.map(() => abandoned);
+      }
       batches?.push([name, keys.length]);
       onBatch?.(name, keys.length);
       const refused = keys.map((k) => gate?.refuse(name, k, reader.operation));
@@ -117,17 +133,10 @@ export interface ReadGate {
 }
 
 /**
- * Creates the loaders of one request (or one subscription event). `requestStart` is the request's
- * `performance.now()` instant: shared in-flight reads older than it are not joined. Each loader is
- * created on its first use.
+ * Creates the loaders of one request (or one subscription event). Each loader is created on its first
+ * use.
  */
-export function createLoaders(
-  readers: Readers,
-  requestStart: number,
-  batches?: BatchLog,
-  onBatch?: (loader: string, size: number) => void,
-  gate?: ReadGate,
-): Loaders {
+export function createLoaders(readers: Readers, options: LoaderOptions): Loaders {
   const LoadersClass = loaderClassOf(readers);
-  return new LoadersClass({ readers, requestStart, batches, onBatch, gate, made: new Map() });
+  return new LoadersClass({ ...options, readers, made: new Map() });
 }

@@ -7,7 +7,7 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { createLoaders, loadNow, type BatchLog } from '../../src/upstream/loaders.js';
 import { createTerminalCache, SharedReader } from '../../src/upstream/reader.js';
-import type { EventKey, Readers } from '../../src/upstream/readers.js';
+import { stableKey, type EventKey, type Readers } from '../../src/upstream/readers.js';
 
 const READERS = {
   event: 'GetDataIntegrationEvent',
@@ -67,7 +67,7 @@ const eventKey = (eventId: string) => ({ instanceId: INSTANCE, eventId });
 describe('createLoaders', () => {
   it('creates one loader per reader, each on its first use and once', () => {
     const { readers } = createFakeReaders();
-    const loaders = createLoaders(readers, 0);
+    const loaders = createLoaders(readers, { requestStart: 0 });
     for (const name of Object.keys(readers) as Name[]) {
       expect(loaders[name]).toBe(loaders[name]);
       expect(loaders[name].name).toBe(name);
@@ -75,10 +75,22 @@ describe('createLoaders', () => {
     expect(Object.keys(Object.getPrototypeOf(loaders)).sort()).toEqual(Object.keys(READERS).sort());
   });
 
+  it('reads nothing once the request’s deadline has passed, answering REQUEST_TIMEOUT', async () => {
+    const { readers, calls } = createFakeReaders();
+    const controller = new AbortController();
+    const loaders = createLoaders(readers, { requestStart: 0, signal: controller.signal });
+    await expect(loaders.event.load(eventKey('e1'))).resolves.toEqual(eventKey('e1'));
+    controller.abort();
+    await expect(loaders.event.load(eventKey('e2'))).rejects.toMatchObject({
+      extensions: { code: 'REQUEST_TIMEOUT' },
+    });
+    expect(calls['event']).toEqual([eventKey('e1')]);
+  });
+
   it('batches the keys of one tick into one batch per loader', async () => {
     const { readers, calls } = createFakeReaders();
     const batches: BatchLog = [];
-    const loaders = createLoaders(readers, 0, batches);
+    const loaders = createLoaders(readers, { requestStart: 0, batches });
     await Promise.all([
       loaders.event.load(eventKey('e1')),
       loaders.event.load(eventKey('e2')),
@@ -95,7 +107,7 @@ describe('createLoaders', () => {
   it('de-duplicates equal keys of one tick, whatever their property order', async () => {
     const { readers, calls } = createFakeReaders();
     const batches: BatchLog = [];
-    const loaders = createLoaders(readers, 0, batches);
+    const loaders = createLoaders(readers, { requestStart: 0, batches });
     const [a, b, c] = await Promise.all([
       loaders.event.load(eventKey('e1')),
       loaders.event.load({ eventId: 'e1', instanceId: INSTANCE }),
@@ -110,7 +122,7 @@ describe('createLoaders', () => {
   it('serves a key loaded earlier in the request from the request cache (no new batch)', async () => {
     const { readers, calls } = createFakeReaders();
     const batches: BatchLog = [];
-    const loaders = createLoaders(readers, 0, batches);
+    const loaders = createLoaders(readers, { requestStart: 0, batches });
     const first = await loaders.instance.load({ instanceId: INSTANCE });
     expect(await loaders.instance.load({ instanceId: INSTANCE })).toBe(first);
     expect(batches).toEqual([['instance', 1]]);
@@ -123,7 +135,7 @@ describe('createLoaders', () => {
       (_name, key) =>
         new Promise<object>((resolve) => release.set(key['eventId'], () => resolve({ ...key }))),
     );
-    const loaders = createLoaders(readers, 0);
+    const loaders = createLoaders(readers, { requestStart: 0 });
     const results = Promise.all(['e1', 'e2', 'e3'].map((id) => loaders.event.load(eventKey(id))));
     await new Promise((resolve) => setImmediate(resolve)); // let the batch dispatch
     expect([...release.keys()]).toEqual(['e1', 'e2', 'e3']);
@@ -139,7 +151,7 @@ describe('createLoaders', () => {
       return { ...key };
     });
     const batches: BatchLog = [];
-    const loaders = createLoaders(readers, 0, batches);
+    const loaders = createLoaders(readers, { requestStart: 0, batches });
     const [ok, missing, throttled] = await Promise.allSettled([
       loaders.event.load(eventKey('e1')),
       loaders.event.load(eventKey('missing')),
@@ -171,7 +183,7 @@ describe('createLoaders', () => {
       return { ...key };
     });
     const batches: BatchLog = [];
-    const loaders = createLoaders(readers, 0, batches);
+    const loaders = createLoaders(readers, { requestStart: 0, batches });
     await expect(loaders.domain.load({ id: 'dzd_a' })).rejects.toBeInstanceOf(GraphQLError);
     await expect(loaders.domain.load({ id: 'dzd_a' })).resolves.toEqual({ id: 'dzd_a' });
     expect(calls['domain']).toHaveLength(2);
@@ -185,12 +197,12 @@ describe('createLoaders', () => {
     const { readers, calls } = createFakeReaders();
     const first: BatchLog = [];
     const second: BatchLog = [];
-    await createLoaders(readers, 0, first).flowExecution.load({
+    await createLoaders(readers, { requestStart: 0, batches: first }).flowExecution.load({
       instanceId: INSTANCE,
       flowName: 'f',
       executionId: 'x',
     });
-    await createLoaders(readers, 0, second).flowExecution.load({
+    await createLoaders(readers, { requestStart: 0, batches: second }).flowExecution.load({
       instanceId: INSTANCE,
       flowName: 'f',
       executionId: 'x',
@@ -202,8 +214,8 @@ describe('createLoaders', () => {
 
   it('lets two requests of one tick share one upstream read through the shared reader', async () => {
     const { readers, calls } = createFakeReaders();
-    const a = createLoaders(readers, 0);
-    const b = createLoaders(readers, 0);
+    const a = createLoaders(readers, { requestStart: 0 });
+    const b = createLoaders(readers, { requestStart: 0 });
     const [x, y] = await Promise.all([
       a.dataset.load({ instanceId: INSTANCE, namespace: 'asc', name: 'd' }),
       b.dataset.load({ instanceId: INSTANCE, namespace: 'asc', name: 'd' }),
@@ -215,7 +227,9 @@ describe('createLoaders', () => {
 
   it('works without a batch log', async () => {
     const { readers } = createFakeReaders();
-    await expect(createLoaders(readers, 0).flow.load({ instanceId: INSTANCE, name: 'f' })).resolves.toEqual({
+    await expect(
+      createLoaders(readers, { requestStart: 0 }).flow.load({ instanceId: INSTANCE, name: 'f' }),
+    ).resolves.toEqual({
       instanceId: INSTANCE,
       name: 'f',
     });
@@ -231,14 +245,33 @@ describe('createLoaders', () => {
       cache: createTerminalCache(100, 60_000),
       concurrency: 4,
     });
-    const loaders = createLoaders({ event: reader } as unknown as Readers, 0);
+    const loaders = createLoaders({ event: reader } as unknown as Readers, { requestStart: 0 });
     const key = (id: string) => ({ id }) as unknown as EventKey;
     const first = await loadNow(loaders, 'event', key('done-1'));
-    const again = loadNow(createLoaders({ event: reader } as unknown as Readers, 0), 'event', key('done-1'));
+    const again = loadNow(
+      createLoaders({ event: reader } as unknown as Readers, { requestStart: 0 }),
+      'event',
+      key('done-1'),
+    );
     expect(again).toBe(first);
     const running = loadNow(loaders, 'event', key('running-1'));
     expect(running).toBeInstanceOf(Promise);
     expect(await running).toEqual({ id: 'running-1', done: false });
     expect(fetched).toEqual(['done-1', 'running-1']);
+  });
+});
+
+describe('stableKey', () => {
+  it('is the JSON of the key with its names sorted, whatever their order', () => {
+    const keys = [
+      { instanceId: INSTANCE, eventId: 'e1' },
+      { eventId: 'e1', instanceId: INSTANCE },
+      { domainId: 'd', runId: 'r"\u0000', maxResults: 50, nextToken: undefined },
+      { only: 'x' },
+      {},
+    ];
+    for (const key of keys) expect(stableKey(key)).toBe(JSON.stringify(key, Object.keys(key).sort()));
+    expect(stableKey(keys[0]!)).toBe(stableKey(keys[1]!));
+    expect(stableKey({ a: 'x,"b":"y' })).not.toBe(stableKey({ a: 'x', b: 'y' }));
   });
 });
