@@ -168,6 +168,18 @@ export const SETTINGS: readonly Setting[] = [
     help: 'largest GraphQL request body (413 beyond)',
   },
   {
+    name: 'GRAPHQL_JIT_HOT_AFTER',
+    default: '3',
+    schema: wholeNumber(0, 1_000_000),
+    help: 'a query document is compiled (graphql-jit) after this many executions; 0: never, graphql-js only',
+  },
+  {
+    name: 'GRAPHQL_JIT_MAX_DOCUMENTS',
+    default: '1000',
+    schema: wholeNumber(1, 1_000_000),
+    help: 'query documents whose compiled form (or use count) is kept, least recently used dropped first',
+  },
+  {
     name: 'LOADS_MAX_IDS',
     default: '100',
     schema: wholeNumber(1, 10_000),
@@ -484,6 +496,8 @@ export interface Config {
     readonly terminalCacheTtlMs: number;
     readonly definitionCacheTtlMs: number;
     readonly maxBodyBytes: number;
+    /** Compiled execution of hot queries (server/jit.ts). */
+    readonly jit: { readonly hotAfter: number; readonly maxDocuments: number };
     readonly loadsMaxIds: number;
     readonly sendEventsMaxItems: number;
     readonly sendEventsConcurrency: number;
@@ -619,6 +633,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       terminalCacheTtlMs: read('TERMINAL_CACHE_TTL_MS'),
       definitionCacheTtlMs: read('DEFINITION_CACHE_TTL_MS'),
       maxBodyBytes: read('GRAPHQL_MAX_BODY_BYTES'),
+      jit: { hotAfter: read('GRAPHQL_JIT_HOT_AFTER'), maxDocuments: read('GRAPHQL_JIT_MAX_DOCUMENTS') },
       loadsMaxIds: read('LOADS_MAX_IDS'),
       sendEventsMaxItems: read('SEND_EVENTS_MAX_ITEMS'),
       sendEventsConcurrency: read('SEND_EVENTS_CONCURRENCY'),

@@ -38,6 +38,7 @@ import { observeClient, type UpstreamCall } from '../upstream/observe.js';
 import { createLiveHub, type LiveHub } from '../live/hub.js';
 import { MemoryPubSub } from '../live/pubsub.js';
 import { abandonable, requestIdOnInternalErrorsPlugin } from './hardening.js';
+import { createJitExecutor, jitGateway } from './jit.js';
 import { createShapeRule, limitsPlugin } from './limits.js';
 import { combineGuards, createOriginPolicy } from './origin.js';
 import { createRedisScaleOut } from '../live/redis/scaleOut.js';
@@ -119,12 +120,15 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     ...config.live,
     onChange: (kind, ms) => metrics.pollLag.observe({ kind }, ms / 1000),
   });
+  // Hot queries run compiled (jit.ts); Apollo takes a custom executor only as a gateway.
+  const jit = config.graph.jit.hotAfter > 0 ? createJitExecutor(config.graph.jit) : undefined;
   // The closures below run only once the gateway is up, after `metrics` and `ws` exist.
   const metrics: Metrics = new Metrics({
     readers,
     live,
     webSocketClients: () => ws.clientCount(),
     ...(scaleOut ? { scaleOut } : {}),
+    ...(jit ? { jit } : {}),
   });
   const contextDeps = {
     readers,
@@ -167,7 +171,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     operationLimits: hardening.operation,
   };
   const apollo = new ApolloServer<GraphContext>({
-    schema,
+    ...(jit ? { gateway: jitGateway(schema, jit) } : { schema }),
     introspection: !production,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,

@@ -6,6 +6,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { LiveStats } from '../live/hub.js';
 import type { ScaleOutStats } from '../live/redis/scaleOut.js';
 import type { UpstreamCall } from '../upstream/observe.js';
+import type { JitStats } from './jit.js';
 import type { Readers } from '../upstream/readers.js';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -17,6 +18,8 @@ export interface MetricsSources {
   readonly webSocketClients: () => number;
   /** Scale-out over Redis, when configured. */
   readonly scaleOut?: { readonly stats: ScaleOutStats };
+  /** Compiled execution of hot queries, when on. */
+  readonly jit?: { readonly stats: JitStats };
 }
 
 export class Metrics {
@@ -140,6 +143,29 @@ export class Metrics {
         for (const [outcome, n] of Object.entries(live.stats.polls)) if (n) this.inc({ outcome }, n);
       },
     });
+    const { jit } = sources;
+    if (jit) {
+      new Counter({
+        name: 'loadgraph_graphql_jit_compilations_total',
+        help: 'Query documents compiled for JIT execution, by outcome (compiled, refused: run by graphql-js)',
+        labelNames: ['outcome'] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc({ outcome: 'compiled' }, jit.stats.compiled);
+          this.inc({ outcome: 'refused' }, jit.stats.refused);
+        },
+      });
+      new Counter({
+        name: 'loadgraph_graphql_jit_executions_total',
+        help: 'GraphQL operations executed by compiled code (the rest run on graphql-js)',
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(jit.stats.compiledRuns);
+        },
+      });
+    }
     const { scaleOut } = sources;
     if (scaleOut) {
       new Gauge({
