@@ -14,6 +14,7 @@ import { createLoaders, type BatchLog, type Loaders } from '../upstream/loaders.
 import type { Readers } from '../upstream/readers.js';
 import { accessOf, gateActions, gateLive, type Access } from './auth/access.js';
 import { ANONYMOUS, type Principal } from './auth/principal.js';
+import { abandonable, type Deadline } from './hardening.js';
 import type { AppLogger } from './logger.js';
 
 export interface GraphLimits {
@@ -46,8 +47,6 @@ export interface ContextDeps {
   readonly logger: AppLogger;
   /** Told the size of every DataLoader batch (metrics). */
   readonly onBatch?: (loader: string, size: number) => void;
-  /** Fires when the request has run past its deadline: its loaders read nothing more. */
-  readonly signal?: Pick<AbortSignal, 'aborted'> | undefined;
 }
 
 const DEPS = Symbol('deps');
@@ -57,6 +56,7 @@ const LOADERS_SINCE = Symbol('loadersSince');
 const LOGGER = Symbol('logger');
 const ACTIONS = Symbol('actions');
 const LIVE = Symbol('live');
+const DEADLINE = Symbol('deadline');
 
 /**
  * A class, not an object literal, because Apollo copies each request's context (`Object.assign` onto an
@@ -75,12 +75,16 @@ class RequestContext implements GraphContext {
   [LOGGER]: AppLogger | undefined;
   [ACTIONS]: Actions | undefined;
   [LIVE]: LiveHub | undefined;
+  /** Passes when the request has run past its deadline: nothing more is read or written upstream. */
+  readonly [DEADLINE]: Deadline | undefined;
 
   constructor(
     deps: ContextDeps,
     readonly requestId: string,
     readonly principal: Principal,
+    deadline: Deadline | undefined,
   ) {
+    this[DEADLINE] = deadline;
     this[DEPS] = deps;
     this[ACCESS] = accessOf(principal);
     this.limits = deps.limits;
@@ -99,13 +103,15 @@ class RequestContext implements GraphContext {
       batches: this.batches,
       onBatch: deps.onBatch,
       gate: this[ACCESS].reads,
-      signal: deps.signal,
+      signal: this[DEADLINE],
     }));
   }
 
   /** The actions, through the principal's access gate. */
   get actions(): Actions {
-    return (this[ACTIONS] ??= gateActions(this[DEPS].actions, this[ACCESS]));
+    const deadline = this[DEADLINE];
+    const actions = this[DEPS].actions;
+    return (this[ACTIONS] ??= gateActions(deadline ? abandonable(actions, deadline) : actions, this[ACCESS]));
   }
 
   /** The live hub, through the principal's access gate. */
@@ -137,11 +143,15 @@ function newRequestId(): string {
   return id;
 }
 
-/** `principal` defaults to {@link ANONYMOUS} (all rights): pass the authenticated one. */
+/**
+ * `principal` defaults to {@link ANONYMOUS} (all rights): pass the authenticated one. `deadline`: the
+ * request's (HTTP), after which it reads and writes nothing more upstream.
+ */
 export function createContext(
   deps: ContextDeps,
   requestId: string = newRequestId(),
   principal: Principal = ANONYMOUS,
+  deadline?: Deadline,
 ): GraphContext {
-  return new RequestContext(deps, requestId, principal);
+  return new RequestContext(deps, requestId, principal, deadline);
 }

@@ -37,7 +37,7 @@ import { attachWebSocket, createSseTransport, type WebSocketTransport } from './
 import { observeClient, type UpstreamCall } from '../upstream/observe.js';
 import { createLiveHub, type LiveHub } from '../live/hub.js';
 import { MemoryPubSub } from '../live/pubsub.js';
-import { abandonable, requestIdOnInternalErrorsPlugin } from './hardening.js';
+import { requestIdOnInternalErrorsPlugin } from './hardening.js';
 import { createJitExecutor, jitGateway } from './jit.js';
 import { createShapeRule, limitsPlugin } from './limits.js';
 import { combineGuards, createOriginPolicy } from './origin.js';
@@ -209,10 +209,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       context: async (req, signal) => {
         const header = req.headers['x-request-id'];
         const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
-        const deps = signal
-          ? { ...contextDeps, actions: abandonable(contextDeps.actions, signal), signal }
-          : contextDeps;
-        return createContext(deps, requestId, admission.principalOf(req));
+        return createContext(contextDeps, requestId, admission.principalOf(req), signal);
       },
       metrics: async () => ({
         contentType: metrics.registry.contentType,

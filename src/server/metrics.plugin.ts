@@ -7,6 +7,19 @@ import type { GraphContext } from './context.js';
 import type { Metrics } from './metrics.js';
 
 export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphContext> {
+  // The labelled series, found once per label set: prom-client hashes the labels on every call otherwise.
+  const series = new Map<string, { count: () => void; time: (seconds: number) => void }>();
+  const seriesOf = (labels: { operation: string; type: string; outcome: string }) => {
+    const key = `${labels.operation}\u0000${labels.type}\u0000${labels.outcome}`;
+    let found = series.get(key);
+    if (!found) {
+      const counter = metrics.graphqlRequests.labels(labels);
+      const histogram = metrics.graphqlDuration.labels(labels);
+      found = { count: () => counter.inc(), time: (seconds) => histogram.observe(seconds) };
+      series.set(key, found);
+    }
+    return found;
+  };
   return {
     async requestDidStart() {
       const started = performance.now();
@@ -21,8 +34,9 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphContext
             type: operation?.operation ?? 'unknown',
             outcome: first ? (typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR') : 'success',
           };
-          metrics.graphqlRequests.inc(labels);
-          metrics.graphqlDuration.observe(labels, (performance.now() - started) / 1000);
+          const { count, time } = seriesOf(labels);
+          count();
+          time((performance.now() - started) / 1000);
         },
       };
     },

@@ -57,7 +57,8 @@ export interface LoaderOptions {
 
 interface LoaderScope extends LoaderOptions {
   readonly readers: Readers;
-  readonly made: Map<string, DataLoader<object, object, string>>;
+  /** The loaders made so far (made with the first). */
+  made?: Map<string, DataLoader<object, object, string>>;
 }
 
 function makeLoader(scope: LoaderScope, name: string): DataLoader<object, object, string> {
@@ -110,8 +111,10 @@ function loaderClassOf(readers: Readers): new (scope: LoaderScope) => Loaders {
     Object.defineProperty(Lazy.prototype, name, {
       enumerable: true,
       get(this: InstanceType<typeof Lazy>) {
-        let loader = this[SCOPE].made.get(name);
-        if (!loader) this[SCOPE].made.set(name, (loader = makeLoader(this[SCOPE], name)));
+        const scope = this[SCOPE];
+        const made = (scope.made ??= new Map());
+        let loader = made.get(name);
+        if (!loader) made.set(name, (loader = makeLoader(scope, name)));
         return loader;
       },
     });
@@ -138,5 +141,13 @@ export interface ReadGate {
  */
 export function createLoaders(readers: Readers, options: LoaderOptions): Loaders {
   const LoadersClass = loaderClassOf(readers);
-  return new LoadersClass({ ...options, readers, made: new Map() });
+  const scope: LoaderScope = {
+    readers,
+    requestStart: options.requestStart,
+    batches: options.batches,
+    onBatch: options.onBatch,
+    gate: options.gate,
+    signal: options.signal,
+  };
+  return new LoadersClass(scope);
 }
