@@ -21,14 +21,20 @@ afterEach(async () => {
 const tcpOf = (socket: WebSocket) =>
   (socket as unknown as { _socket: { pause(): void; resume(): void } })._socket;
 
+/** A server bounded at {@link LIMIT} (no terminate within the test) and one client, both ends open. */
+async function connect(): Promise<{ server: WebSocket; client: WebSocket }> {
+  wss = new WebSocketServer({ host: '127.0.0.1', port: 0, WebSocket: boundedSocketClass(LIMIT, 60_000) });
+  await once(wss, 'listening');
+  const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
+  const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
+  await once(client, 'open');
+  const [server] = await accepted;
+  return { server, client };
+}
+
 describe('boundedSocketClass', () => {
   it('closes a client that does not read with 1013 once its unsent bytes pass the limit, then queues nothing more', async () => {
-    wss = new WebSocketServer({ host: '127.0.0.1', port: 0, WebSocket: boundedSocketClass(LIMIT, 60_000) });
-    await once(wss, 'listening');
-    const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
-    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
-    await once(client, 'open');
-    const [server] = await accepted;
+    const { server, client } = await connect();
     tcpOf(client).pause();
 
     const chunk = Buffer.alloc(256 * 1024, 'x');
@@ -52,12 +58,7 @@ describe('boundedSocketClass', () => {
   });
 
   it('leaves a client that reads alone', async () => {
-    wss = new WebSocketServer({ host: '127.0.0.1', port: 0, WebSocket: boundedSocketClass(LIMIT, 60_000) });
-    await once(wss, 'listening');
-    const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
-    const client = new WebSocket(`ws://127.0.0.1:${(wss.address() as AddressInfo).port}`);
-    await once(client, 'open');
-    const [server] = await accepted;
+    const { server, client } = await connect();
     let received = 0;
     const all = new Promise<void>((resolve) =>
       client.on('message', () => {
