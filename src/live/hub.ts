@@ -163,7 +163,8 @@ class Poller {
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, delayMs));
+    // Whole milliseconds: Node keeps a timer list per distinct duration.
+    this.timer = setTimeout(() => void this.tick(), Math.max(0, Math.round(delayMs)));
   }
 
   private jittered(ms: number): number {
