@@ -1,9 +1,10 @@
 /**
  * Shared subscription execution. Subscribers whose operations have the same document text, operation name,
  * variables and authorization scope ({@link scopeKeyOf}) form one group: the group holds one source stream
- * (one watch on the live hub), executes each event once, and hands the same result object to every
- * member. Without it, each subscriber executes every event itself: ten thousand dashboards watching one
- * load would run the same execution ten thousand times per change.
+ * (one watch on the live hub), executes each event once, serializes the result once, and hands both to
+ * every member; a member with a {@link DeliverySink} writes the serialized bytes to its own connection.
+ * Without it, each subscriber executes and serializes every event itself: ten thousand dashboards watching
+ * one load would run the same execution ten thousand times per change.
  *
  * Each member sees what a subscriber of its own would see (the semantics of `subscribeEndingInError` in
  * subscriptions.ts):
