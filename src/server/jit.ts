@@ -103,11 +103,17 @@ export function createJitExecutor(options: JitOptions): JitExecutor {
           return interpret();
         }
         if (++entry.uses <= options.hotAfter) return interpret();
-        const compiled = compileQuery(schema, document, operationName ?? undefined, {
-          // Apollo serializes the response itself.
-          customJSONSerializer: false,
-        });
-        if (!isCompiledQuery(compiled)) {
+        let compiled: CompiledQuery | ExecutionResult | undefined;
+        try {
+          compiled = compileQuery(schema, document, operationName ?? undefined, {
+            // Apollo serializes the response itself.
+            customJSONSerializer: false,
+          });
+        } catch {
+          // A construct the compiler does not handle: graphql-js runs it, as before.
+          compiled = undefined;
+        }
+        if (!compiled || !isCompiledQuery(compiled)) {
           entry.interpreted = true;
           stats.refused++;
           return interpret();
