@@ -275,8 +275,10 @@ describe('Redis connection lost', () => {
     const running = state(versionBase! + 1, 'RUNNING');
     a.publishResult(topic, running, true);
 
-    await eventually(() => seen.length === 1, 'the result, written again after the reconnect', 10_000);
-    expect(seen).toEqual([running]);
+    await eventually(() => seen.length >= 1, 'the result, written again after the reconnect', 10_000);
+    // Once or twice: by the re-read after the reconnect and by pub/sub when the write falls between the two
+    // (the hub drops the repeat by its version).
+    for (const message of seen) expect(message).toEqual(running);
     expect(JSON.parse((await own.hget(`${PREFIX}state:${topic}`, 'm'))!)).toEqual(running);
   });
 
