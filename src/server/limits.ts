@@ -29,6 +29,7 @@ import {
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type FragmentSpreadNode,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type SelectionSetNode,
@@ -80,10 +81,31 @@ function merge(into: Shape, part: Shape, levelsBelow: number): void {
 }
 
 /**
- * Measures an operation with fragments expanded. Each fragment is measured once (per root or non-root
- * use) and its measure reused, so a fragment bomb (fragments spreading others many times) costs time in
- * proportion to the document's size, not to its expansion. A fragment already on the current path is not
- * entered again (cycles are reported by graphql's own NoFragmentCycles rule).
+ * What a fragment spread measures, by `walk` over its fragment: each fragment is walked once per root or
+ * non-root use and its measure reused. Undefined for an unknown fragment or one already on `path` (cycles
+ * are reported by graphql's own NoFragmentCycles rule).
+ */
+function spreadOnce<T>(
+  spread: FragmentSpreadNode,
+  root: boolean,
+  path: ReadonlySet<string>,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  memo: Map<string, T>,
+  walk: (fragment: FragmentDefinitionNode, path: ReadonlySet<string>) => T,
+): T | undefined {
+  const name = spread.name.value;
+  const fragment = fragments.get(name);
+  if (!fragment || path.has(name)) return undefined;
+  const key = `${root}:${name}`;
+  let part = memo.get(key);
+  if (part === undefined) memo.set(key, (part = walk(fragment, new Set(path).add(name))));
+  return part;
+}
+
+/**
+ * Measures an operation with fragments expanded, each fragment once ({@link spreadOnce}): a fragment bomb
+ * (fragments spreading others many times) costs time in proportion to the document's size, not to its
+ * expansion.
  */
 function measure(
   operation: OperationDefinitionNode,
@@ -103,17 +125,12 @@ function measure(
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         merge(shape, visit(selection.selectionSet, root, path), 0);
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || path.has(name)) continue;
-        const key = `${root}:${name}`;
-        let part = memo.get(key);
-        if (!part) {
-          part = visit(fragment.selectionSet, root, new Set(path).add(name));
-          part.directives += fragment.directives?.length ?? 0;
-          memo.set(key, part);
-        }
-        merge(shape, part, 0);
+        const part = spreadOnce(selection, root, path, fragments, memo, (fragment, inner) => {
+          const measured = visit(fragment.selectionSet, root, inner);
+          measured.directives += fragment.directives?.length ?? 0;
+          return measured;
+        });
+        if (part) merge(shape, part, 0);
       }
     }
     return shape;
@@ -231,16 +248,10 @@ export function operationCost(
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         total += cost(selection.selectionSet, root, path);
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || path.has(name)) continue;
-        const key = `${root}:${name}`;
-        let part = memo.get(key);
-        if (part === undefined) {
-          part = cost(fragment.selectionSet, root, new Set(path).add(name));
-          memo.set(key, part);
-        }
-        total += part;
+        total +=
+          spreadOnce(selection, root, path, fragments, memo, (fragment, inner) =>
+            cost(fragment.selectionSet, root, inner),
+          ) ?? 0;
       }
     }
     return total;
