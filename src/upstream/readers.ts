@@ -145,6 +145,11 @@ export function createReaders(
           : {}),
     });
 
+  const getDataSource = async (k: DataSourceKey): Promise<DataSourceModel> =>
+    strip(
+      await dz.send(new GetDataSourceCommand({ domainIdentifier: k.domainId, identifier: k.id })),
+    ) as DataSourceModel;
+
   return {
     event: reader<EventKey, DataIntegrationEvent>(
       'GetDataIntegrationEvent',
@@ -179,22 +184,9 @@ export function createReaders(
       async (k) => (await scn.send(new GetInstanceCommand(k))).instance!,
       DEFINITION,
     ),
-    dataSource: reader<DataSourceKey, DataSourceModel>(
-      'GetDataSource',
-      async (k) =>
-        strip(
-          await dz.send(new GetDataSourceCommand({ domainIdentifier: k.domainId, identifier: k.id })),
-        ) as DataSourceModel,
-    ),
+    dataSource: reader<DataSourceKey, DataSourceModel>('GetDataSource', getDataSource),
     /** GetDataSource as a definition: only for selections of its descriptive fields (see the resolvers). */
-    dataSourceDefinition: reader<DataSourceKey, DataSourceModel>(
-      'GetDataSource',
-      async (k) =>
-        strip(
-          await dz.send(new GetDataSourceCommand({ domainIdentifier: k.domainId, identifier: k.id })),
-        ) as DataSourceModel,
-      DEFINITION,
-    ),
+    dataSourceDefinition: reader<DataSourceKey, DataSourceModel>('GetDataSource', getDataSource, DEFINITION),
     domain: reader<{ id: string }, DomainModel>(
       'GetDomain',
       async (k) => strip(await dz.send(new GetDomainCommand({ identifier: k.id }))) as DomainModel,
