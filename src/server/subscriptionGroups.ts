@@ -6,8 +6,7 @@
  * Without it, each subscriber executes and serializes every event itself: ten thousand dashboards watching
  * one load would run the same execution ten thousand times per change.
  *
- * Each member sees what a subscriber of its own would see (the semantics of `subscribeEndingInError` in
- * subscriptions.ts):
+ * Each member sees what a subscriber of its own would see:
  * - an event whose result is the same as the last one sent for that load is not sent again;
  * - a member joining a running group first gets the last result sent for each load (the current state,
  *   as the hub gives a new subscriber), then every later one;

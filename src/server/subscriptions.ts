@@ -2,14 +2,14 @@
  * The streaming transports: graphql-ws (`graphql-transport-ws`) on the HTTP server's GraphQL path, and
  * GraphQL over SSE (graphql-sse). Both bypass Apollo's request pipeline, so they re-apply what an HTTP
  * request goes through: the same parse limits, validation rules (introspection off in production), per-
- * operation context and the same error funnel. A source stream that fails (NOT_FOUND, persistent upstream
- * trouble) ends its subscription with a last `next` carrying the formatted error, then `complete`.
+ * operation context and the same error funnel. Subscriptions run in shared groups (subscriptionGroups.ts):
+ * a source stream that fails (NOT_FOUND, persistent upstream trouble) ends its subscription with a last
+ * `next` carrying the formatted error, then `complete`.
  */
 import type { Server } from 'node:http';
 import {
   execute,
   GraphQLError,
-  createSourceEventStream,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -72,71 +72,6 @@ function formatResult(result: ExecutionResult, formatError: FormatError): Execut
     ...result,
     errors: result.errors.map((e) => formatError(e.toJSON(), e) as unknown as GraphQLError),
   };
-}
-
-/** Which load a source event is about (events of one subscription may be about several loads). */
-function sourceKey(state: unknown): string {
-  const s = (state ?? {}) as { eventId?: string; executionId?: string; id?: string };
-  return s.eventId ?? s.executionId ?? s.id ?? '';
-}
-
-/**
- * `subscribe`, as graphql-js does it (a source stream, and `execute` per event with the event as root
- * value), plus two promises to clients: an event whose result is the same as the last one sent for that
- * load is not sent again (the upstream changed in a field this client did not select), and a failing
- * source stream ends with a last result carrying its error instead of tearing the operation down.
- *
- * Hand-written rather than an async generator: a generator's `return()` waits for its pending `next()`,
- * which for a load that does not change never settles, so the client's unsubscribe would never reach the
- * hub. Here `return()` returns the source at once, which ends any pending `next()`.
- */
-async function subscribeEndingInError(args: ExecutionArgs) {
-  const stream = await createSourceEventStream(args);
-  if (!(Symbol.asyncIterator in stream)) return stream;
-  const source = stream[Symbol.asyncIterator]();
-  const lastSent = new Map<string, string>();
-  let finished = false;
-  const done = (): IteratorResult<ExecutionResult> => ({ value: undefined, done: true });
-  const iterator: AsyncIterableIterator<ExecutionResult> = {
-    async next() {
-      while (!finished) {
-        let step: IteratorResult<unknown>;
-        try {
-          step = await source.next();
-        } catch (err) {
-          finished = true;
-          const error =
-            err instanceof GraphQLError
-              ? err
-              : new GraphQLError('Internal server error', { originalError: err as Error });
-          return { value: { errors: [error] }, done: false };
-        }
-        if (step.done || finished) break;
-        const result = await execute({ ...args, rootValue: step.value });
-        const key = sourceKey(step.value);
-        const json = JSON.stringify(result);
-        if (lastSent.get(key) === json) continue;
-        lastSent.set(key, json);
-        return { value: result, done: false };
-      }
-      finished = true;
-      return done();
-    },
-    async return() {
-      finished = true;
-      await source.return?.();
-      return done();
-    },
-    async throw(error: unknown) {
-      finished = true;
-      await source.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
-  return iterator;
 }
 
 const CLOSING_BRACE = Buffer.from('}');
@@ -268,13 +203,15 @@ export function createSseTransport(options: StreamingOptions) {
     withCode: withRequestErrorCode,
     formatErrors: (errors) => errors.map(withRequestErrorCode).map((e) => options.formatError(e.toJSON(), e)),
   });
+  // SSE subscribers share executions as WebSocket ones do; graphql-sse formats each result (onNext below).
+  const groups = createSubscriptionGroups();
   return createSseHandler<GraphContext & Record<PropertyKey, unknown>>({
     schema: options.schema,
     // graphql-sse validates what onSubscribe returns once more; the limits check has already validated it
     // with the same rules and more.
     validate: () => [],
     execute: (args) => execute(args),
-    subscribe: (args) => subscribeEndingInError(args),
+    subscribe: (args) => groups.subscribe(args),
     context: (req) =>
       options.createContext(options.admission?.principalOf(req.raw)) as GraphContext &
         Record<PropertyKey, unknown>,
