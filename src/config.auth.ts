@@ -36,7 +36,7 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
 const list = (what: string, item: RegExp) =>
   z
     .string()
-    .regex(new RegExp(`^${item.source}(,${item.source})*$`), `comma-separated ${what}`)
+    .regex(new RegExp(`^(?:${item.source})(?:,(?:${item.source}))*$`), `comma-separated ${what}`)
     .transform((v) => v.split(','));
 const claimName = z.string().regex(/^[\w.:/-]{1,128}$/, 'a claim name');
 

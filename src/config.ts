@@ -67,6 +67,11 @@ const headerName = z
   .regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name such as router-authorization')
   .transform((v) => v.toLowerCase());
 
+/** The longest delay a Node.js timer takes (a longer one fires at once, with a warning). */
+const TIMER_MAX_MS = 2_147_483_647;
+/** A duration in ms that ends up in a timer. */
+const timer = (min: number) => wholeNumber(min, TIMER_MAX_MS);
+
 /**
  * Every setting: name, default (raw text, parsed like a set value; '' for none), what it means, and its
  * schema. The order is the `--help` order.
@@ -116,13 +121,13 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'UPSTREAM_TIMEOUT_MS',
     default: '10000',
-    schema: positiveInt,
+    schema: timer(1),
     help: 'timeout of one upstream HTTP attempt',
   },
   {
     name: 'UPSTREAM_CONNECT_TIMEOUT_MS',
     default: '3000',
-    schema: positiveInt,
+    schema: timer(1),
     help: 'timeout to open an upstream connection',
   },
   {
@@ -200,25 +205,25 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'LIVE_POLL_EVENT_MS',
     default: '2000',
-    schema: wholeNumber(10),
+    schema: timer(10),
     help: 'poll interval of a watched data integration event',
   },
   {
     name: 'LIVE_POLL_FLOW_EXECUTION_MS',
     default: '5000',
-    schema: wholeNumber(10),
+    schema: timer(10),
     help: 'poll interval of a watched flow execution',
   },
   {
     name: 'LIVE_POLL_DATA_SOURCE_RUN_MS',
     default: '5000',
-    schema: wholeNumber(10),
+    schema: timer(10),
     help: 'poll interval of a watched data source run',
   },
   {
     name: 'LIVE_POLL_STARTED_MS',
     default: '10000',
-    schema: wholeNumber(10),
+    schema: timer(10),
     help: 'poll interval of the list behind flowExecutionsStarted / dataSourceRunsStarted',
   },
   {
@@ -230,7 +235,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'LIVE_MAX_BACKOFF_MS',
     default: '60000',
-    schema: wholeNumber(10),
+    schema: timer(10),
     help: 'ceiling of the poll backoff on throttling and upstream errors',
   },
   {
@@ -303,7 +308,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'WS_CONNECTION_INIT_TIMEOUT_MS',
     default: '3000',
-    schema: wholeNumber(100),
+    schema: timer(100),
     help: 'time a WebSocket client has to send connection_init',
   },
   {
@@ -351,7 +356,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'REQUEST_TIMEOUT_MS',
     default: '30000',
-    schema: wholeNumber(100),
+    schema: timer(100),
     help: 'an HTTP GraphQL request still running after this gets 504 REQUEST_TIMEOUT and starts no further upstream calls',
   },
   {
@@ -388,13 +393,13 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'WS_IDLE_TIMEOUT_MS',
     default: '300000',
-    schema: wholeNumber(1_000),
+    schema: timer(1_000),
     help: 'a WebSocket connection with no subscription and no message for this long is closed (1000)',
   },
   {
     name: 'WS_PING_INTERVAL_MS',
     default: '30000',
-    schema: wholeNumber(100),
+    schema: timer(100),
     help: 'the server pings every WebSocket client this often; one that has not answered the previous ping is dropped',
   },
   {
@@ -412,7 +417,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'SHUTDOWN_GRACE_MS',
     default: '10000',
-    schema: wholeNumber(0),
+    schema: timer(0),
     help: 'on SIGTERM/SIGINT, how long in-flight requests may take before the process exits anyway',
   },
   {

@@ -207,6 +207,12 @@ describe('loadConfig rejects bad values', () => {
     ['SUPPLYCHAIN_ENDPOINT', 'ftp://x', /https?\b|http or https/i],
     ['UPSTREAM_MAX_ATTEMPTS', '0', />\s*0|positive|at least 1|>=\s*1/],
     ['TERMINAL_CACHE_MAX', '-1', />=\s*0|at least 0|non-negative/],
+    // Beyond what a Node.js timer takes (it would fire at once).
+    ['REQUEST_TIMEOUT_MS', '3000000000', /at most 2147483647/],
+    ['WS_PING_INTERVAL_MS', '2147483648', /at most 2147483647/],
+    // Each item of a list whole, not just its first and last alternatives.
+    ['AUTH_JWT_ALGORITHMS', 'RS256,bogus', /comma-separated JWS algorithms/],
+    ['AUTH_JWT_ALGORITHMS', 'HS2560', /comma-separated JWS algorithms/],
   ];
 
   it.each(cases)(
