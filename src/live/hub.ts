@@ -323,6 +323,7 @@ class Hub implements LiveHub {
     };
     const unsubscribe = this.options.pubsub.subscribe(topic, deliver);
     poller = this.pollers.get(topic);
+    const started = !poller;
     if (!poller) {
       poller = create();
       this.pollers.set(topic, poller);
@@ -332,7 +333,9 @@ class Hub implements LiveHub {
     poller.refs++;
     if (replayLast && poller.last) deliver(poller.last);
     else if (!replayLast) delivered = poller.version;
-    if (replayLast) void this.coordinator.refresh(topic);
+    // A running poller already has the topic's last state (its first claim read it, the channel keeps it
+    // current): only a new one, or one still waiting for its first state, reads it again.
+    if (replayLast && (started || !poller.last)) void this.coordinator.refresh(topic);
     return queue;
   }
 

@@ -178,6 +178,9 @@ describe('last state', () => {
     b.subscribe(topic, (m) => onB.push(m));
     expect(await b.claim(topic, 0)).toEqual({ poll: false });
     expect(onB).toEqual([published]);
+    // Once B has that version, its later claims do not fetch it again.
+    expect(await b.claim(topic, published.version)).toEqual({ poll: false });
+    expect(onB).toEqual([published]);
   });
 
   it('does not store what `keep: false` publishes (new-load announcements)', async () => {

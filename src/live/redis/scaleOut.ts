@@ -184,8 +184,10 @@ export class RedisScaleOut implements PubSub, Coordinator {
         this.options.leaseTtlMs,
         Math.floor(version / VERSION_SPAN),
         this.options.stateTtlMs,
+        version,
       )) as [number, string | null];
-      // The stored state goes to this replica's subscribers (and the poller) before the poller decides.
+      // A stored state newer than this replica has goes to its subscribers (and the poller) before the
+      // poller decides; one it has already is not sent again every interval.
       if (stored) this.deliverJson(topic, stored);
       if (fence > 0) {
         this.held.set(topic, fence);

@@ -11,8 +11,9 @@
  * new fence is above the previous one, above `floor` (the newest fence the caller has seen), and at
  * least Redis's clock in ms: so it keeps growing even after Redis lost its data (a restart without
  * persistence), and versions built on it stay newer than any a subscriber already has.
- * KEYS: lease, fence, state. ARGV: token, lease TTL ms, floor, state TTL ms.
- * Returns `{fence or 0 when another holds the lease, stored message JSON or false}`.
+ * KEYS: lease, fence, state. ARGV: token, lease TTL ms, floor, state TTL ms, the newest version the
+ * caller has. Returns `{fence or 0 when another holds the lease, the stored message JSON when it is newer
+ * than the caller's version, else false}`.
  */
 export const ACQUIRE = `
 local fence = 0
@@ -25,7 +26,11 @@ elseif redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('PEXPIRE', KEYS[1], ARGV[2])
   fence = tonumber(redis.call('GET', KEYS[2]) or '0')
 end
-return {fence, redis.call('HGET', KEYS[3], 'm')}
+local stored = false
+if tonumber(redis.call('HGET', KEYS[3], 'v') or '0') > tonumber(ARGV[5]) then
+  stored = redis.call('HGET', KEYS[3], 'm')
+end
+return {fence, stored}
 `;
 
 /**
