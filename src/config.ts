@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AUTH_SETTINGS, readAuthConfig, type AuthConfig } from './config.auth.js';
+import { POLLED_OPERATIONS } from './live/operations.js';
 
 /** A whole number in [min, max], written in plain digits (no `0x`, `1e3` or blanks). */
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -59,6 +60,10 @@ const operationRates = z
   )
   .transform((v) =>
     Object.fromEntries(v.split(',').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])])),
+  )
+  .refine(
+    (rates) => Object.keys(rates).every((name) => (POLLED_OPERATIONS as readonly string[]).includes(name)),
+    `only operations live polling calls may be named: ${POLLED_OPERATIONS.join(', ')}`,
   )
   .pipe(z.record(z.string(), z.number().min(1, 'each rate at least 1')));
 /** An HTTP header name (an RFC 9110 token), lower-cased as Node presents request headers. */

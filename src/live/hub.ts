@@ -23,6 +23,7 @@ import { loadRefKey, type LoadKind, type LoadRef } from '../upstream/loadRef.js'
 import type { Readers } from '../upstream/readers.js';
 import { isTerminalEvent, isTerminalExecution, isTerminalRun } from '../upstream/terminal.js';
 import { PollBudget } from './budget.js';
+import type { PolledOperation } from './operations.js';
 import { createLocalCoordinator, type Coordinator } from './coordinator.js';
 import type { LiveMessage, PubSub } from './pubsub.js';
 import { AsyncQueue } from './queue.js';
@@ -84,7 +85,7 @@ export interface LiveHub {
 }
 
 type Outcome = keyof LiveStats['polls'];
-const POLL_OPERATION: Readonly<Record<LoadKind, string>> = {
+const POLL_OPERATION: Readonly<Record<LoadKind, PolledOperation>> = {
   DATA_INTEGRATION_EVENT: 'GetDataIntegrationEvent',
   FLOW_EXECUTION: 'GetDataIntegrationFlowExecution',
   DATA_SOURCE_RUN: 'GetDataSourceRun',
@@ -115,7 +116,7 @@ class Poller {
     readonly topic: string,
     private readonly kind: LoadKind | 'STARTED',
     /** The AWS operation a poll calls (named in errors). */
-    private readonly operation: string,
+    private readonly operation: PolledOperation,
     private readonly hub: Hub,
     private readonly intervalMs: number,
     /** One poll: the new state(s) to publish (empty when nothing changed), or a thrown upstream error. */

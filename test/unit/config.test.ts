@@ -213,6 +213,8 @@ describe('loadConfig rejects bad values', () => {
     // Each item of a list whole, not just its first and last alternatives.
     ['AUTH_JWT_ALGORITHMS', 'RS256,bogus', /comma-separated JWS algorithms/],
     ['AUTH_JWT_ALGORITHMS', 'HS2560', /comma-separated JWS algorithms/],
+    // An operation live polling never calls would be ignored without a word.
+    ['LIVE_SHARED_RATE_BY_OPERATION', 'GetDataSourceRuns=5', /GetDataIntegrationEvent, .*ListDataSourceRuns/],
   ];
 
   it.each(cases)(
