@@ -11,14 +11,16 @@ import { requestAbandoned } from '../upstream/errors.js';
 import type { GraphContext } from './context.js';
 
 /** Headers on every response: no MIME sniffing, no framing, no referrer. */
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
 };
 
+const SECURITY_HEADER_ENTRIES = Object.entries(SECURITY_HEADERS);
+
 export function setSecurityHeaders(res: ServerResponse): void {
-  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  for (const [name, value] of SECURITY_HEADER_ENTRIES) res.setHeader(name, value);
 }
 
 /**
@@ -35,11 +37,15 @@ const JSON_TYPES = /^application\/(graphql-response\+)?json\s*(;|$)/i;
  */
 export function isUnsupportedMediaType(contentType: string | undefined): boolean {
   if (contentType === undefined || contentType.trim() === '') return false;
-  return !JSON_TYPES.test(contentType) && !SIMPLE_TYPES.test(contentType);
+  return !isJsonContentType(contentType) && !SIMPLE_TYPES.test(contentType);
 }
 
+/** Whether a `content-type` is JSON as GraphQL over HTTP sends it (the body is parsed as JSON). */
+export const isJsonContentType = (contentType: string): boolean => JSON_TYPES.test(contentType);
+
 /** Decodes a body as UTF-8, throwing a TypeError on any invalid byte sequence. */
-export const decodeUtf8 = (bytes: Buffer): string => new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+export const decodeUtf8 = (bytes: Buffer): string => STRICT_UTF8.decode(bytes);
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * A stand-in for a request whose body has already been read (within the size limit): the same method,

@@ -10,6 +10,7 @@ import type { AppLogger } from './logger.js';
 import type { RequestGuard } from './subgraphSecret.js';
 import {
   decodeUtf8,
+  isJsonContentType,
   isUnsupportedMediaType,
   replayRequest,
   requestTimeoutBody,
@@ -164,6 +165,18 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
       if (streaming && req.method !== 'POST') return await options.stream(req, res);
       let body: unknown;
       if (req.method === 'POST') {
+        // Before the body is read: a body of a type never accepted is not worth receiving.
+        if (isUnsupportedMediaType(req.headers['content-type'])) {
+          req.resume();
+          return sendJson(res, 415, {
+            errors: [
+              {
+                message: 'Unsupported content type: send the GraphQL request as application/json',
+                extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+              },
+            ],
+          });
+        }
         let text: string;
         try {
           text = await readBody(req, maxBodyBytes);
@@ -192,19 +205,9 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
           }
           throw err;
         }
-        if (isUnsupportedMediaType(req.headers['content-type'])) {
-          return sendJson(res, 415, {
-            errors: [
-              {
-                message: 'Unsupported content type: send the GraphQL request as application/json',
-                extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
-              },
-            ],
-          });
-        }
         if (streaming) return await options.stream(replayRequest(req, text), res);
         const type = req.headers['content-type'] ?? '';
-        if (/^application\/(graphql-response\+)?json/i.test(type) && text.length > 0) {
+        if (isJsonContentType(type) && text.length > 0) {
           try {
             body = JSON.parse(text);
           } catch {

@@ -142,25 +142,27 @@ export function createAuthenticator(config: AuthConfig, logger: AppLogger): Auth
     return refuse('The bearer token is not valid.', 'invalid_token');
   };
 
-  const keyDigests = config.apiKeys.map((entry) => ({ entry, digest: Buffer.from(entry.sha256, 'hex') }));
+  // One principal per key, made once: the per-principal caches (access rules, scope keys) then hold.
+  const keyDigests = config.apiKeys.map((entry) => ({
+    digest: Buffer.from(entry.sha256, 'hex'),
+    principal: Object.freeze<Principal>({
+      id: entry.id,
+      method: 'apikey',
+      scopes: Object.freeze([...entry.scopes]),
+      instances: Object.freeze([...entry.instances]),
+      domains: Object.freeze([...entry.domains]),
+    }),
+  }));
   const verifyApiKey = (presented: string): AuthOutcome => {
     const given = digest(presented);
-    let found: (typeof keyDigests)[number]['entry'] | undefined;
+    let found: Principal | undefined;
     // Every key is compared, so the time taken does not say which one (if any) matched.
-    for (const { entry, digest: d } of keyDigests) if (timingSafeEqual(given, d)) found = entry;
+    for (const { digest: d, principal } of keyDigests) if (timingSafeEqual(given, d)) found = principal;
     if (!found) {
       logger.info({ auth: 'apikey' }, 'API key refused');
       return refuse('The API key is not valid.');
     }
-    return {
-      principal: {
-        id: found.id,
-        method: 'apikey',
-        scopes: [...found.scopes],
-        instances: [...found.instances],
-        domains: [...found.domains],
-      },
-    };
+    return { principal: found };
   };
 
   const fromCredentials = async (authorization: unknown, apiKey: unknown): Promise<AuthOutcome> => {

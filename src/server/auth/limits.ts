@@ -50,6 +50,8 @@ export function createRateLimiter(
       return secondsUntilToken(bucket.tokens);
     },
     wait(key) {
+      // A key with no bucket has a full one: nothing to store (most keys waited on are never taken from).
+      if (!buckets.has(key)) return undefined;
       const { tokens } = refilled(key);
       return tokens >= 1 ? undefined : secondsUntilToken(tokens);
     },
