@@ -16,6 +16,7 @@
 import type { ApolloServerOptionsWithGateway, BaseContext } from '@apollo/server';
 import {
   execute,
+  Kind,
   type DocumentNode,
   type ExecutionResult,
   type GraphQLSchema,
@@ -23,6 +24,7 @@ import {
 } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
+import { isIntrospection } from './limits.js';
 
 export interface JitOptions {
   /** Executions of a document by graphql-js before it is compiled; 0: never compile. */
@@ -68,9 +70,7 @@ export interface JitExecutor {
 /** Whether JIT applies to this operation at all (see the module comment). */
 function eligible(operation: OperationDefinitionNode): boolean {
   if (operation.operation !== 'query') return false;
-  return !operation.selectionSet.selections.some(
-    (s) => s.kind === 'Field' && (s.name.value === '__schema' || s.name.value === '__type'),
-  );
+  return !operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && isIntrospection(s));
 }
 
 export function createJitExecutor(options: JitOptions): JitExecutor {

@@ -59,7 +59,8 @@ export function limitError(limit: LimitName, max: number, message: string, nodes
   });
 }
 
-const isIntrospection = (field: FieldNode): boolean =>
+/** `__schema` or `__type`. */
+export const isIntrospection = (field: FieldNode): boolean =>
   field.name.value === '__schema' || field.name.value === '__type';
 
 /** What one walk over an operation (fragments expanded) measures. */

@@ -28,7 +28,7 @@ export interface StreamLimitOptions {
 }
 
 /** Drops graphql-js's "Did you mean …?" hints, as Apollo's `hideSchemaDetailsFromClientErrors` does. */
-export function withoutSuggestions(error: GraphQLError): GraphQLError {
+function withoutSuggestions(error: GraphQLError): GraphQLError {
   const message = error.message.replace(/ ?Did you mean(.+?)\?$/, '');
   if (message === error.message) return error;
   return new GraphQLError(message, {
@@ -67,7 +67,7 @@ function preparer(options: StreamLimitOptions) {
 }
 
 /** A rejection of an operation that would open one subscription too many on a connection. */
-export function tooManySubscriptions(max: number): GraphQLError {
+function tooManySubscriptions(max: number): GraphQLError {
   return new GraphQLError(
     `This connection already holds ${max} subscriptions: complete some, or watch many loads with one loadsChanged(ids:).`,
     { extensions: { code: 'BAD_REQUEST', limit: 'subscriptionsPerConnection', max } },
@@ -163,7 +163,7 @@ export const SLOW_CONSUMER_CLOSE_CODE = 1013;
  * What the rules track per connection, as fields of the socket itself: ten thousand connections cost no
  * timer and no closure each (one sweep and one pinger serve them all).
  */
-export interface RuledSocket extends WebSocket {
+interface RuledSocket extends WebSocket {
   /** `performance.now()` when the client last sent a message or the connection last ran an operation. */
   lastActiveAt: number;
   /** Whether the client answered the last ping. */

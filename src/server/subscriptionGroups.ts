@@ -159,10 +159,6 @@ class Group {
     private readonly onEnd: (group: Group) => void,
   ) {}
 
-  get size(): number {
-    return this.members.size;
-  }
-
   /** A new member, or undefined when the group has ended (start a new one). */
   join(sink: DeliverySink | undefined): Member | undefined {
     if (this.finished) return undefined;

@@ -212,9 +212,7 @@ export function createSseTransport(options: StreamingOptions) {
     validate: () => [],
     execute: (args) => execute(args),
     subscribe: (args) => groups.subscribe(args),
-    context: (req) =>
-      options.createContext(options.admission?.principalOf(req.raw)) as GraphContext &
-        Record<PropertyKey, unknown>,
+    // No `context` option: the arguments onSubscribe returns carry the caller's context already.
     onSubscribe: (req, params) =>
       limitSse(req.raw, req.headers.get('accept') ?? null, params) as ReturnType<typeof limitSse> & undefined,
     onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult, options.formatError),

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { PollBudget } from '../budget.js';
 import { RATE } from './scripts.js';
 
-export interface SharedRateBudgetOptions {
+interface SharedRateBudgetOptions {
   /** Polls per second per operation, all replicas together. */
   readonly ratePerSecond: number;
   /** Overrides by operation name. */

@@ -59,13 +59,13 @@ const homeOfRef = (ref: LoadRef): Home =>
   ref.kind === 'DATA_SOURCE_RUN' ? { domainId: ref.key.domainId } : { instanceId: ref.key.instanceId };
 
 /** The NOT_FOUND error both a hidden and a missing resource are answered with. */
-export function hiddenNotFound(awsOperation: string): GraphQLError {
+function hiddenNotFound(awsOperation: string): GraphQLError {
   return new GraphQLError('not found', {
     extensions: { code: ErrorCode.NOT_FOUND, awsErrorName: 'ResourceNotFoundException', awsOperation },
   });
 }
 
-export function forbidden(scope: Scope): GraphQLError {
+function forbidden(scope: Scope): GraphQLError {
   return new GraphQLError(`This operation needs the scope ${scope}, which the caller does not have.`, {
     extensions: { code: ErrorCode.FORBIDDEN, scope },
   });

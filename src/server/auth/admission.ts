@@ -40,7 +40,7 @@ const NOBODY: Principal = Object.freeze({
 });
 
 /** graphql-ws: the close code of a connection over its principal's connection limit. */
-export const TOO_MANY_CONNECTIONS = 4429;
+const TOO_MANY_CONNECTIONS = 4429;
 
 export interface Admission {
   /** HTTP and SSE: undefined lets the request in (its principal is then {@link principalOf}). */

@@ -10,7 +10,7 @@ export const SCOPES = ['loads:read', 'events:send'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** `*` in an instance or domain list stands for all of them. */
-export const ALL = '*';
+const ALL = '*';
 
 export interface Principal {
   /** Stable id for logs and per-principal limits: the JWT subject, the API key's id, or `anonymous`. */
