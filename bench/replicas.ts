@@ -67,9 +67,33 @@ function startReplica(env: Readonly<Record<string, string>>): { child: ChildProc
   return { child, url };
 }
 
+/** The Redis of the replica cases cannot be reached. */
+export class RedisUnreachableError extends Error {
+  override readonly name = 'RedisUnreachableError';
+}
+
+/** Resolves once `redisUrl` answers PING; else rejects with what to do about it. */
+export async function checkRedis(redisUrl: string): Promise<void> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 2_000 });
+  let cause: Error | undefined;
+  redis.on('error', (err: Error) => (cause ??= err));
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new RedisUnreachableError(
+      `the replica cases of benchmark 3 need Redis at ${redisUrl} (BENCH_REDIS_URL), which does not answer (${(cause ?? (err as Error)).message}): start it, or set BENCH_POLL_REPLICA_CASES=none`,
+    );
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** Deletes every key under `prefix` (SCAN + DEL); the pub/sub channels hold no data. */
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  // Failures surface through the commands below; without a listener ioredis reports them as unhandled.
+  redis.on('error', () => {});
   try {
     await redis.connect();
     let cursor = '0';

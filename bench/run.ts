@@ -27,12 +27,12 @@ import {
 } from './children.js';
 import { fanoutTable, fanoutTargets, runFanoutBenchmark, type FanoutResult } from './fanout.bench.js';
 import { liveWorld } from './live.js';
-import { deleteLeftoverKeys } from './replicas.js';
+import { checkRedis, deleteLeftoverKeys, RedisUnreachableError } from './replicas.js';
 import { pollingTable, runPollingBenchmark, type PollingResult } from './polling.bench.js';
 import { runSendBenchmark, sendTable, sendTargets, type SendResult } from './sends.bench.js';
 import { findBenchLoads } from './queries.js';
 import { describeEnvironment, writeResults } from './report.js';
-import { loadBenchSettings } from './settings.js';
+import { BenchSettingsError, loadBenchSettings } from './settings.js';
 import { spread } from './stats.js';
 import {
   throughputProblems,
@@ -56,6 +56,8 @@ async function main(): Promise<number> {
   );
 
   const selected = (n: number): boolean => settings.only?.includes(n) ?? true;
+  // The replica cases need Redis: find out now, not after the other benchmarks have run.
+  if (selected(3) && settings.pollReplicaCases.length > 0) await checkRedis(settings.redisUrl);
   if (settings.only) progress(`only benchmarks ${settings.only.join(', ')}: no report is written`);
   let cached: Host | undefined;
   let loadgen: Loadgen | undefined;
@@ -166,8 +168,10 @@ main().then(
   (err: unknown) => {
     killChildren();
     void deleteLeftoverKeys();
+    // A settings or setup problem says all there is to say; anything else comes with its stack.
+    const expected = err instanceof BenchSettingsError || err instanceof RedisUnreachableError;
     process.stderr.write(
-      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      `bench failed: ${err instanceof Error ? (expected ? err.message : (err.stack ?? err.message)) : String(err)}\n`,
     );
     process.exitCode = 1;
   },

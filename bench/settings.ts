@@ -61,7 +61,11 @@ const pairList = z
   )
   .refine((xs) => xs.every((x) => x.loads >= 1 && x.loads <= x.subscribers && x.subscribers <= 20_000));
 
-const optionalPairList = z.union([z.literal('none').transform(() => []), pairList]);
+/** The replica cases: M must not be a multiple of the 3 replicas, else each load is watched on one only. */
+const replicaPairList = z.union([
+  z.literal('none').transform(() => []),
+  pairList.refine((xs) => xs.every((x) => x.loads % 3 !== 0)),
+]);
 
 const SETTINGS = {
   BENCH_DURATION_S: { default: '5', schema: z.coerce.number().positive().max(600), help: 'seconds > 0' },
@@ -91,8 +95,8 @@ const SETTINGS = {
   },
   BENCH_POLL_REPLICA_CASES: {
     default: '3000/100',
-    schema: optionalPairList,
-    help: 'comma-separated K/M pairs, 1 <= M <= K <= 20000, or none',
+    schema: replicaPairList,
+    help: 'comma-separated K/M pairs, 1 <= M <= K <= 20000, M not a multiple of 3, or none',
   },
   BENCH_REDIS_URL: {
     default: 'redis://127.0.0.1:6379',
@@ -140,6 +144,14 @@ type Name = keyof typeof SETTINGS;
 const onlyOrAll = (only: number[]): number[] | undefined =>
   [1, 2, 3, 4, 5].every((n) => only.includes(n)) ? undefined : only;
 
+/** Bad `BENCH_*` variables: the message names each, its value and what is allowed. */
+export class BenchSettingsError extends Error {
+  override readonly name = 'BenchSettingsError';
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
 export function loadBenchSettings(env: Readonly<Record<string, string | undefined>>): BenchSettings {
   const problems: string[] = [];
   const read = <N extends Name>(name: N): z.infer<(typeof SETTINGS)[N]['schema']> => {
@@ -169,6 +181,6 @@ export function loadBenchSettings(env: Readonly<Record<string, string | undefine
     sendConcurrency: read('BENCH_SEND_CONCURRENCY'),
     sendThrottlePercent: read('BENCH_SEND_THROTTLE_PERCENT'),
   };
-  if (problems.length > 0) throw new Error(`invalid benchmark settings:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0) throw new BenchSettingsError(problems);
   return Object.freeze(settings);
 }
