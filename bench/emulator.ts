@@ -11,6 +11,11 @@ export interface EmulatorControl {
   resetCalls(): Promise<void>;
   /** Adds `latencyMs` to every call of `operation` until cleared. */
   addLatency(operation: string, latencyMs: number): Promise<void>;
+  /** Adds a fault (see the emulator's control API), e.g. `{ operation, kind: 'throttle', percent }`. */
+  addFault(fault: Readonly<Record<string, unknown>>): Promise<void>;
+  clearFaults(): Promise<void>;
+  /** Moves the simulated time forward (every running load moves on). */
+  advanceClock(advanceMs: number): Promise<void>;
 }
 
 export function emulatorControl(baseUrl: string): EmulatorControl {
@@ -28,6 +33,9 @@ export function emulatorControl(baseUrl: string): EmulatorControl {
     resetCalls: async () => void (await control('DELETE', 'calls')),
     addLatency: async (operation, latencyMs) =>
       void (await control('POST', 'faults', { operation, kind: 'latency', latencyMs })),
+    addFault: async (fault) => void (await control('POST', 'faults', fault)),
+    clearFaults: async () => void (await control('DELETE', 'faults')),
+    advanceClock: async (advanceMs) => void (await control('POST', 'clock', { advanceMs })),
   };
 }
 

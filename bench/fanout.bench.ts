@@ -6,14 +6,8 @@
  * Internal to the benchmarks.
  */
 import type { Farm, Host } from './children.js';
-import {
-  advanceClock,
-  EVENT_SUBSCRIPTION,
-  quantile,
-  sendDatasetEvents,
-  verdict,
-  type LiveWorld,
-} from './live.js';
+import { emulatorControl } from './emulator.js';
+import { EVENT_SUBSCRIPTION, quantile, sendDatasetEvents, verdict, type LiveWorld } from './live.js';
 import type { BenchSettings } from './settings.js';
 import { mmm, num, table } from './stats.js';
 
@@ -63,7 +57,7 @@ export async function runFanoutBenchmark(
       const heapIdle = await host.heapUsed();
       await host.changes();
       const changedAt = performance.timeOrigin + performance.now();
-      await advanceClock(host.emulator!, 3_600_000);
+      await emulatorControl(host.emulator!).advanceClock(3_600_000);
       const reply = await farm.ask({ type: 'await', messages: 2, timeoutMs: 60_000 }, 60_000);
       if (reply.type !== 'arrivals') throw new Error(`fan-out: unexpected farm reply ${reply.type}`);
       const polledAt = (await host.changes())[0];

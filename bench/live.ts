@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { postGraphQL } from './queries.js';
+import { sortedQuantile } from './stats.js';
 
 export const EVENT_SUBSCRIPTION = `subscription($i: ID!, $e: ID!) {
   dataIntegrationEventChanged(instanceId: $i, eventId: $e) {
@@ -61,32 +62,12 @@ export async function sendDatasetEvents(
   return ids;
 }
 
-async function control(emulatorUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${emulatorUrl}/_emulator/${path}`, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`emulator control ${method} ${path}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
-/** Moves the emulator's simulated time forward (every running load moves on). */
-export const advanceClock = (emulatorUrl: string, advanceMs: number): Promise<unknown> =>
-  control(emulatorUrl, 'POST', 'clock', { advanceMs });
-
-export const addFault = (emulatorUrl: string, fault: Record<string, unknown>): Promise<unknown> =>
-  control(emulatorUrl, 'POST', 'faults', fault);
-
-export const clearFaults = (emulatorUrl: string): Promise<unknown> =>
-  control(emulatorUrl, 'DELETE', 'faults');
-
 /** The `q` quantile (0..1) of the values, nearest rank. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
+export const quantile = (values: readonly number[], q: number): number =>
+  sortedQuantile(
+    [...values].sort((a, b) => a - b),
+    q,
+  );
 
 /** "met" or "NOT met", for the target lines. */
 export const verdict = (met: boolean): string => (met ? 'met' : 'NOT met');

@@ -5,6 +5,7 @@
  * Internal to the benchmarks.
  */
 import autocannon from 'autocannon';
+import { sortedQuantile } from './stats.js';
 import {
   readUsage,
   type LoadJob,
@@ -16,12 +17,6 @@ import {
 /** A GraphQL success: data and no errors (checked on every response). */
 const isGraphQLSuccess = (body: string): boolean =>
   body.startsWith('{"data":') && !body.includes('"errors":');
-
-/** The `q` quantile (0..1) of sorted values, nearest rank. */
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
 
 function runJob(job: LoadJob): Promise<LoadResult> {
   return new Promise((resolve, reject) => {
@@ -52,8 +47,8 @@ function runJob(job: LoadJob): Promise<LoadResult> {
           sent: result.requests.sent,
           durationS: result.duration,
           requestsPerS: result.requests.total / result.duration,
-          p50Ms: quantile(sorted, 0.5),
-          p99Ms: quantile(sorted, 0.99),
+          p50Ms: sortedQuantile(sorted, 0.5),
+          p99Ms: sortedQuantile(sorted, 0.99),
           non2xx: result.non2xx,
           errors: result.errors,
           timeouts: result.timeouts,

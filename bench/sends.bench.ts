@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Host } from './children.js';
 import { emulatorControl } from './emulator.js';
-import { addFault, clearFaults, verdict, type LiveWorld } from './live.js';
+import { verdict, type LiveWorld } from './live.js';
 import type { BenchSettings } from './settings.js';
 import { mmm, table } from './stats.js';
 
@@ -74,7 +74,7 @@ export async function runSendBenchmark(
     const prefix = `bench-send-${randomUUID()}-`;
     await control.resetCalls();
     if (settings.sendThrottlePercent > 0) {
-      await addFault(host.emulator!, {
+      await control.addFault({
         operation: 'SendDataIntegrationEvent',
         kind: 'throttle',
         percent: settings.sendThrottlePercent,
@@ -104,7 +104,7 @@ export async function runSendBenchmark(
     };
     await Promise.all(Array.from({ length: settings.sendConcurrency }, worker));
     const elapsedS = (performance.now() - startedAt) / 1_000;
-    await clearFaults(host.emulator!);
+    await control.clearFaults();
     const upstreamCalls = (await control.calls())['SendDataIntegrationEvent'] ?? 0;
     const found = await ledger(host.url, world.instanceId, prefix);
     const distinct = new Set(found);
