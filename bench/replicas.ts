@@ -18,8 +18,6 @@ const READY_TIMEOUT_MS = 60_000;
 export interface Replicas {
   /** The GraphQL endpoint of each replica. */
   readonly urls: readonly string[];
-  /** The Redis key prefix of this set of replicas. */
-  readonly keyPrefix: string;
   /** Stops every replica (SIGTERM, then SIGKILL after a grace) and deletes the prefix's Redis keys. */
   stop(): Promise<void>;
 }
@@ -161,7 +159,7 @@ export async function startReplicas(
   };
   try {
     const urls = await Promise.all(started.map(({ url }) => url));
-    return { urls, keyPrefix, stop };
+    return { urls, stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;
