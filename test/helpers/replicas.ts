@@ -121,15 +121,26 @@ export async function startRedisServer(): Promise<RedisServer> {
     child = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no'], {
       stdio: 'ignore',
     });
-    await eventually(
-      () =>
-        new Promise<boolean>((resolve) => {
-          const socket = connect(port, '127.0.0.1');
-          socket.once('connect', () => (socket.destroy(), resolve(true)));
-          socket.once('error', () => resolve(false));
-        }),
-      `redis-server to listen on ${port}`,
+    const failed = new Promise<never>((_, reject) =>
+      child!.once('error', (err) =>
+        reject(
+          new Error(`these tests start a redis-server of their own, and it could not start: ${err.message}`),
+        ),
+      ),
     );
+    failed.catch(() => {});
+    await Promise.race([
+      failed,
+      eventually(
+        () =>
+          new Promise<boolean>((resolve) => {
+            const socket = connect(port, '127.0.0.1');
+            socket.once('connect', () => (socket.destroy(), resolve(true)));
+            socket.once('error', () => resolve(false));
+          }),
+        `redis-server to listen on ${port}`,
+      ),
+    ]);
   };
   await start();
   return {
