@@ -66,6 +66,14 @@ function withRequestErrorCode(error: GraphQLError): GraphQLError {
   });
 }
 
+/** The request errors of an operation (parse, validation, limits) as a client gets them. */
+function formatRequestErrors(
+  errors: readonly GraphQLError[],
+  formatError: FormatError,
+): GraphQLFormattedError[] {
+  return errors.map(withRequestErrorCode).map((e) => formatError(e.toJSON(), e));
+}
+
 function formatResult(result: ExecutionResult, formatError: FormatError): ExecutionResult {
   if (!result.errors?.length) return result;
   return {
@@ -175,8 +183,7 @@ export function attachWebSocket(
       },
       ...(admission ? { onClose: (ctx) => admission.onClose(ctx as WsConnection) } : {}),
       onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, options.formatError),
-      onError: (_ctx, _id, _payload, errors) =>
-        errors.map(withRequestErrorCode).map((e) => options.formatError(e.toJSON(), e)),
+      onError: (_ctx, _id, _payload, errors) => formatRequestErrors(errors, options.formatError),
     },
     wss,
     // No graphql-ws keep-alive: the socket rules ping every connection already (one timer for all of
@@ -201,7 +208,7 @@ export function createSseTransport(options: StreamingOptions) {
     production: options.production,
     createContext: (raw) => options.createContext(options.admission?.principalOf(raw)),
     withCode: withRequestErrorCode,
-    formatErrors: (errors) => errors.map(withRequestErrorCode).map((e) => options.formatError(e.toJSON(), e)),
+    formatErrors: (errors) => formatRequestErrors(errors, options.formatError),
   });
   // SSE subscribers share executions as WebSocket ones do; graphql-sse formats each result (onNext below).
   const groups = createSubscriptionGroups();
