@@ -3,6 +3,19 @@ import { defineConfig } from 'vitest/config';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Two projects: `unit` (in-process tests with injected fakes: no server, no Redis, no child process;
+ * `npm run test:unit`, seconds) and `e2e` (real servers on free ports, real Redis, real processes; the
+ * `*.e2e.test.ts` files and the Redis suites). `npm test` runs both.
+ */
+const slow = ['test/**/*.e2e.test.ts', 'test/live/redis.*.test.ts'];
+
+const shared = {
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+  pool: 'forks' as const,
+};
+
 export default defineConfig({
   resolve: {
     // One graphql module for everyone: Node (and so production) loads graphql's CommonJS build for this
@@ -11,9 +24,12 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: slow, ...shared, pool: 'threads' },
+      },
+      { extends: true, test: { name: 'e2e', include: slow, ...shared } },
+    ],
   },
 });
