@@ -11,6 +11,7 @@ import { badInput } from '../upstream/errors.js';
 import { checkKey } from './ids.js';
 import { problemsError, sendEventProblems } from './sendEvent.validation.js';
 import { eventTypeWire } from './supplychain.resolvers.js';
+import { ErrorCode } from '../errors.js';
 
 /** What `sendEvent` resolves to; the event itself is loaded only if selected. */
 export interface SendEventPayloadModel {
@@ -58,7 +59,7 @@ export const mutationResolvers: MutationResolvers = {
           return {
             index,
             payload: null,
-            error: { code: 'BAD_USER_INPUT', message: error.message, field: problems[0]!.field },
+            error: { code: ErrorCode.BAD_USER_INPUT, message: error.message, field: problems[0]!.field },
           };
         }
         try {
@@ -66,7 +67,7 @@ export const mutationResolvers: MutationResolvers = {
         } catch (err) {
           const e = err instanceof GraphQLError ? err : new GraphQLError('internal error');
           const code =
-            typeof e.extensions['code'] === 'string' ? e.extensions['code'] : 'INTERNAL_SERVER_ERROR';
+            typeof e.extensions['code'] === 'string' ? e.extensions['code'] : ErrorCode.INTERNAL_SERVER_ERROR;
           return { index, payload: null, error: { code, message: e.message, field: null } };
         }
       }),

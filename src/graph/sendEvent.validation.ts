@@ -3,7 +3,7 @@
  * Every problem is reported at once, each naming the field and saying how to fix it.
  */
 import { GraphQLError } from 'graphql';
-import { ErrorCode } from '../upstream/errors.js';
+import { ErrorCode } from '../errors.js';
 import { DATASET_ARN, UUID } from './ids.js';
 
 /** The model's limits (SendDataIntegrationEventRequest). */

@@ -5,25 +5,18 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
-import { ErrorCode } from '../upstream/errors.js';
+import { ErrorCode, isErrorCode } from '../errors.js';
 
-const CONTRACT_CODES = new Set<string>([
-  ...Object.values(ErrorCode),
-  // Apollo's own request and validation codes
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'PAYLOAD_TOO_LARGE',
-]);
-
+/**
+ * The `formatError` of every transport: a code of the contract (`src/errors.ts`) passes with its message
+ * (stack trace dropped); anything else becomes INTERNAL_SERVER_ERROR with a generic message, or with the
+ * original message when `exposeInternalMessages` (development only).
+ */
 export function createFormatError({ exposeInternalMessages }: { exposeInternalMessages: boolean }) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.['code'];
     const { stacktrace: _, ...extensions } = formatted.extensions ?? {};
-    if (typeof code === 'string' && CONTRACT_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+    if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return { ...formatted, extensions };
     }
     const original = unwrapResolverError(error);

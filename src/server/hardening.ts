@@ -9,6 +9,7 @@ import { Readable } from 'node:stream';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { requestAbandoned } from '../upstream/errors.js';
 import type { GraphContext } from './context.js';
+import { ErrorCode } from '../errors.js';
 
 /** Headers on every response: no MIME sniffing, no framing, no referrer. */
 const SECURITY_HEADERS: Readonly<Record<string, string>> = {
@@ -74,7 +75,7 @@ export function requestTimeoutBody(timeoutMs: number) {
     errors: [
       {
         message: `The request took longer than ${timeoutMs} ms and was abandoned: ask for less (fewer ids, smaller pages, fewer fields) or retry later.`,
-        extensions: { code: 'REQUEST_TIMEOUT' },
+        extensions: { code: ErrorCode.REQUEST_TIMEOUT },
       },
     ],
   };
@@ -140,7 +141,7 @@ export function requestIdOnInternalErrorsPlugin(): ApolloServerPlugin<GraphConte
           const errors = response.body.singleResult.errors;
           if (!errors?.length || !contextValue?.requestId) return;
           response.body.singleResult.errors = errors.map((e) =>
-            e.extensions?.['code'] === 'INTERNAL_SERVER_ERROR'
+            e.extensions?.['code'] === ErrorCode.INTERNAL_SERVER_ERROR
               ? { ...e, extensions: { ...e.extensions, requestId: contextValue.requestId } }
               : e,
           );

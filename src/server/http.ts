@@ -18,6 +18,7 @@ import {
   withDeadline,
   type Deadline,
 } from './hardening.js';
+import { ErrorCode } from '../errors.js';
 
 export interface HttpHandlerOptions<C extends BaseContext> {
   readonly apollo: ApolloServer<C>;
@@ -172,7 +173,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
             errors: [
               {
                 message: 'Unsupported content type: send the GraphQL request as application/json',
-                extensions: { code: 'UNSUPPORTED_MEDIA_TYPE' },
+                extensions: { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE },
               },
             ],
           });
@@ -189,7 +190,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
                 errors: [
                   {
                     message: `Request body exceeds ${maxBodyBytes} bytes`,
-                    extensions: { code: 'PAYLOAD_TOO_LARGE' },
+                    extensions: { code: ErrorCode.PAYLOAD_TOO_LARGE },
                   },
                 ],
               },
@@ -199,7 +200,10 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
           if (err instanceof TypeError) {
             return sendJson(res, 400, {
               errors: [
-                { message: 'The request body is not valid UTF-8', extensions: { code: 'BAD_REQUEST' } },
+                {
+                  message: 'The request body is not valid UTF-8',
+                  extensions: { code: ErrorCode.BAD_REQUEST },
+                },
               ],
             });
           }
@@ -213,7 +217,10 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
           } catch {
             return sendJson(res, 400, {
               errors: [
-                { message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } },
+                {
+                  message: 'The request body is not valid JSON',
+                  extensions: { code: ErrorCode.BAD_REQUEST },
+                },
               ],
             });
           }
@@ -250,7 +257,9 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
       logger.error({ err, path: url.pathname }, 'http handler failed');
       if (!res.headersSent)
         sendJson(res, 500, {
-          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+          errors: [
+            { message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
+          ],
         });
       else res.destroy();
     }

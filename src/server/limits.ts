@@ -38,6 +38,7 @@ import {
   validate,
 } from 'graphql';
 import type { Config } from '../config.js';
+import { ErrorCode } from '../errors.js';
 
 /** The operation limits, each a maximum (the `GRAPHQL_MAX_*` settings). */
 export type OperationLimits = Config['hardening']['operation'];
@@ -55,7 +56,7 @@ const LIST_ARGUMENTS = new Set(['ids', 'inputs']);
 export function limitError(limit: LimitName, max: number, message: string, nodes?: readonly ASTNode[]) {
   return new GraphQLError(message, {
     ...(nodes ? { nodes } : {}),
-    extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit, max, http: { status: 400 } },
+    extensions: { code: ErrorCode.GRAPHQL_VALIDATION_FAILED, limit, max, http: { status: 400 } },
   });
 }
 
@@ -351,7 +352,7 @@ export function prepareOperation(
           (e) =>
             new GraphQLError(e.message, {
               nodes: e.nodes ?? null,
-              extensions: { code: 'BAD_USER_INPUT' },
+              extensions: { code: ErrorCode.BAD_USER_INPUT },
             }),
         ),
       };

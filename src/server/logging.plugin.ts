@@ -5,6 +5,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphContext } from './context.js';
+import { ErrorCode } from '../errors.js';
 
 export function loggingPlugin(): ApolloServerPlugin<GraphContext> {
   return {
@@ -16,7 +17,7 @@ export function loggingPlugin(): ApolloServerPlugin<GraphContext> {
         async didEncounterErrors({ contextValue, errors, operationName }) {
           for (const error of errors) {
             const code = error.extensions?.['code'];
-            const level = code === undefined || code === 'INTERNAL_SERVER_ERROR' ? 'error' : 'info';
+            const level = code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR ? 'error' : 'info';
             contextValue.logger[level](
               {
                 operationName,

@@ -5,6 +5,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphContext } from './context.js';
 import type { Metrics } from './metrics.js';
+import { ErrorCode } from '../errors.js';
 
 export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphContext> {
   // The labelled series, found once per label set: prom-client hashes the labels on every call otherwise.
@@ -32,7 +33,7 @@ export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphContext
           const labels = {
             operation: metrics.operationLabel(operationName),
             type: operation?.operation ?? 'unknown',
-            outcome: first ? (typeof code === 'string' ? code : 'INTERNAL_SERVER_ERROR') : 'success',
+            outcome: first ? (typeof code === 'string' ? code : ErrorCode.INTERNAL_SERVER_ERROR) : 'success',
           };
           const { count, time } = seriesOf(labels);
           count();

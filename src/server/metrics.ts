@@ -8,6 +8,7 @@ import type { ScaleOutStats } from '../live/redis/scaleOut.js';
 import type { UpstreamCall } from '../upstream/observe.js';
 import type { JitStats } from './jit.js';
 import type { Readers } from '../upstream/readers.js';
+import { ErrorCode } from '../errors.js';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const MAX_OPERATION_NAMES = 200;
@@ -211,7 +212,7 @@ export class Metrics {
     this.upstreamDuration.observe(labels, call.durationMs / 1000);
     if (call.attempts > 1)
       this.upstreamRetries.inc({ service: call.service, operation: call.operation }, call.attempts - 1);
-    if (call.outcome === 'THROTTLED')
+    if (call.outcome === ErrorCode.THROTTLED)
       this.upstreamThrottled.inc({ service: call.service, operation: call.operation });
   }
 }

@@ -13,6 +13,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Refusal, RequestGuard } from './subgraphSecret.js';
+import { ErrorCode } from '../errors.js';
 
 export interface OriginPolicyOptions {
   /** Allowed origins, lower case (`['*']`: any); empty: same origin only. */
@@ -64,7 +65,7 @@ export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
     any || listed.has(origin) || sameOrigin(origin, headers);
   const refusal = (origin: string): Refusal => ({
     status: 403,
-    code: 'FORBIDDEN',
+    code: ErrorCode.FORBIDDEN,
     message: `Requests from the origin ${JSON.stringify(origin).slice(0, 200)} are not allowed: the gateway's CORS_ORIGINS setting lists the browser origins it accepts.`,
   });
   const check =
@@ -75,7 +76,7 @@ export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
         return requireOrigin
           ? {
               status: 403,
-              code: 'FORBIDDEN',
+              code: ErrorCode.FORBIDDEN,
               message: 'WebSocket connections must carry an Origin header.',
             }
           : undefined;

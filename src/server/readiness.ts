@@ -5,14 +5,15 @@
  */
 import { ListDomainsCommand } from '@aws-sdk/client-datazone';
 import type { UpstreamClients } from '../upstream/clients.js';
+import { ErrorCode } from '../errors.js';
 import { codeOf } from '../upstream/errors.js';
 import { ListInstancesCommand } from '../upstream/supplychain/index.js';
 
-const UNREACHABLE = new Set([
-  'UPSTREAM_UNAVAILABLE',
-  'UPSTREAM_TIMEOUT',
-  'UNAUTHENTICATED',
-  'INTERNAL_SERVER_ERROR',
+const UNREACHABLE = new Set<string>([
+  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ErrorCode.UPSTREAM_TIMEOUT,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.INTERNAL_SERVER_ERROR,
 ]);
 
 export function createReadiness(clients: UpstreamClients, cacheMs: number): () => Promise<string[]> {

@@ -19,6 +19,7 @@ import { WebSocket as WebSocketClass, type WebSocket, type WebSocketServer } fro
 import { createDocumentCache } from './documentCache.js';
 import { prepareOperation, validationRules, type DocumentSteps, type OperationLimits } from './limits.js';
 import type { GraphContext } from './context.js';
+import { ErrorCode } from '../errors.js';
 
 export interface StreamLimitOptions {
   readonly schema: GraphQLSchema;
@@ -70,7 +71,7 @@ function preparer(options: StreamLimitOptions) {
 function tooManySubscriptions(max: number): GraphQLError {
   return new GraphQLError(
     `This connection already holds ${max} subscriptions: complete some, or watch many loads with one loadsChanged(ids:).`,
-    { extensions: { code: 'BAD_REQUEST', limit: 'subscriptionsPerConnection', max } },
+    { extensions: { code: ErrorCode.BAD_REQUEST, limit: 'subscriptionsPerConnection', max } },
   );
 }
 

@@ -11,11 +11,12 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { ErrorCode } from '../errors.js';
 
 /** Why a request was refused: its HTTP status, the error code of the contract, and a message. */
 export interface Refusal {
   readonly status: 401 | 403;
-  readonly code: 'UNAUTHENTICATED' | 'FORBIDDEN';
+  readonly code: typeof ErrorCode.UNAUTHENTICATED | typeof ErrorCode.FORBIDDEN;
   readonly message: string;
 }
 
@@ -46,7 +47,7 @@ export function createSubgraphSecretGuard({
     if (value === undefined || value === '') {
       return {
         status: 401,
-        code: 'UNAUTHENTICATED',
+        code: ErrorCode.UNAUTHENTICATED,
         message: `This is a federation subgraph: requests must come through the router, which sends the ${secretHeader} header.`,
       };
     }
@@ -58,7 +59,7 @@ export function createSubgraphSecretGuard({
     if (ok) return undefined;
     return {
       status: 403,
-      code: 'FORBIDDEN',
+      code: ErrorCode.FORBIDDEN,
       message: `The ${secretHeader} header does not hold the subgraph's shared secret.`,
     };
   };

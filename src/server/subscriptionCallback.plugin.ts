@@ -19,6 +19,7 @@ import { GraphQLError, getOperationAST, parse, type GraphQLFormattedError } from
 import type { GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
 import type { FormatError } from './subscriptions.js';
+import { ErrorCode } from '../errors.js';
 
 export interface SubscriptionCallbackOptions {
   /** URL prefixes a callback URL must start with; empty: the protocol is off (every such request is a 400). */
@@ -33,7 +34,7 @@ interface CallbackExtension {
 }
 
 const badRequest = (message: string): GraphQLError =>
-  new GraphQLError(message, { extensions: { code: 'BAD_REQUEST', http: { status: 400 } } });
+  new GraphQLError(message, { extensions: { code: ErrorCode.BAD_REQUEST, http: { status: 400 } } });
 
 /** A callback message with its errors (in `payload.errors` for `next`, `errors` for `complete`) funneled. */
 function funnelErrors(body: string, formatError: FormatError): string {

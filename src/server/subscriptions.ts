@@ -32,6 +32,7 @@ import {
   type SocketRules,
 } from './streamLimits.js';
 import { createSubscriptionGroups, type DeliverySink } from './subscriptionGroups.js';
+import { ErrorCode } from '../errors.js';
 
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
@@ -55,8 +56,8 @@ export interface StreamingOptions {
 function withRequestErrorCode(error: GraphQLError): GraphQLError {
   if (error.extensions['code'] || error.originalError) return error;
   const code = error.message.startsWith('Syntax Error')
-    ? 'GRAPHQL_PARSE_FAILED'
-    : 'GRAPHQL_VALIDATION_FAILED';
+    ? ErrorCode.GRAPHQL_PARSE_FAILED
+    : ErrorCode.GRAPHQL_VALIDATION_FAILED;
   return new GraphQLError(error.message, {
     nodes: error.nodes ?? null,
     source: error.source ?? null,

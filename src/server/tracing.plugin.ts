@@ -6,6 +6,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { GraphContext } from './context.js';
 import type { Tracing } from './tracing.js';
+import { ErrorCode } from '../errors.js';
 
 export function tracingPlugin(tracing: Tracing): ApolloServerPlugin<GraphContext> {
   return {
@@ -30,7 +31,7 @@ export function tracingPlugin(tracing: Tracing): ApolloServerPlugin<GraphContext
           if (first)
             span.setStatus({
               code: SpanStatusCode.ERROR,
-              message: String(first.extensions?.['code'] ?? 'INTERNAL_SERVER_ERROR'),
+              message: String(first.extensions?.['code'] ?? ErrorCode.INTERNAL_SERVER_ERROR),
             });
           span.end();
         },

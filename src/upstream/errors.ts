@@ -1,25 +1,14 @@
 /**
- * The public error contract and the one place upstream failures become GraphQL errors. Every AWS error
- * maps by its name (then its fault and HTTP status) to one {@link ErrorCode}, carrying the AWS error name,
+ * The one place upstream failures become GraphQL errors. Every AWS error maps by its name (then its fault
+ * and HTTP status) to one {@link UpstreamErrorCode} of the public contract (`src/errors.ts`), carrying the AWS error name,
  * operation and request id in `extensions`; anything unrecognised is INTERNAL_SERVER_ERROR.
  */
 import { GraphQLError } from 'graphql';
+import { ErrorCode, type UpstreamErrorCode } from '../errors.js';
 
-/** The codes clients rely on in `extensions.code` (plus Apollo's own validation codes). */
-export const ErrorCode = {
-  NOT_FOUND: 'NOT_FOUND',
-  THROTTLED: 'THROTTLED',
-  FORBIDDEN: 'FORBIDDEN',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  CONFLICT: 'CONFLICT',
-  UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
-  UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
-  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export { ErrorCode } from '../errors.js';
 
-const BY_AWS_NAME: Readonly<Record<string, ErrorCode>> = {
+const BY_AWS_NAME: Readonly<Record<string, UpstreamErrorCode>> = {
   ResourceNotFoundException: ErrorCode.NOT_FOUND,
   ThrottlingException: ErrorCode.THROTTLED,
   TooManyRequestsException: ErrorCode.THROTTLED,
@@ -52,7 +41,7 @@ interface AwsLikeError {
 }
 
 /** The code for any error thrown by an upstream client call. */
-export function codeOf(err: unknown): ErrorCode {
+export function codeOf(err: unknown): UpstreamErrorCode {
   const e = (err ?? {}) as AwsLikeError;
   const byName = e.name ? BY_AWS_NAME[e.name] : undefined;
   if (byName) return byName;
@@ -70,7 +59,7 @@ export function codeOf(err: unknown): ErrorCode {
   return ErrorCode.INTERNAL_SERVER_ERROR;
 }
 
-const PUBLIC_MESSAGE: Readonly<Record<ErrorCode, string>> = {
+const PUBLIC_MESSAGE: Readonly<Record<UpstreamErrorCode, string>> = {
   NOT_FOUND: 'not found',
   THROTTLED: 'the upstream service is throttling requests; retry later',
   FORBIDDEN: 'the gateway is not allowed to perform this upstream call',
@@ -90,7 +79,8 @@ const PUBLIC_MESSAGE: Readonly<Record<ErrorCode, string>> = {
 export function upstreamError(err: unknown, awsOperation: string, what?: string): GraphQLError {
   const e = (err ?? {}) as AwsLikeError;
   const code = codeOf(err);
-  const keepMessage = code === 'BAD_USER_INPUT' || code === 'NOT_FOUND' || code === 'CONFLICT';
+  const keepMessage =
+    code === ErrorCode.BAD_USER_INPUT || code === ErrorCode.NOT_FOUND || code === ErrorCode.CONFLICT;
   const message =
     keepMessage && e.message
       ? `${what ? `${what}: ` : ''}${e.message}`
@@ -117,6 +107,6 @@ export function badInput(message: string, field?: string): GraphQLError {
 /** The error of a read or write refused because its request ran past REQUEST_TIMEOUT_MS. */
 export function requestAbandoned(): GraphQLError {
   return new GraphQLError('The request was abandoned: it ran past the request timeout.', {
-    extensions: { code: 'REQUEST_TIMEOUT' },
+    extensions: { code: ErrorCode.REQUEST_TIMEOUT },
   });
 }

@@ -13,7 +13,7 @@
 import { GraphQLError } from 'graphql';
 import type { LiveHub, StartedParent } from '../../live/hub.js';
 import type { Actions } from '../../upstream/actions.js';
-import { ErrorCode } from '../../upstream/errors.js';
+import { ErrorCode } from '../../errors.js';
 import type { LoadRef } from '../../upstream/loadRef.js';
 import type { ReadGate } from '../../upstream/loaders.js';
 import type { Readers } from '../../upstream/readers.js';

@@ -12,6 +12,7 @@ import type { AppLogger } from '../logger.js';
 import { createAuthenticator, type Authenticator } from './authenticate.js';
 import { createConnectionCounter, createRateLimiter, limitKeyOf } from './limits.js';
 import { isExpired, type Principal } from './principal.js';
+import { ErrorCode } from '../../errors.js';
 
 /** An HTTP request that is not let in: its status, error code, message and extra headers. */
 export interface HttpRefusal {
@@ -70,7 +71,7 @@ export function createAdmission(
   const refusals = createRateLimiter(config.rateLimit);
   const tooMany = (retryAfterS: number): HttpRefusal => ({
     status: 429,
-    code: 'THROTTLED',
+    code: ErrorCode.THROTTLED,
     message: `Too many requests: retry after ${retryAfterS} s.`,
     headers: { 'retry-after': String(retryAfterS) },
   });
@@ -128,7 +129,7 @@ export function createAdmission(
         );
         return [
           new GraphQLError('The credentials of this connection have expired: reconnect with fresh ones.', {
-            extensions: { code: 'UNAUTHENTICATED' },
+            extensions: { code: ErrorCode.UNAUTHENTICATED },
           }),
         ];
       }

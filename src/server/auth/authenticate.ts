@@ -18,11 +18,12 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } 
 import type { AuthConfig } from '../../config.auth.js';
 import type { AppLogger } from '../logger.js';
 import { ANONYMOUS, SCOPES, type Principal, type Scope } from './principal.js';
+import { ErrorCode } from '../../errors.js';
 
 /** Why a caller was not let in: always 401 UNAUTHENTICATED, with the challenge to send back. */
 export interface AuthRefusal {
   readonly status: 401;
-  readonly code: 'UNAUTHENTICATED';
+  readonly code: typeof ErrorCode.UNAUTHENTICATED;
   readonly message: string;
   /** The `WWW-Authenticate` header value. */
   readonly challenge: string;
@@ -76,7 +77,7 @@ export function createAuthenticator(config: AuthConfig, logger: AppLogger): Auth
   const refuse = (message: string, error?: string): AuthOutcome => ({
     refusal: {
       status: 401,
-      code: 'UNAUTHENTICATED',
+      code: ErrorCode.UNAUTHENTICATED,
       message,
       challenge: challenges
         .map((c) => (error && c.startsWith('Bearer') ? `${c}, error="${error}"` : c))
