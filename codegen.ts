@@ -27,7 +27,7 @@ const config: CodegenConfig = {
         strictScalars: true,
         // `_FieldSet`: the argument type of the federation directives codegen declares in federation mode.
         scalars: { DateTime: 'Date', JSON: 'unknown', _FieldSet: 'string' },
-        contextType: '../server/context.js#GraphContext',
+        contextType: '../graph/context.js#GraphContext',
         useIndexSignature: false,
         maybeValue: 'T | null | undefined',
         mappers: {

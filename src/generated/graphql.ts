@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { EventModel, FlowExecutionModel, DataSourceRunModel, FlowModel, DatasetModel, InstanceModel, DataSourceModel, DomainModel, ActivityModel, SageMakerRunConfigurationModel } from '../upstream/models.js';
 import type { SendEventPayloadModel } from '../graph/mutation.resolvers.js';
-import type { GraphContext } from '../server/context.js';
+import type { GraphContext } from '../graph/context.js';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
 export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;

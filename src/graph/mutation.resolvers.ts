@@ -6,7 +6,7 @@
 import { GraphQLError } from 'graphql';
 import pLimit from 'p-limit';
 import type { MutationResolvers, SendEventInput, SendEventPayloadResolvers } from '../generated/graphql.js';
-import type { GraphContext } from '../server/context.js';
+import type { GraphContext } from './context.js';
 import { badInput } from '../upstream/errors.js';
 import { checkKey } from './ids.js';
 import { problemsError, sendEventProblems } from './sendEvent.validation.js';

@@ -6,7 +6,7 @@
 import type { QueryResolvers } from '../generated/graphql.js';
 import { loadNow } from '../upstream/loaders.js';
 import { badInput } from '../upstream/errors.js';
-import type { GraphContext } from '../server/context.js';
+import type { GraphContext } from './context.js';
 import { paginate } from './connections.js';
 import { DATAZONE_PAGE, withDomainId } from './datazone.resolvers.js';
 import { checkKey, fromGlobalId, type LoadRef } from './ids.js';

@@ -4,7 +4,7 @@
  * so its links are read as of that event.
  */
 import type { SubscriptionResolvers } from '../generated/graphql.js';
-import type { GraphContext } from '../server/context.js';
+import type { GraphContext } from './context.js';
 import { badInput } from '../upstream/errors.js';
 import { checkKey, fromGlobalId } from './ids.js';
 

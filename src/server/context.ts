@@ -1,6 +1,7 @@
 /**
- * The per-request context resolvers see: fresh loaders (the batch scope of one request), the upstream
- * actions, the live hub, the request id and a child logger, and the limits resolvers enforce.
+ * Builds the per-request context the graph declares (`graph/context.ts`): fresh loaders (the batch scope
+ * of one request), the upstream actions, the live hub, the request id and a child logger, and the limits
+ * resolvers enforce.
  *
  * Reads, writes and subscriptions pass the access gate of the request's principal (auth/access.ts).
  *
@@ -8,6 +9,7 @@
  * `refreshLoaders()` so the event's fields are read fresh, never from an earlier event's loader cache.
  */
 import { randomUUID } from 'node:crypto';
+import type { GraphContext, GraphLimits } from '../graph/context.js';
 import type { LiveHub } from '../live/hub.js';
 import type { Actions } from '../upstream/actions.js';
 import { createLoaders, type BatchLog, type Loaders } from '../upstream/loaders.js';
@@ -17,28 +19,9 @@ import { ANONYMOUS, type Principal } from './auth/principal.js';
 import { abandonable, type Deadline } from './hardening.js';
 import type { AppLogger } from './logger.js';
 
-export interface GraphLimits {
-  readonly loadsMaxIds: number;
-  readonly sendEventsMaxItems: number;
-  readonly sendEventsConcurrency: number;
-}
+export type { GraphContext, GraphLimits } from '../graph/context.js';
 
-export interface GraphContext {
-  readonly requestId: string;
-  /** Who is calling; what it may read and write is enforced by the loaders, actions and hub below. */
-  readonly principal: Principal;
-  readonly logger: AppLogger;
-  /** Replaced by `refreshLoaders()`; read it at the time of use. */
-  readonly loaders: Loaders;
-  readonly actions: Actions;
-  readonly live: LiveHub;
-  readonly limits: GraphLimits;
-  /** Batches dispatched by this context's loaders, `[loader, size]`. */
-  readonly batches: BatchLog;
-  /** New loaders (a new batch and cache scope), for each event of a subscription. */
-  refreshLoaders(): void;
-}
-
+/** What the server hands {@link createContext}: the gateway-wide services every request shares. */
 export interface ContextDeps {
   readonly readers: Readers;
   readonly actions: Actions;
@@ -49,34 +32,36 @@ export interface ContextDeps {
   readonly onBatch?: (loader: string, size: number) => void;
 }
 
-const DEPS = Symbol('deps');
-const ACCESS = Symbol('access');
-const LOADERS = Symbol('loaders');
-const LOADERS_SINCE = Symbol('loadersSince');
-const LOGGER = Symbol('logger');
-const ACTIONS = Symbol('actions');
-const LIVE = Symbol('live');
-const DEADLINE = Symbol('deadline');
+/**
+ * Everything a request context keeps besides its public fields: what it was built from, and the parts it
+ * makes on first use. One object, shared by a context and its copies (see {@link RequestContext}).
+ */
+interface RequestState {
+  readonly deps: ContextDeps;
+  readonly access: Access;
+  /** Passes when the request has run past its deadline: nothing more is read or written upstream. */
+  readonly deadline: Deadline | undefined;
+  loaders: Loaders | undefined;
+  /** The `performance.now()` instant the current loaders' scope began (made lazily, on first use). */
+  loadersSince: number;
+  logger: AppLogger | undefined;
+  actions: Actions | undefined;
+  live: LiveHub | undefined;
+}
+
+const STATE = Symbol('request state');
 
 /**
  * A class, not an object literal, because Apollo copies each request's context (`Object.assign` onto an
- * object of the same prototype): own fields are copied, so the state lives in symbol-keyed fields and
- * the lazy parts in prototype getters, which a copy keeps lazy and live (an object literal's getters
- * would all run at copy time, and `refreshLoaders` would no longer reach the copy's `loaders`).
+ * object of the same prototype): own fields are copied, so the state is one own field holding a
+ * {@link RequestState} (the copy shares it, so `refreshLoaders` on either reaches both), and the lazy parts
+ * are prototype getters, which a copy keeps lazy and live (an object literal's getters would all run at
+ * copy time).
  */
 class RequestContext implements GraphContext {
   readonly limits: GraphLimits;
   readonly batches: BatchLog = [];
-  readonly [DEPS]: ContextDeps;
-  readonly [ACCESS]: Access;
-  [LOADERS]: Loaders | undefined;
-  /** The `performance.now()` instant the current loaders' scope began (made lazily, on first use). */
-  [LOADERS_SINCE] = 0;
-  [LOGGER]: AppLogger | undefined;
-  [ACTIONS]: Actions | undefined;
-  [LIVE]: LiveHub | undefined;
-  /** Passes when the request has run past its deadline: nothing more is read or written upstream. */
-  readonly [DEADLINE]: Deadline | undefined;
+  readonly [STATE]: RequestState;
 
   constructor(
     deps: ContextDeps,
@@ -84,9 +69,16 @@ class RequestContext implements GraphContext {
     readonly principal: Principal,
     deadline: Deadline | undefined,
   ) {
-    this[DEADLINE] = deadline;
-    this[DEPS] = deps;
-    this[ACCESS] = accessOf(principal);
+    this[STATE] = {
+      deps,
+      access: accessOf(principal),
+      deadline,
+      loaders: undefined,
+      loadersSince: 0,
+      logger: undefined,
+      actions: undefined,
+      live: undefined,
+    };
     this.limits = deps.limits;
     this.refreshLoaders();
   }
@@ -96,40 +88,44 @@ class RequestContext implements GraphContext {
    * group executes with its first member's context), and an idle subscription should cost little.
    */
   get loaders(): Loaders {
-    if (this[LOADERS]) return this[LOADERS];
-    const deps = this[DEPS];
-    return (this[LOADERS] = createLoaders(deps.readers, {
-      requestStart: this[LOADERS_SINCE],
+    const state = this[STATE];
+    if (state.loaders) return state.loaders;
+    return (state.loaders = createLoaders(state.deps.readers, {
+      requestStart: state.loadersSince,
       batches: this.batches,
-      onBatch: deps.onBatch,
-      gate: this[ACCESS].reads,
-      signal: this[DEADLINE],
+      onBatch: state.deps.onBatch,
+      gate: state.access.reads,
+      signal: state.deadline,
     }));
   }
 
   /** The actions, through the principal's access gate. */
   get actions(): Actions {
-    const deadline = this[DEADLINE];
-    const actions = this[DEPS].actions;
-    return (this[ACTIONS] ??= gateActions(deadline ? abandonable(actions, deadline) : actions, this[ACCESS]));
+    const state = this[STATE];
+    const { deadline } = state;
+    const actions = state.deps.actions;
+    return (state.actions ??= gateActions(deadline ? abandonable(actions, deadline) : actions, state.access));
   }
 
   /** The live hub, through the principal's access gate. */
   get live(): LiveHub {
-    return (this[LIVE] ??= gateLive(this[DEPS].live, this[ACCESS]));
+    const state = this[STATE];
+    return (state.live ??= gateLive(state.deps.live, state.access));
   }
 
   /** A child logger costs more than the rest of the context together: made when first used. */
   get logger(): AppLogger {
-    return (this[LOGGER] ??= this[DEPS].logger.child({
+    const state = this[STATE];
+    return (state.logger ??= state.deps.logger.child({
       requestId: this.requestId,
       principal: this.principal.id,
     }));
   }
 
   refreshLoaders(): void {
-    this[LOADERS_SINCE] = performance.now();
-    this[LOADERS] = undefined;
+    const state = this[STATE];
+    state.loadersSince = performance.now();
+    state.loaders = undefined;
   }
 }
 

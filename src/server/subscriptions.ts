@@ -144,7 +144,15 @@ export function attachWebSocket(
   const groups = createSubscriptionGroups({
     serialize: (result) => JSON.stringify(formatResult(result, options.formatError)),
   });
-  /** Per operation (its execution arguments): where its results go. */
+  /**
+   * Per operation (its execution arguments): where its results go. A workaround, and why: graphql-ws's
+   * `subscribe` hook receives only the `ExecutionArgs` object `onSubscribe` returned (graphql-ws passes
+   * that very object on), not the socket or the operation id, and the group member must know its sink
+   * when it joins, inside `subscribe`; `onOperation`, which does see both, runs only after. Should a later
+   * graphql-ws pass a copy, `sinks.get` misses and the member falls back to the transport's own iteration
+   * and `next` frames: slower, same messages. The `next` frame is written by hand (its id prefix, then
+   * the group's bytes) so one serialization serves every member; see subscriptionGroups.ts.
+   */
   const sinks = new WeakMap<ExecutionArgs, DeliverySink>();
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
     {

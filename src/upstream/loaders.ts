@@ -10,30 +10,31 @@ import { requestAbandoned, upstreamError } from './errors.js';
 import type { SharedReader } from './reader.js';
 import { stableKey, type Readers } from './readers.js';
 
+/** The DataLoader over a {@link SharedReader}: keys and values of the reader, string cache keys. */
 export type LoaderOf<R> = R extends SharedReader<infer K, infer V> ? DataLoader<K, V, string> : never;
-export type Loaders = { readonly [N in keyof Readers]: LoaderOf<Readers[N]> };
 type KeyValueOf<N extends keyof Readers> =
   Readers[N] extends SharedReader<infer K, infer V> ? [key: K, value: V] : never;
 type KeyOf<N extends keyof Readers> = KeyValueOf<N>[0];
 type ValueOf<N extends keyof Readers> = KeyValueOf<N>[1];
 
-/**
- * The value of `key` from loader `name`: at once when the gateway-wide cache holds it (a terminal load, a
- * definition), else through the request's loader (created then). The same value `load` would give,
- * without a loader and a promise per field: graphql-js completes a plain value far more cheaply.
- */
+/** One request's loaders: a DataLoader per reader, by the reader's name, made on first use. */
+export type Loaders = { readonly [N in keyof Readers]: LoaderOf<Readers[N]> } & {
+  /**
+   * The value of `key` from loader `name`: at once when the gateway-wide cache holds it (a terminal load,
+   * a definition) and the access gate lets it through, else through the request's loader (created then).
+   * The same value `load` would give, without a loader and a promise per field: graphql-js completes a
+   * plain value far more cheaply.
+   */
+  loadNow<N extends keyof Readers>(name: N, key: KeyOf<N>): ValueOf<N> | Promise<ValueOf<N>>;
+};
+
+/** `loaders.loadNow(name, key)` (see {@link Loaders}), as a function for resolvers. */
 export function loadNow<N extends keyof Readers>(
   loaders: Loaders,
   name: N,
   key: KeyOf<N>,
 ): ValueOf<N> | Promise<ValueOf<N>> {
-  const scope = (loaders as unknown as { [SCOPE]: LoaderScope })[SCOPE];
-  const reader = scope.readers[name] as unknown as SharedReader<KeyOf<N>, ValueOf<N>>;
-  const load = () => (loaders[name] as unknown as DataLoader<KeyOf<N>, ValueOf<N>, string>).load(key);
-  // The gate decides first: a key the caller may not read goes through the loader, which answers it
-  // exactly as the gate says, even when the shared cache holds it.
-  if (scope.gate?.refuse(name, key as object, reader.operation)) return load();
-  return reader.cached(key) ?? load();
+  return loaders.loadNow(name, key);
 }
 
 /** Every batch each loader dispatched in this request, for tests and metrics: `[loader, keys]`. */
@@ -105,6 +106,17 @@ function loaderClassOf(readers: Readers): new (scope: LoaderScope) => Loaders {
     readonly [SCOPE]: LoaderScope;
     constructor(scope: LoaderScope) {
       this[SCOPE] = scope;
+    }
+
+    loadNow(name: keyof Readers, key: object): unknown {
+      const scope = this[SCOPE];
+      const reader = scope.readers[name] as unknown as SharedReader<object, object>;
+      const load = () =>
+        (this as unknown as Record<string, DataLoader<object, object, string>>)[name]!.load(key);
+      // The gate decides first: a key the caller may not read goes through the loader, which answers it
+      // exactly as the gate says, even when the shared cache holds it.
+      if (scope.gate?.refuse(name, key, reader.operation)) return load();
+      return reader.cached(key) ?? load();
     }
   };
   for (const name of Object.keys(readers)) {

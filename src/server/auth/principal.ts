@@ -4,26 +4,12 @@
  * access gate (access.ts) checks every read, write and subscription against it.
  */
 import { createHash } from 'node:crypto';
+import { SCOPES, type Principal, type Scope } from '../../graph/context.js';
 
-/** The scopes of the contract: reading loads (queries, subscriptions), and sending events or runs. */
-export const SCOPES = ['loads:read', 'events:send'] as const;
-export type Scope = (typeof SCOPES)[number];
+export { SCOPES, type Principal, type Scope } from '../../graph/context.js';
 
 /** `*` in an instance or domain list stands for all of them. */
 const ALL = '*';
-
-export interface Principal {
-  /** Stable id for logs and per-principal limits: the JWT subject, the API key's id, or `anonymous`. */
-  readonly id: string;
-  readonly method: 'anonymous' | 'jwt' | 'apikey';
-  readonly scopes: readonly Scope[];
-  /** Supply Chain instance ids this principal may touch; `['*']`: all. */
-  readonly instances: readonly string[];
-  /** DataZone domain ids this principal may touch; `['*']`: all. */
-  readonly domains: readonly string[];
-  /** When the credential stops being valid (epoch ms, clock skew included); undefined: never. */
-  readonly expiresAtMs?: number | undefined;
-}
 
 /** The caller when authentication is off (`AUTH_MODE=none`): every scope, every instance and domain. */
 export const ANONYMOUS: Principal = Object.freeze({
