@@ -16,7 +16,7 @@ import { createLoaders, type BatchLog, type Loaders } from '../upstream/loaders.
 import type { Readers } from '../upstream/readers.js';
 import { accessOf, gateActions, gateLive, type Access } from './auth/access.js';
 import { ANONYMOUS, type Principal } from './auth/principal.js';
-import { abandonable, type Deadline } from './hardening.js';
+import { abandonable, type Deadline } from './deadline.js';
 import type { AppLogger } from './logger.js';
 
 export type { GraphContext, GraphLimits } from '../graph/context.js';

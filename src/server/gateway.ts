@@ -37,7 +37,7 @@ import { attachWebSocket, createSseTransport, type WebSocketTransport } from './
 import { observeClient, type UpstreamCall } from '../upstream/observe.js';
 import { createLiveHub, type LiveHub } from '../live/hub.js';
 import { MemoryPubSub } from '../live/pubsub.js';
-import { requestIdOnInternalErrorsPlugin } from './hardening.js';
+import { requestIdOnInternalErrorsPlugin } from './requestId.plugin.js';
 import { createJitExecutor, jitGateway } from './jit.js';
 import { createShapeRule, limitsPlugin } from './limits.js';
 import { combineGuards, createOriginPolicy } from './origin.js';

@@ -8,16 +8,9 @@ import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
 import type { HttpRefusal } from './auth/admission.js';
 import type { AppLogger } from './logger.js';
 import type { RequestGuard } from './subgraphSecret.js';
-import {
-  decodeUtf8,
-  isJsonContentType,
-  isUnsupportedMediaType,
-  replayRequest,
-  requestTimeoutBody,
-  setSecurityHeaders,
-  withDeadline,
-  type Deadline,
-} from './hardening.js';
+import { requestTimeoutBody, withDeadline, type Deadline } from './deadline.js';
+import { decodeUtf8, isJsonContentType, isUnsupportedMediaType, replayRequest } from './requestBody.js';
+import { setSecurityHeaders } from './securityHeaders.js';
 import { ErrorCode } from '../errors.js';
 
 export interface HttpHandlerOptions<C extends BaseContext> {

@@ -6,12 +6,8 @@ import { parse, validate } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createSchema } from '../../src/graph/schema.js';
-import {
-  abandonable,
-  isUnsupportedMediaType,
-  withDeadline,
-  type Deadline,
-} from '../../src/server/hardening.js';
+import { abandonable, withDeadline, type Deadline } from '../../src/server/deadline.js';
+import { isUnsupportedMediaType } from '../../src/server/requestBody.js';
 import {
   DEFAULT_LIST_SIZE,
   MUTATION_COST,

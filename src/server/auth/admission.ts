@@ -7,7 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError } from 'graphql';
 import type { AuthConfig } from '../../config.auth.js';
-import { originalRequest } from '../hardening.js';
+import { originalRequest } from '../requestBody.js';
 import type { AppLogger } from '../logger.js';
 import { createAuthenticator, type Authenticator } from './authenticate.js';
 import { createConnectionCounter, createRateLimiter, limitKeyOf } from './limits.js';
