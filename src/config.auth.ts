@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { Setting, SettingReader } from './config.setting.js';
 
 const sha256Hex = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 const API_KEYS_FORMAT = '[{"sha256" or "key", "id", "scopes", "instances", "domains"}]';
@@ -168,7 +169,7 @@ export const AUTH_SETTINGS = [
     schema: wholeNumber(0, 1_000_000),
     help: 'open WebSocket connections per principal (anonymous: per client address); one more is closed with 4429; 0 turns it off',
   },
-] as const;
+] as const satisfies readonly Setting[];
 
 export type ApiKeyEntry = Readonly<{
   /** SHA-256 of the key, hex. */
@@ -220,8 +221,8 @@ export function authStartProblem(auth: AuthConfig, emulator: boolean): string | 
  * Builds the auth section. `read` parses a setting (recording a problem if it is invalid), `problems`
  * collects what is wrong across settings.
  */
-export function readAuthConfig(read: (name: string) => any, problems: string[]): AuthConfig {
-  const mode = read('AUTH_MODE') as (typeof MODES)[number] | undefined;
+export function readAuthConfig(read: SettingReader<typeof AUTH_SETTINGS>, problems: string[]): AuthConfig {
+  const mode = read('AUTH_MODE');
   const modes = mode === undefined || mode === 'none' ? [] : (mode.split(',') as ('jwt' | 'apikey')[]);
   const jwt = {
     jwksUrl: read('AUTH_JWKS_URL'),
@@ -247,8 +248,8 @@ export function readAuthConfig(read: (name: string) => any, problems: string[]):
     if (jwt.audience === undefined) problems.push('AUTH_MODE=jwt needs AUTH_JWT_AUDIENCE');
   }
   const apiKeys: ApiKeyEntry[] = [];
-  const inline = read('AUTH_API_KEYS') as string | undefined;
-  const file = read('AUTH_API_KEYS_FILE') as string | undefined;
+  const inline = read('AUTH_API_KEYS');
+  const file = read('AUTH_API_KEYS_FILE');
   const addKeys = (name: string, text: string, shown: string) => {
     let json: unknown;
     try {

@@ -3,8 +3,22 @@
  * start with every bad variable named, its value, and what is allowed. `--help` prints {@link SETTINGS}.
  */
 import { z } from 'zod';
-import { AUTH_SETTINGS, readAuthConfig, type AuthConfig } from './config.auth.js';
-import { POLLED_OPERATIONS } from './live/operations.js';
+import { AUTH_SETTINGS, readAuthConfig } from './config.auth.js';
+import type { Setting, SettingReader } from './config.setting.js';
+
+export type { Setting } from './config.setting.js';
+
+/**
+ * The AWS operations live polling calls: the names `LIVE_SHARED_RATE_BY_OPERATION` may set a rate for
+ * (declared with the setting; live/operations.ts re-exports them).
+ */
+export const POLLED_OPERATIONS = [
+  'GetDataIntegrationEvent',
+  'GetDataIntegrationFlowExecution',
+  'GetDataSourceRun',
+  'ListDataIntegrationFlowExecutions',
+  'ListDataSourceRuns',
+] as const;
 
 /** A whole number in [min, max], written in plain digits (no `0x`, `1e3` or blanks). */
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -78,10 +92,11 @@ const TIMER_MAX_MS = 2_147_483_647;
 const timer = (min: number) => wholeNumber(min, TIMER_MAX_MS);
 
 /**
- * Every setting: name, default (raw text, parsed like a set value; '' for none), what it means, and its
- * schema. The order is the `--help` order.
+ * Every setting, declared once (see config.setting.ts): name, default (raw text, parsed like a set value;
+ * '' for none), schema, and its `--help` line. The order is the `--help` order. To add a setting: one entry
+ * here, one line in {@link configFrom} placing it in the {@link Config}, one row in README's table.
  */
-export const SETTINGS: readonly Setting[] = [
+const DECLARED_SETTINGS = [
   { name: 'PORT', default: '4000', schema: port, help: 'gateway port (HTTP); 0 picks a free one' },
   { name: 'HOST', default: '127.0.0.1', schema: z.string().min(1), help: 'address the gateway binds' },
   {
@@ -469,116 +484,10 @@ export const SETTINGS: readonly Setting[] = [
     schema: z.enum(['development', 'production', 'test']),
     help: 'production turns on the production defaults',
   },
-];
+] as const satisfies readonly Setting[];
 
-interface Setting {
-  readonly name: string;
-  readonly default: string;
-  /** Shown by `--help` when the default depends on other settings. */
-  readonly defaultHelp?: string;
-  readonly schema: z.ZodType;
-  readonly help: string;
-  /** A secret: a bad value is never echoed in the error. */
-  readonly sensitive?: boolean;
-}
-
-export interface Config {
-  readonly server: { readonly host: string; readonly port: number };
-  /** The embedded emulator; `enabled: false` means the clients talk to `aws` as configured. */
-  readonly emulator: {
-    readonly enabled: boolean;
-    readonly port: number;
-    readonly seed: number;
-    readonly clockSpeed: number;
-  };
-  readonly aws: {
-    readonly region: string;
-    readonly supplyChainEndpoint: string | undefined;
-    readonly dataZoneEndpoint: string | undefined;
-    readonly requestTimeoutMs: number;
-    readonly connectTimeoutMs: number;
-    readonly maxAttempts: number;
-    readonly maxSockets: number;
-  };
-  readonly graph: {
-    readonly upstreamConcurrency: number;
-    readonly terminalCacheMax: number;
-    readonly terminalCacheTtlMs: number;
-    readonly definitionCacheTtlMs: number;
-    readonly maxBodyBytes: number;
-    /** Compiled execution of hot queries (server/jit.ts). */
-    readonly jit: { readonly hotAfter: number; readonly maxDocuments: number };
-    readonly loadsMaxIds: number;
-    readonly sendEventsMaxItems: number;
-    readonly sendEventsConcurrency: number;
-  };
-  readonly live: {
-    readonly intervalsMs: {
-      readonly DATA_INTEGRATION_EVENT: number;
-      readonly FLOW_EXECUTION: number;
-      readonly DATA_SOURCE_RUN: number;
-      readonly STARTED: number;
-    };
-    readonly jitterRatio: number;
-    readonly maxBackoffMs: number;
-    readonly failureToleranceMs: number;
-    readonly maxPollsPerSecond: number;
-  };
-  /** Scale-out over Redis; `redisUrl` undefined: one process alone (in-memory pub/sub, no leases). */
-  readonly scaleOut: {
-    readonly redisUrl: string | undefined;
-    readonly keyPrefix: string;
-    readonly commandTimeoutMs: number;
-    readonly leaseTtlMs: number;
-    readonly stateTtlMs: number;
-    readonly fallbackMaxPollers: number;
-    /** Polls per second per AWS operation, all replicas together; `operationRates` overrides by name. */
-    readonly ratePerSecond: number;
-    readonly operationRates: Readonly<Record<string, number>>;
-  };
-  readonly ws: { readonly maxPayloadBytes: number; readonly connectionInitTimeoutMs: number };
-  /**
-   * The federation subgraph endpoint. `sharedSecrets` empty: no check; else every GraphQL request must
-   * carry one of them in `secretHeader` (lower case).
-   */
-  readonly subgraph: {
-    readonly secretHeader: string;
-    readonly sharedSecrets: readonly string[];
-    /** Subscriptions over the router's HTTP callback protocol: allowed callback URL prefixes; empty: off. */
-    readonly callbackUrlPrefixes: readonly string[];
-  };
-  readonly log: { readonly level: z.infer<typeof logLevel> };
-  readonly nodeEnv: 'development' | 'production' | 'test';
-  readonly shutdownGraceMs: number;
-  /** OpenTelemetry tracing; `otlpEndpoint` undefined means off. */
-  readonly tracing: { readonly otlpEndpoint: string | undefined; readonly serviceName: string };
-  readonly readinessCacheMs: number;
-  /** Authentication, and the per-principal rate and connection limits (config.auth.ts). */
-  readonly auth: AuthConfig;
-  /** What no input can do: operation limits, production mode, CORS and WebSocket hardening. */
-  readonly hardening: {
-    readonly operation: {
-      readonly maxDepth: number;
-      readonly maxAliases: number;
-      readonly maxRootFields: number;
-      readonly maxDirectives: number;
-      readonly maxTokens: number;
-      readonly maxQueryChars: number;
-      readonly maxCost: number;
-    };
-    readonly requestTimeoutMs: number;
-    /** No introspection, no field suggestions, internal errors masked. */
-    readonly production: boolean;
-    /** Allowed browser origins (`['*']`: any); empty: same origin only. */
-    readonly corsOrigins: readonly string[];
-    readonly corsAllowCredentials: boolean;
-    readonly wsRequireOrigin: boolean;
-    readonly wsMaxSubscriptions: number;
-    readonly wsIdleTimeoutMs: number;
-    readonly wsPingIntervalMs: number;
-    readonly wsMaxBufferedBytes: number;
-  };
-}
+/** Every setting as a plain {@link Setting}, in `--help` order (what `--help` and the README test read). */
+export const SETTINGS: readonly Setting[] = DECLARED_SETTINGS;
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -589,11 +498,23 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The config: every setting parsed and placed, frozen. Its type is inferred from {@link configFrom},
+ * each value's type from its setting's schema.
+ */
+export type Config = DeepReadonly<ReturnType<typeof configFrom>>;
+
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
 /** Builds the config from an environment map (tests pass their own; the process passes `process.env`). */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const problems: string[] = [];
   /** The parsed value of a setting: the variable if set, else its default (undefined if none). */
-  const read = (name: string): any => {
+  const read = ((name: string): unknown => {
     const setting = SETTINGS.find((s) => s.name === name);
     if (!setting) throw new Error(`unknown setting ${name}`);
     const raw = env[name]?.trim();
@@ -608,11 +529,23 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       return setting.default === '' ? undefined : setting.schema.parse(setting.default);
     }
     return parsed.data;
-  };
+  }) as SettingReader<typeof DECLARED_SETTINGS>;
+  const config = configFrom(read, problems);
+  if (config.hardening.corsAllowCredentials && config.hardening.corsOrigins.includes('*')) {
+    problems.push(
+      'CORS_ALLOW_CREDENTIALS=1 cannot be used with CORS_ORIGINS=*: list the origins that may send credentials',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return deepFreeze(config);
+}
+
+/** Places every setting in the config (its one line per setting); rules across settings add `problems`. */
+function configFrom(read: SettingReader<typeof DECLARED_SETTINGS>, problems: string[]) {
   const region = read('AWS_REGION');
   const supplyChainEndpoint = read('SUPPLYCHAIN_ENDPOINT');
   const dataZoneEndpoint = read('DATAZONE_ENDPOINT');
-  const emulatorFlag = read('LOADGRAPH_EMULATOR') as '0' | '1' | undefined;
+  const emulatorFlag = read('LOADGRAPH_EMULATOR');
   const anyAws = region !== undefined || supplyChainEndpoint !== undefined || dataZoneEndpoint !== undefined;
   const emulatorEnabled = emulatorFlag === '1' || (emulatorFlag === undefined && !anyAws);
   if (!emulatorEnabled && region === undefined) {
@@ -620,8 +553,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       'AWS_REGION is required when the emulator is off (LOADGRAPH_EMULATOR=0 or endpoints given)',
     );
   }
-  const config: Config = {
+  return {
     server: { host: read('HOST'), port: read('PORT') },
+    /** The embedded emulator; `enabled: false` means the clients talk to `aws` as configured. */
     emulator: {
       enabled: emulatorEnabled,
       port: read('EMULATOR_PORT'),
@@ -643,6 +577,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       terminalCacheTtlMs: read('TERMINAL_CACHE_TTL_MS'),
       definitionCacheTtlMs: read('DEFINITION_CACHE_TTL_MS'),
       maxBodyBytes: read('GRAPHQL_MAX_BODY_BYTES'),
+      /** Compiled execution of hot queries (server/jit.ts). */
       jit: { hotAfter: read('GRAPHQL_JIT_HOT_AFTER'), maxDocuments: read('GRAPHQL_JIT_MAX_DOCUMENTS') },
       loadsMaxIds: read('LOADS_MAX_IDS'),
       sendEventsMaxItems: read('SEND_EVENTS_MAX_ITEMS'),
@@ -660,6 +595,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       failureToleranceMs: read('LIVE_FAILURE_TOLERANCE_MS'),
       maxPollsPerSecond: read('LIVE_MAX_POLLS_PER_SECOND'),
     },
+    /** Scale-out over Redis; `redisUrl` undefined: one process alone (in-memory pub/sub, no leases). */
     scaleOut: {
       redisUrl: read('REDIS_URL'),
       keyPrefix: read('REDIS_KEY_PREFIX'),
@@ -667,24 +603,33 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       leaseTtlMs: read('LIVE_LEASE_TTL_MS'),
       stateTtlMs: read('LIVE_STATE_TTL_MS'),
       fallbackMaxPollers: read('LIVE_FALLBACK_MAX_POLLERS'),
+      /** Polls per second per AWS operation, all replicas together; `operationRates` overrides by name. */
       ratePerSecond: read('LIVE_SHARED_RATE_PER_SECOND'),
-      operationRates: read('LIVE_SHARED_RATE_BY_OPERATION') ?? {},
+      operationRates: read('LIVE_SHARED_RATE_BY_OPERATION') ?? ({} as Record<string, number>),
     },
     ws: {
       maxPayloadBytes: read('WS_MAX_PAYLOAD_BYTES'),
       connectionInitTimeoutMs: read('WS_CONNECTION_INIT_TIMEOUT_MS'),
     },
+    /**
+     * The federation subgraph endpoint. `sharedSecrets` empty: no check; else every GraphQL request must
+     * carry one of them in `secretHeader` (lower case).
+     */
     subgraph: {
       secretHeader: read('SUBGRAPH_SECRET_HEADER'),
-      sharedSecrets: read('SUBGRAPH_SHARED_SECRET') ?? [],
-      callbackUrlPrefixes: read('SUBSCRIPTION_CALLBACK_URLS') ?? [],
+      sharedSecrets: read('SUBGRAPH_SHARED_SECRET') ?? ([] as string[]),
+      /** Subscriptions over the router's HTTP callback protocol: allowed callback URL prefixes; empty: off. */
+      callbackUrlPrefixes: read('SUBSCRIPTION_CALLBACK_URLS') ?? ([] as string[]),
     },
     log: { level: read('LOG_LEVEL') },
     nodeEnv: read('NODE_ENV'),
     shutdownGraceMs: read('SHUTDOWN_GRACE_MS'),
+    /** OpenTelemetry tracing; `otlpEndpoint` undefined means off. */
     tracing: { otlpEndpoint: read('TRACING_OTLP_ENDPOINT'), serviceName: read('TRACING_SERVICE_NAME') },
     readinessCacheMs: read('READINESS_CACHE_MS'),
+    /** Authentication, and the per-principal rate and connection limits (config.auth.ts). */
     auth: readAuthConfig(read, problems),
+    /** What no input can do: operation limits, production mode, CORS and WebSocket hardening. */
     hardening: {
       operation: {
         maxDepth: read('GRAPHQL_MAX_DEPTH'),
@@ -696,8 +641,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
         maxCost: read('GRAPHQL_MAX_COST'),
       },
       requestTimeoutMs: read('REQUEST_TIMEOUT_MS'),
+      /** No introspection, no field suggestions, internal errors masked. */
       production: read('PRODUCTION_MODE') === '1' || read('NODE_ENV') === 'production',
-      corsOrigins: read('CORS_ORIGINS') ?? [],
+      /** Allowed browser origins (`['*']`: any); empty: same origin only. */
+      corsOrigins: read('CORS_ORIGINS') ?? ([] as string[]),
       corsAllowCredentials: read('CORS_ALLOW_CREDENTIALS') === '1',
       wsRequireOrigin: read('WS_REQUIRE_ORIGIN') === '1',
       wsMaxSubscriptions: read('WS_MAX_SUBSCRIPTIONS'),
@@ -706,13 +653,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       wsMaxBufferedBytes: read('WS_MAX_BUFFERED_BYTES'),
     },
   };
-  if (config.hardening.corsAllowCredentials && config.hardening.corsOrigins.includes('*')) {
-    problems.push(
-      'CORS_ALLOW_CREDENTIALS=1 cannot be used with CORS_ORIGINS=*: list the origins that may send credentials',
-    );
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-  return deepFreeze(config);
 }
 
 /** The config of this process. The only place `process.env` is read. */
