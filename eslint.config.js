@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import boundaries from './scripts/eslint-boundaries.js';
 
 export default tseslint.config(
   {
@@ -12,6 +13,7 @@ export default tseslint.config(
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node } },
   {
     files: ['**/*.ts'],
+    plugins: { boundaries },
     rules: {
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-explicit-any': 'off',
@@ -30,22 +32,26 @@ export default tseslint.config(
           selector: "MemberExpression[object.name='process'][property.name='env']",
           message: 'Only src/config.ts reads process.env; pass the config down.',
         },
+        {
+          selector:
+            'ImportDeclaration[source.value=/config\\.js$/] > ImportSpecifier[imported.name=/^(readConfig|loadConfig)$/]',
+          message: 'Only the entry point reads the config; take it as a parameter.',
+        },
       ],
+      // The layers of docs/design.md, at any depth of each folder, and no import cycle.
+      'boundaries/layers': 'error',
+      'boundaries/no-cycle': 'error',
     },
   },
   { files: ['src/config.ts'], rules: { 'no-restricted-syntax': 'off' } },
   {
-    files: ['src/emulator/**/*.ts'],
+    files: ['src/main.ts', 'src/app.ts'],
     rules: {
-      'no-restricted-imports': [
+      'no-restricted-syntax': [
         'error',
         {
-          patterns: [
-            {
-              group: ['../server/*', '../graph/*', '../upstream/*', '../live/*', '../config.js'],
-              message: 'The emulator stands for AWS: it imports nothing of the gateway.',
-            },
-          ],
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: 'Only src/config.ts reads process.env; pass the config down.',
         },
       ],
     },

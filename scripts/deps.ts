@@ -4,8 +4,9 @@
  * `npm run deps` runs it; `--json` prints the same data as JSON. Type-only imports count: they are
  * dependencies of the design too.
  *
- * An area is a top-level folder of `src/` (`server`, `graph`, `upstream`, `live`, `emulator`, `generated`)
- * or a top-level module (`config` for `config*.ts`, `errors`, `app`, `main`).
+ * An area is a top-level folder of `src/` (`server`, `graph`, `upstream`, `live`, `emulator`) or a top-level
+ * module (`config` for `config*.ts`, `errors`, `app`, `main`). `src/generated/` holds the graph's types
+ * generated from the schema (they import the graph's context type): it counts as `graph`.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -25,7 +26,7 @@ export function listSources(dir: string): string[] {
 /** The area of a file under `src/` (see the module comment). */
 export function areaOf(file: string): string {
   const rel = relative(src, file).split('/');
-  if (rel.length > 1) return rel[0]!;
+  if (rel.length > 1) return rel[0] === 'generated' ? 'graph' : rel[0]!;
   const base = rel[0]!.replace(/\.ts$/, '');
   return base.startsWith('config') ? 'config' : base;
 }
