@@ -171,6 +171,7 @@ export const AUTH_SETTINGS = [
   },
 ] as const satisfies readonly Setting[];
 
+/** One accepted API key: its hash (the key itself is never kept), id, scopes, instances and domains. */
 export type ApiKeyEntry = Readonly<{
   /** SHA-256 of the key, hex. */
   sha256: string;
@@ -180,6 +181,7 @@ export type ApiKeyEntry = Readonly<{
   domains: readonly string[];
 }>;
 
+/** The `auth` section of the config: how callers authenticate, and the per-principal limits. */
 export interface AuthConfig {
   /** Whether AUTH_MODE was set: with AWS, the gateway refuses to start on the anonymous default. */
   readonly modeSet: boolean;

@@ -489,6 +489,7 @@ const DECLARED_SETTINGS = [
 /** Every setting as a plain {@link Setting}, in `--help` order (what `--help` and the README test read). */
 export const SETTINGS: readonly Setting[] = DECLARED_SETTINGS;
 
+/** Thrown by {@link loadConfig}: every problem found, each naming the variable, its value and what is allowed. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: readonly string[]) {

@@ -35,6 +35,7 @@ async function send(input: SendEventInput, context: GraphContext): Promise<SendE
 
 const CLIENT_TOKEN_MAX_CHARS = 128;
 
+/** The `Mutation` root fields: input checked first, then the access-gated actions. */
 export const mutationResolvers: MutationResolvers = {
   sendEvent: (_, { input }, context) => {
     const problems = sendEventProblems(input);
@@ -94,6 +95,7 @@ export const mutationResolvers: MutationResolvers = {
   },
 };
 
+/** `SendEventPayload.event`: the sent event, loaded only when selected. */
 export const sendEventPayloadResolvers: SendEventPayloadResolvers = {
   event: (p, _args, { loaders }) => loaders.event.load({ instanceId: p.instanceId, eventId: p.eventId }),
 };

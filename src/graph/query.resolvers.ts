@@ -24,6 +24,7 @@ export function loadRef(ref: LoadRef, { loaders }: GraphContext): object | Promi
   }
 }
 
+/** The `Query` root fields: each reads its arguments and asks a loader. */
 export const queryResolvers: QueryResolvers = {
   dataIntegrationEvent: (_, a, { loaders }) =>
     loaders.event.load({

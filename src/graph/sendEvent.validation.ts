@@ -16,6 +16,7 @@ export const SEND_EVENT_LIMITS = {
   datasetArnMaxChars: 1011,
 } as const;
 
+/** The fields of a `sendEvent` input that are checked before any upstream call. */
 export interface SendEventInputShape {
   readonly instanceId: string;
   readonly eventType: string;
@@ -26,6 +27,7 @@ export interface SendEventInputShape {
   readonly datasetTarget?: { readonly datasetIdentifier: string; readonly operationType: string } | null;
 }
 
+/** One problem of an input: the field (dotted path) and what to fix. */
 export interface FieldProblem {
   readonly field: string;
   readonly message: string;

@@ -14,6 +14,7 @@ const relay = <T>(state: T, _args: unknown, context: GraphContext): T => {
   return state;
 };
 
+/** The `Subscription` root fields: each watches a load or a list through the live hub. */
 export const subscriptionResolvers: SubscriptionResolvers = {
   dataIntegrationEventChanged: {
     subscribe: (_, a, { live }) =>

@@ -23,6 +23,7 @@ import { ErrorCode } from '../errors.js';
 /** The operation limits, each a maximum (the `GRAPHQL_MAX_*` settings). */
 export type OperationLimits = Config['hardening']['operation'];
 
+/** The name of a limit, as `extensions.limit` reports it. */
 export type LimitName = 'depth' | 'aliases' | 'rootFields' | 'directives' | 'queryChars' | 'cost';
 
 /** A limit rejection: GRAPHQL_VALIDATION_FAILED, HTTP 400, naming the limit and its value. */
@@ -115,6 +116,7 @@ function measure(
   return shape;
 }
 
+/** The fragment definitions of `document`, by name. */
 export const fragmentsOf = (document: DocumentNode): Map<string, FragmentDefinitionNode> =>
   new Map(
     document.definitions

@@ -7,6 +7,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphContext } from './context.js';
 import { ErrorCode } from '../errors.js';
 
+/** Apollo plugin: logs each request's errors on the request's child logger (internal ones at error level). */
 export function loggingPlugin(): ApolloServerPlugin<GraphContext> {
   return {
     async requestDidStart() {

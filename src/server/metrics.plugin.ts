@@ -7,6 +7,7 @@ import type { GraphContext } from './context.js';
 import type { Metrics } from './metrics.js';
 import { ErrorCode } from '../errors.js';
 
+/** Apollo plugin: counts and times each GraphQL operation over HTTP by name, type and outcome. */
 export function metricsPlugin(metrics: Metrics): ApolloServerPlugin<GraphContext> {
   // The labelled series, found once per label set: prom-client hashes the labels on every call otherwise.
   const series = new Map<string, { count: () => void; time: (seconds: number) => void }>();

@@ -13,6 +13,7 @@ import { ErrorCode } from '../errors.js';
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const MAX_OPERATION_NAMES = 200;
 
+/** Where the gauges read their values at scrape time. */
 export interface MetricsSources {
   readonly readers: Readers;
   readonly live: { readonly stats: LiveStats };
@@ -23,6 +24,7 @@ export interface MetricsSources {
   readonly jit?: { readonly stats: JitStats };
 }
 
+/** The Prometheus registry of the gateway and the counters and histograms every part reports to. */
 export class Metrics {
   readonly registry = new Registry();
   private readonly operationNames = new Set<string>();

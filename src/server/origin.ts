@@ -15,6 +15,8 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { Refusal, RequestGuard } from './subgraphSecret.js';
 import { ErrorCode } from '../errors.js';
 
+/** The CORS and WebSocket origin settings (CORS_ORIGINS, CORS_ALLOW_CREDENTIALS, WS_REQUIRE_ORIGIN). */
+/** Applies the origin settings to HTTP requests (CORS) and WebSocket upgrades. */
 export interface OriginPolicyOptions {
   /** Allowed origins, lower case (`['*']`: any); empty: same origin only. */
   readonly allowedOrigins: readonly string[];
@@ -58,6 +60,7 @@ function sameOrigin(origin: string, headers: IncomingHttpHeaders): boolean {
   return host !== undefined && (origin === `http://${host}` || origin === `https://${host}`);
 }
 
+/** The origin policy of `options`. */
 export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
   const any = options.allowedOrigins.includes('*');
   const listed = new Set(options.allowedOrigins);

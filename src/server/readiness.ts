@@ -16,6 +16,7 @@ const UNREACHABLE = new Set<string>([
   ErrorCode.INTERNAL_SERVER_ERROR,
 ]);
 
+/** The readiness probe: resolves to the problems found (empty: ready), probing at most once per `cacheMs`. */
 export function createReadiness(clients: UpstreamClients, cacheMs: number): () => Promise<string[]> {
   let last: { at: number; problems: Promise<string[]> } | undefined;
   const probe = async (): Promise<string[]> => {

@@ -21,6 +21,7 @@ import { prepareOperation, validationRules, type DocumentSteps, type OperationLi
 import type { GraphContext } from './context.js';
 import { ErrorCode } from '../errors.js';
 
+/** What the streaming transports check an operation against: the schema, the operation limits, production mode. */
 export interface StreamLimitOptions {
   readonly schema: GraphQLSchema;
   readonly limits: OperationLimits;
@@ -148,6 +149,7 @@ async function* oneResult(result: ExecutionResult): AsyncGenerator<ExecutionResu
   yield result;
 }
 
+/** The WebSocket connection rules (WS_* settings): subscriptions, idle time, pings, send buffer. */
 export interface SocketRules {
   /** Close code 1000 after this long with no operation running and no message from the client. */
   readonly idleTimeoutMs: number;

@@ -23,6 +23,7 @@ export interface Refusal {
 /** Looks at a request's headers; `undefined` lets it through. */
 export type RequestGuard = (headers: IncomingHttpHeaders) => Refusal | undefined;
 
+/** The subgraph secret settings (SUBGRAPH_SHARED_SECRET, SUBGRAPH_SECRET_HEADER). */
 export interface SubgraphSecretOptions {
   /** The header carrying the secret, lower case (Node lower-cases request header names). */
   readonly secretHeader: string;

@@ -21,6 +21,7 @@ import type { AppLogger } from './logger.js';
 import type { FormatError } from './subscriptions.js';
 import { ErrorCode } from '../errors.js';
 
+/** The router's subscription callback settings (SUBSCRIPTION_CALLBACK_URLS) and what the plugin needs. */
 export interface SubscriptionCallbackOptions {
   /** URL prefixes a callback URL must start with; empty: the protocol is off (every such request is a 400). */
   readonly callbackUrlPrefixes: readonly string[];

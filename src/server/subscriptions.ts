@@ -34,8 +34,10 @@ import {
 import { createSubscriptionGroups, type DeliverySink } from './subscriptionGroups.js';
 import { ErrorCode } from '../errors.js';
 
+/** The error funnel's signature (server/errors.ts): a formatted error in, the one the client gets out. */
 export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 
+/** What both streaming transports need: the schema, the error funnel, the limits and the context factory. */
 export interface StreamingOptions {
   readonly schema: GraphQLSchema;
   readonly production: boolean;
@@ -85,12 +87,17 @@ function formatResult(result: ExecutionResult, formatError: FormatError): Execut
 
 const CLOSING_BRACE = Buffer.from('}');
 
+/** The graphql-ws endpoint attached to the HTTP server. */
 export interface WebSocketTransport {
   /** Completes every subscription, closes sockets with 1001 (clients reconnect), stops accepting. */
   close(): Promise<void>;
   readonly clientCount: () => number;
 }
 
+/**
+ * Serves graphql-ws on `path` of `httpServer`, with the socket rules, admission and shared subscription
+ * groups; `close()` ends it.
+ */
 export function attachWebSocket(
   httpServer: Server,
   path: string,

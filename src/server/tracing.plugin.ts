@@ -8,6 +8,7 @@ import type { GraphContext } from './context.js';
 import type { Tracing } from './tracing.js';
 import { ErrorCode } from '../errors.js';
 
+/** Apollo plugin: one span per GraphQL request, ended with its outcome. */
 export function tracingPlugin(tracing: Tracing): ApolloServerPlugin<GraphContext> {
   return {
     async requestDidStart({ contextValue }) {

@@ -33,6 +33,7 @@ export type RedisScaleOutOptions = Omit<Config['scaleOut'], 'redisUrl'> & {
   readonly logger: Pick<Logger, 'info' | 'warn' | 'debug'>;
 };
 
+/** The scale-out's state for metrics: connection, leases held, local fallback pollers. */
 export interface ScaleOutStats {
   /** Both Redis connections are ready. */
   readonly connected: boolean;

@@ -20,16 +20,20 @@ export const ANONYMOUS: Principal = Object.freeze({
   domains: Object.freeze([ALL]),
 });
 
+/** Whether `principal` holds `scope`. */
 export const hasScope = (principal: Principal, scope: Scope): boolean => principal.scopes.includes(scope);
 
 const covers = (list: readonly string[], id: string): boolean => list.includes(ALL) || list.includes(id);
+/** Whether `principal` may touch Supply Chain instance `instanceId` (listed, or `*`). */
 export const mayTouchInstance = (principal: Principal, instanceId: string): boolean =>
   covers(principal.instances, instanceId);
+/** Whether `principal` may touch DataZone domain `domainId` (listed, or `*`). */
 export const mayTouchDomain = (principal: Principal, domainId: string): boolean =>
   covers(principal.domains, domainId);
 
-/** Whether some instance (or domain) exists that this principal may not touch. */
+/** Whether some Supply Chain instance exists that this principal may not touch. */
 export const restrictsInstances = (principal: Principal): boolean => !principal.instances.includes(ALL);
+/** Whether some DataZone domain exists that this principal may not touch. */
 export const restrictsDomains = (principal: Principal): boolean => !principal.domains.includes(ALL);
 
 /** Whether the credential has expired at `nowMs`. */
