@@ -47,5 +47,7 @@ if (process.argv[1]?.endsWith('doc-coverage.ts')) {
       else process.stdout.write(`undocumented: ${file.replace(/^.*?src\//, 'src/')} ${name}\n`);
     }
   }
-  process.stdout.write(`${done}/${total} exported declarations documented (${((100 * done) / total).toFixed(1)}%)\n`);
+  process.stdout.write(
+    `${done}/${total} exported declarations documented (${((100 * done) / total).toFixed(1)}%)\n`,
+  );
 }
