@@ -11,6 +11,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Config } from '../config.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { createSchema } from '../graph/schema.js';
@@ -59,12 +60,17 @@ export interface RunningGateway {
 export interface GatewayOptions {
   readonly config: Config;
   readonly logger: AppLogger;
+  /**
+   * Credentials for real-AWS mode in place of the default provider chain (an embedder's own, or a test's);
+   * ignored with the embedded emulator, which has its own pair.
+   */
+  readonly credentials?: AwsCredentialIdentity;
 }
 
 export const GRAPHQL_PATH = '/graphql';
 export const STREAM_PATH = '/graphql/stream';
 
-export async function startGateway({ config, logger }: GatewayOptions): Promise<RunningGateway> {
+export async function startGateway({ config, logger, credentials }: GatewayOptions): Promise<RunningGateway> {
   const authProblem = authStartProblem(config.auth, config.emulator.enabled);
   if (authProblem) throw new Error(authProblem);
   let emulator: RunningEmulator | undefined;
@@ -80,7 +86,8 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   const aws = emulator
     ? { ...config.aws, supplyChainEndpoint: emulator.endpoint, dataZoneEndpoint: emulator.endpoint }
     : config.aws;
-  const clients = createUpstreamClients({ aws, ...(emulator ? { credentials: EMULATOR_CREDENTIALS } : {}) });
+  const staticCredentials = emulator ? EMULATOR_CREDENTIALS : credentials;
+  const clients = createUpstreamClients({ aws, ...(staticCredentials ? { credentials: staticCredentials } : {}) });
   const upstreamLog = logger.child({ component: 'upstream' });
   const tracing = config.tracing.otlpEndpoint
     ? createTracing({ endpoint: config.tracing.otlpEndpoint, serviceName: config.tracing.serviceName })

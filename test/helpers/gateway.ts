@@ -45,7 +45,11 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     ...env,
   });
   const gateway = await startGateway({ config, logger: pino({ level: 'silent' }) });
-  const emulator = gateway.emulatorEndpoint!;
+  return testGatewayFor(gateway, gateway.emulatorEndpoint!);
+}
+
+/** The test client of a running gateway whose upstream is the emulator at `emulator`. */
+export function testGatewayFor(gateway: RunningGateway, emulator: string): TestGateway {
   const control = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${emulator}/_emulator/${path}`, {
       method,
