@@ -31,6 +31,7 @@ import { Metrics } from './metrics.js';
 import { createTracing } from './tracing.js';
 import { tracingPlugin } from './tracing.plugin.js';
 import { createReadiness } from './readiness.js';
+import { createUnknownValueSink } from './unknownValues.js';
 import { metricsPlugin } from './metrics.plugin.js';
 import { createSubgraphSecretGuard } from './subgraphSecret.js';
 import { subscriptionCallbackPlugin } from './subscriptionCallback.plugin.js';
@@ -148,7 +149,7 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
 
   const httpServer: Server = createServer();
   const production = config.hardening.production;
-  const schema = createSchema();
+  const schema = createSchema({ onUnknownValue: createUnknownValueSink(upstreamLog, metrics) });
   const formatError = createFormatError({
     exposeInternalMessages: config.nodeEnv === 'development' && !production,
   });

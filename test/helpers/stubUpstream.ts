@@ -97,11 +97,17 @@ export async function startStubUpstream(target: string): Promise<StubUpstream> {
       path: info.path,
       headers: req.headers,
     });
-    forwarded.on('error', () => res.destroy());
     forwarded.end(body);
-    const [answer] = (await once(forwarded, 'response')) as [IncomingMessage];
-    if (rule?.hang === 'response') return void answer.resume();
-    let payload = await readAll(answer);
+    let answer: IncomingMessage;
+    let payload: Buffer;
+    try {
+      [answer] = (await once(forwarded, 'response')) as [IncomingMessage];
+      if (rule?.hang === 'response') return void answer.resume();
+      payload = await readAll(answer);
+    } catch {
+      // The upstream hung up (it is closing): so does the stub.
+      return void res.destroy();
+    }
     const isJson = /json/.test(String(answer.headers['content-type'] ?? ''));
     if (rule?.rewrite && isJson && payload.length > 0) {
       payload = Buffer.from(JSON.stringify(rule.rewrite(JSON.parse(payload.toString('utf8')), info)));

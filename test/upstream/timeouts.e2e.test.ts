@@ -110,7 +110,10 @@ describe('a sendEvent whose answer never comes', () => {
     const error = failed.errors![0]!;
     const token: string = error.extensions!['clientToken'];
     expect(token).toMatch(/^[0-9a-f-]{36}$/);
-    expect(error.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', awsOperation: 'SendDataIntegrationEvent' });
+    expect(error.extensions).toMatchObject({
+      code: 'UPSTREAM_TIMEOUT',
+      awsOperation: 'SendDataIntegrationEvent',
+    });
     expect(error.message).toContain(`retry with clientToken "${token}"`);
 
     const retried = await gw.data(SEND, { input: { ...sent, clientToken: token } });
