@@ -1335,12 +1335,20 @@ export type ErrorCode =
   | 'THROTTLED'
   /**
    * The request carries no valid credentials for the gateway, or the gateway could not authenticate to the
-   * upstream service (AWS `UnauthorizedException` and signature or token errors).
+   * upstream service (AWS `UnauthorizedException`, `UnrecognizedClientException`, `InvalidSignatureException`,
+   * `IncompleteSignatureException`, expired or missing tokens).
    */
   | 'UNAUTHENTICATED'
   /**
-   * The upstream service did not answer in time. Retry later; for a mutation, retry with the same
-   * `clientToken` so the operation is not done twice.
+   * The gateway has no usable AWS credentials of its own (none found by the default provider chain, or the
+   * provider failed): nothing the client can fix. Operators: the gateway's log says which chain was tried
+   * and what to set; `/readyz` fails until credentials resolve. Outside production the message says it too.
+   */
+  | 'UPSTREAM_CREDENTIALS'
+  /**
+   * The upstream service did not answer in time (each attempt is cut at `UPSTREAM_TIMEOUT_MS` and retried).
+   * Retry later; for a mutation, retry with the `clientToken` in `extensions.clientToken` so the operation is
+   * not done twice.
    */
   | 'UPSTREAM_TIMEOUT'
   /**

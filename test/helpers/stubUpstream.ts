@@ -24,6 +24,13 @@ export interface StubRequest {
   readonly path: string;
 }
 
+export interface StubAnswer {
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  /** Sent as JSON. */
+  readonly body?: unknown;
+}
+
 export interface StubRule {
   /** Which requests the rule applies to; all when absent. */
   readonly match?: (req: StubRequest) => boolean;
@@ -32,6 +39,8 @@ export interface StubRule {
    * holds it without forwarding; `'response'` forwards it (the upstream acts on it) and withholds the answer.
    */
   readonly hang?: 'request' | 'response';
+  /** Answers in place of the upstream (which never sees the request), e.g. an AWS error. */
+  readonly respond?: (req: StubRequest) => StubAnswer;
   /** Rewrites the parsed JSON body of the upstream answer (return the new body). */
   readonly rewrite?: (body: any, req: StubRequest) => unknown;
   /** How many requests the rule applies to before it retires; unlimited when absent. */
@@ -90,6 +99,16 @@ export async function startStubUpstream(target: string): Promise<StubUpstream> {
       });
     }
     if (rule?.hang === 'request') return;
+    if (rule?.respond) {
+      const { status, headers = {}, body: answer = {} } = rule.respond(info);
+      const text = JSON.stringify(answer);
+      res.writeHead(status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        ...headers,
+      });
+      return void res.end(text);
+    }
     const forwarded = request({
       host: upstream.hostname,
       port: upstream.port,
