@@ -17,6 +17,7 @@ import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { createSchema } from '../graph/schema.js';
 import { createActions } from '../upstream/actions.js';
 import { EMULATOR_CREDENTIALS, createUpstreamClients } from '../upstream/clients.js';
+import { checkCredentialsAtStart } from '../upstream/credentials.js';
 import { createReaders, type Readers } from '../upstream/readers.js';
 import { createTerminalCache } from '../upstream/reader.js';
 import { authStartProblem } from '../config.auth.js';
@@ -88,7 +89,10 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
     ? { ...config.aws, supplyChainEndpoint: emulator.endpoint, dataZoneEndpoint: emulator.endpoint }
     : config.aws;
   const staticCredentials = emulator ? EMULATOR_CREDENTIALS : credentials;
-  const clients = createUpstreamClients({ aws, ...(staticCredentials ? { credentials: staticCredentials } : {}) });
+  const clients = createUpstreamClients({
+    aws,
+    ...(staticCredentials ? { credentials: staticCredentials } : {}),
+  });
   const upstreamLog = logger.child({ component: 'upstream' });
   const tracing = config.tracing.otlpEndpoint
     ? createTracing({ endpoint: config.tracing.otlpEndpoint, serviceName: config.tracing.serviceName })
@@ -102,6 +106,9 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
   };
   observeClient(clients.supplyChain, 'SupplyChain', observer);
   observeClient(clients.dataZone, 'DataZone', observer);
+  // Real AWS with the default chain: say at once whether it finds credentials (serving goes on either way).
+  if (!staticCredentials)
+    void checkCredentialsAtStart(() => clients.supplyChain.config.credentials(), upstreamLog);
   const readers = createReaders(
     clients,
     createTerminalCache(config.graph.terminalCacheMax, config.graph.terminalCacheTtlMs),
@@ -152,6 +159,7 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
   const schema = createSchema({ onUnknownValue: createUnknownValueSink(upstreamLog, metrics) });
   const formatError = createFormatError({
     exposeInternalMessages: config.nodeEnv === 'development' && !production,
+    explainCredentials: !production,
   });
   const guard = createSubgraphSecretGuard(config.subgraph);
   if (!guard && production) {
