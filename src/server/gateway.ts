@@ -35,6 +35,7 @@ import { createReadiness } from './readiness.js';
 import { createUnknownValueSink } from './unknownValues.js';
 import { metricsPlugin } from './metrics.plugin.js';
 import { createSubgraphSecretGuard } from './subgraphSecret.js';
+import { plainHttpSubscriptionPlugin } from './plainHttpSubscription.plugin.js';
 import { subscriptionCallbackPlugin } from './subscriptionCallback.plugin.js';
 import { attachWebSocket, createSseTransport, type WebSocketTransport } from './subscriptions.js';
 import { observeClient, type UpstreamCall } from '../upstream/observe.js';
@@ -207,6 +208,7 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
       requestIdOnInternalErrorsPlugin(),
       metricsPlugin(metrics),
       ...(tracing ? [tracingPlugin(tracing)] : []),
+      plainHttpSubscriptionPlugin({ graphqlPath: GRAPHQL_PATH, streamPath: STREAM_PATH }),
       subscriptionCallbackPlugin({
         callbackUrlPrefixes: config.subgraph.callbackUrlPrefixes,
         formatError,
