@@ -223,6 +223,7 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
       apollo,
       graphqlPath: GRAPHQL_PATH,
       maxBodyBytes: config.graph.maxBodyBytes,
+      bodyDrain: config.graph.bodyDrain,
       logger,
       context: async (req, signal) => {
         const header = req.headers['x-request-id'];

@@ -37,6 +37,7 @@ describe('loadConfig defaults', () => {
         terminalCacheTtlMs: 3_600_000,
         definitionCacheTtlMs: 30_000,
         maxBodyBytes: 5_000_000,
+        bodyDrain: { maxBytes: 67_108_864, timeoutMs: 10_000 },
         jit: { hotAfter: 3, maxDocuments: 1_000 },
         loadsMaxIds: 100,
         sendEventsMaxItems: 100,
