@@ -26,7 +26,7 @@ describe('loadConfig defaults', () => {
         region: 'us-east-1',
         supplyChainEndpoint: undefined,
         dataZoneEndpoint: undefined,
-        requestTimeoutMs: 10_000,
+        requestTimeoutMs: 9_000,
         connectTimeoutMs: 3_000,
         maxAttempts: 3,
         maxSockets: 50,
