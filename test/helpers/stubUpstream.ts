@@ -36,9 +36,10 @@ export interface StubRule {
   readonly match?: (req: StubRequest) => boolean;
   /**
    * Never answer: the request stays open until the client closes it (or the stub closes). `'request'`
-   * holds it without forwarding; `'response'` forwards it (the upstream acts on it) and withholds the answer.
+   * holds it without forwarding; `'response'` forwards it (the upstream acts on it) and withholds the answer;
+   * `'body'` sends the answer's head and half its body, then nothing more.
    */
-  readonly hang?: 'request' | 'response';
+  readonly hang?: 'request' | 'response' | 'body';
   /** Answers in place of the upstream (which never sees the request), e.g. an AWS error. */
   readonly respond?: (req: StubRequest) => StubAnswer;
   /** Rewrites the parsed JSON body of the upstream answer (return the new body). */
@@ -134,6 +135,7 @@ export async function startStubUpstream(target: string): Promise<StubUpstream> {
     const headers = { ...answer.headers, 'content-length': String(payload.length) };
     delete headers['transfer-encoding'];
     res.writeHead(answer.statusCode ?? 502, headers);
+    if (rule?.hang === 'body') return void res.write(payload.subarray(0, payload.length >> 1));
     res.end(payload);
   });
   server.on('connection', (socket) => {

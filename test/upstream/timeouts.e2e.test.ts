@@ -82,6 +82,18 @@ describe('a hung upstream call', () => {
     expect(gw.stub.count(isGetRun) - before).toBe(ATTEMPTS);
   });
 
+  it('is cut when the answer starts and its body stalls', async () => {
+    gw.stub.use({ match: isGetRun, hang: 'body' });
+    const before = gw.stub.count(isGetRun);
+    const res = await gw.query(RUN, { d: world.domainId, r: runId });
+    expect(res.data).toEqual({ dataSourceRun: null });
+    expect(res.errors![0]!.extensions).toMatchObject({
+      code: 'UPSTREAM_TIMEOUT',
+      awsOperation: 'GetDataSourceRun',
+    });
+    expect(gw.stub.count(isGetRun) - before).toBe(ATTEMPTS);
+  });
+
   it('recovers on a retry when only the first attempt hangs', async () => {
     gw.stub.use({ match: isGetEvent, hang: 'request', times: 1 });
     const before = gw.stub.count(isGetEvent);
