@@ -26,6 +26,8 @@ export const ErrorCode = {
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   /** The upstream did not answer in time; retry later. */
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  /** The gateway's AWS credentials could not be resolved (none configured, expired, unreadable). */
+  UPSTREAM_CREDENTIALS: 'UPSTREAM_CREDENTIALS',
   /** Anything unexpected; the message is generic and the detail is in the log under the request id. */
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 
@@ -65,6 +67,7 @@ export const UPSTREAM_ERROR_CODES = [
   ErrorCode.CONFLICT,
   ErrorCode.UPSTREAM_UNAVAILABLE,
   ErrorCode.UPSTREAM_TIMEOUT,
+  ErrorCode.UPSTREAM_CREDENTIALS,
   ErrorCode.INTERNAL_SERVER_ERROR,
 ] as const;
 

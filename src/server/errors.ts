@@ -6,16 +6,34 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import { ErrorCode, isErrorCode } from '../errors.js';
+import { CREDENTIALS_HELP } from '../upstream/credentials.js';
+
+/** How {@link createFormatError} formats. */
+export interface FormatErrorOptions {
+  /** Internal errors carry their original message (development only). */
+  readonly exposeInternalMessages: boolean;
+  /**
+   * UPSTREAM_CREDENTIALS errors say what to set (outside production; in production the message stays
+   * generic and the detail is in the log line written at start).
+   */
+  readonly explainCredentials?: boolean;
+}
 
 /**
  * The `formatError` of every transport: a code of the contract (`src/errors.ts`) passes with its message
  * (stack trace dropped); anything else becomes INTERNAL_SERVER_ERROR with a generic message, or with the
  * original message when `exposeInternalMessages` (development only).
  */
-export function createFormatError({ exposeInternalMessages }: { exposeInternalMessages: boolean }) {
+export function createFormatError({
+  exposeInternalMessages,
+  explainCredentials = false,
+}: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.['code'];
     const { stacktrace: _, ...extensions } = formatted.extensions ?? {};
+    if (code === ErrorCode.UPSTREAM_CREDENTIALS && explainCredentials) {
+      return { ...formatted, message: `${formatted.message}. To fix: ${CREDENTIALS_HELP}`, extensions };
+    }
     if (isErrorCode(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return { ...formatted, extensions };
     }
