@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AUTH_SETTINGS, readAuthConfig, type AuthConfig } from './config.auth.js';
+import { DEFAULT_EMULATOR_CREDENTIALS } from './emulator/protocol/sigv4.js';
 import { POLLED_OPERATIONS } from './live/operations.js';
 
 /** A whole number in [min, max], written in plain digits (no `0x`, `1e3` or blanks). */
@@ -49,6 +50,19 @@ const origins = z
     '* or comma-separated origins such as https://app.example.com,http://localhost:3000 (no paths)',
   )
   .transform((v) => (v === '*' ? ['*'] : v.toLowerCase().split(',')));
+/** `ACCESS_KEY_ID:SECRET` pairs, comma-separated (the emulator's known keys). */
+const emulatorCredentials = z
+  .string()
+  .regex(
+    /^\w{1,128}:[\x21-\x2b\x2d-\x7e]+(,\w{1,128}:[\x21-\x2b\x2d-\x7e]+)*$/,
+    'comma-separated ACCESS_KEY_ID:SECRET pairs, each key id letters, digits or _ (at most 128), each secret visible ASCII without commas',
+  )
+  .transform((v) =>
+    v.split(',').map((pair) => {
+      const colon = pair.indexOf(':');
+      return { accessKeyId: pair.slice(0, colon), secretAccessKey: pair.slice(colon + 1) };
+    }),
+  );
 /** A Redis URL. */
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' });
 /** `Operation=rate` pairs, comma-separated, rates in whole requests per second. */
@@ -87,7 +101,7 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'AWS_REGION',
     default: '',
-    defaultHelp: 'us-east-1 with the emulator',
+    defaultHelp: 'EMULATOR_REGION with the emulator',
     schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as us-east-1'),
     help: 'region of both services; with it and no endpoints (and LOADGRAPH_EMULATOR unset) the gateway talks to real AWS',
   },
@@ -122,6 +136,19 @@ export const SETTINGS: readonly Setting[] = [
     default: '1',
     schema: decimal(1_000_000),
     help: 'simulated ms per real ms in the emulator (60: a minute of load progress per second)',
+  },
+  {
+    name: 'EMULATOR_CREDENTIALS',
+    default: `${DEFAULT_EMULATOR_CREDENTIALS.accessKeyId}:${DEFAULT_EMULATOR_CREDENTIALS.secretAccessKey}`,
+    schema: emulatorCredentials,
+    help: 'key pairs the emulator accepts signatures from, as comma-separated ACCESS_KEY_ID:SECRET pairs; the embedded gateway signs with the first',
+    sensitive: true,
+  },
+  {
+    name: 'EMULATOR_REGION',
+    default: 'us-east-1',
+    schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as us-east-1'),
+    help: 'the one region the emulator serves: requests must be signed for it, and its ARNs carry it',
   },
   {
     name: 'UPSTREAM_TIMEOUT_MS',
@@ -490,6 +517,10 @@ export interface Config {
     readonly port: number;
     readonly seed: number;
     readonly clockSpeed: number;
+    /** Key pairs whose signatures it accepts; the embedded gateway signs with the first. */
+    readonly credentials: readonly { readonly accessKeyId: string; readonly secretAccessKey: string }[];
+    /** The one region it serves. */
+    readonly region: string;
   };
   readonly aws: {
     readonly region: string;
@@ -627,9 +658,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       port: read('EMULATOR_PORT'),
       seed: read('EMULATOR_SEED'),
       clockSpeed: read('EMULATOR_CLOCK_SPEED'),
+      credentials: read('EMULATOR_CREDENTIALS'),
+      region: read('EMULATOR_REGION'),
     },
     aws: {
-      region: region ?? 'us-east-1',
+      region: region ?? read('EMULATOR_REGION'),
       supplyChainEndpoint,
       dataZoneEndpoint,
       requestTimeoutMs: read('UPSTREAM_TIMEOUT_MS'),

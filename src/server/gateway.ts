@@ -15,7 +15,7 @@ import type { Config } from '../config.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { createSchema } from '../graph/schema.js';
 import { createActions } from '../upstream/actions.js';
-import { EMULATOR_CREDENTIALS, createUpstreamClients } from '../upstream/clients.js';
+import { createUpstreamClients } from '../upstream/clients.js';
 import { createReaders, type Readers } from '../upstream/readers.js';
 import { createTerminalCache } from '../upstream/reader.js';
 import { authStartProblem } from '../config.auth.js';
@@ -73,14 +73,24 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       port: config.emulator.port,
       seed: config.emulator.seed,
       clockSpeed: config.emulator.clockSpeed,
+      credentials: config.emulator.credentials,
+      region: config.emulator.region,
       logger: logger.child({ component: 'emulator' }),
     });
     logger.info({ endpoint: emulator.endpoint }, 'embedded emulator started');
   }
   const aws = emulator
-    ? { ...config.aws, supplyChainEndpoint: emulator.endpoint, dataZoneEndpoint: emulator.endpoint }
+    ? {
+        ...config.aws,
+        region: config.emulator.region,
+        supplyChainEndpoint: emulator.endpoint,
+        dataZoneEndpoint: emulator.endpoint,
+      }
     : config.aws;
-  const clients = createUpstreamClients({ aws, ...(emulator ? { credentials: EMULATOR_CREDENTIALS } : {}) });
+  const clients = createUpstreamClients({
+    aws,
+    ...(emulator ? { credentials: { ...config.emulator.credentials[0]! } } : {}),
+  });
   const upstreamLog = logger.child({ component: 'upstream' });
   const tracing = config.tracing.otlpEndpoint
     ? createTracing({ endpoint: config.tracing.otlpEndpoint, serviceName: config.tracing.serviceName })

@@ -10,6 +10,7 @@ import { DataZoneClient } from '@aws-sdk/client-datazone';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, Logger } from '@smithy/types';
 import type { Config } from '../config.js';
+import { DEFAULT_EMULATOR_CREDENTIALS } from '../emulator/protocol/sigv4.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
 export interface UpstreamClients {
@@ -27,13 +28,10 @@ export interface UpstreamClientOptions {
 }
 
 /**
- * Credentials the embedded emulator accepts: it checks the SigV4 scope, not the signature. (Not frozen:
- * the SDK tags credential objects it is given.)
+ * The key pair the emulator accepts by default (`EMULATOR_CREDENTIALS`); it verifies signatures as AWS
+ * does. (A copy, not frozen: the SDK tags credential objects it is given.)
  */
-export const EMULATOR_CREDENTIALS: AwsCredentialIdentity = {
-  accessKeyId: 'AKIALOADGRAPHEMULATOR',
-  secretAccessKey: 'loadgraph-emulator-secret',
-};
+export const EMULATOR_CREDENTIALS: AwsCredentialIdentity = { ...DEFAULT_EMULATOR_CREDENTIALS };
 
 export function createUpstreamClients({ aws, credentials, logger }: UpstreamClientOptions): UpstreamClients {
   const handler = (): NodeHttpHandler =>

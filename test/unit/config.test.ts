@@ -21,7 +21,14 @@ describe('loadConfig defaults', () => {
     const config = loadConfig({});
     expect(config).toEqual({
       server: { host: '127.0.0.1', port: 4000 },
-      emulator: { enabled: true, port: 4010, seed: 1, clockSpeed: 1 },
+      emulator: {
+        enabled: true,
+        port: 4010,
+        seed: 1,
+        clockSpeed: 1,
+        credentials: [{ accessKeyId: 'AKIALOADGRAPHEMULATOR', secretAccessKey: 'loadgraph-emulator-secret' }],
+        region: 'us-east-1',
+      },
       aws: {
         region: 'us-east-1',
         supplyChainEndpoint: undefined,
