@@ -183,13 +183,20 @@ export async function signRequest(
   headers: Record<string, string>,
   body: string | undefined,
   service: string,
-  options: { region?: string; credentials?: typeof credentials; signingDate?: Date } = {},
+  options: {
+    region?: string;
+    credentials?: typeof credentials;
+    signingDate?: Date;
+    /** Send (and sign) `x-amz-content-sha256`, as the JS SDK does. Default true; boto3 does not. */
+    applyChecksum?: boolean;
+  } = {},
 ): Promise<Record<string, string>> {
   const signer = new SignatureV4({
     service,
     region: options.region ?? REGION,
     credentials: options.credentials ?? credentials,
     sha256: Sha256,
+    applyChecksum: options.applyChecksum ?? true,
   });
   const query: Record<string, string | string[]> = {};
   for (const [key, value] of url.searchParams) {

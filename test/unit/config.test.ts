@@ -205,6 +205,28 @@ describe('loadConfig emulator switch', () => {
   });
 });
 
+describe('loadConfig emulator keys and region', () => {
+  it('reads EMULATOR_CREDENTIALS as key pairs (a secret may hold colons) and EMULATOR_REGION', () => {
+    const config = loadConfig({
+      EMULATOR_CREDENTIALS: 'AKIAONE:s3cr:et,AKIA_TWO:other',
+      EMULATOR_REGION: 'eu-central-1',
+    });
+    expect(config.emulator.credentials).toEqual([
+      { accessKeyId: 'AKIAONE', secretAccessKey: 's3cr:et' },
+      { accessKeyId: 'AKIA_TWO', secretAccessKey: 'other' },
+    ]);
+    expect(config.emulator.region).toBe('eu-central-1');
+    expect(config.aws.region).toBe('eu-central-1');
+  });
+
+  it('rejects malformed pairs without echoing the secrets', () => {
+    const error = configError({ EMULATOR_CREDENTIALS: 'AKIAONE-no-secret,AKIA:my secret' });
+    expect(error.problems[0]).toMatch(/^EMULATOR_CREDENTIALS=<\d+ characters, not shown> is not valid: /);
+    expect(error.message).not.toContain('my secret');
+    expect(configError({ EMULATOR_REGION: 'Europe' }).problems[0]).toMatch(/^EMULATOR_REGION="Europe"/);
+  });
+});
+
 describe('loadConfig rejects bad values', () => {
   // [variable, value, what the message must say is allowed]
   const cases: [string, string, RegExp][] = [

@@ -1,10 +1,11 @@
 /**
- * A reset of the embedded emulator (`POST /_emulator/reset`) never makes the gateway answer the previous
- * world's event: the emulator hands out a new id for the next event (AWS never reuses one), so the
- * gateway's cache of terminal loads cannot match it.
+ * The gateway on its embedded emulator. A reset (`POST /_emulator/reset`) never makes the gateway answer
+ * the previous world's event: the emulator hands out a new id for the next event (AWS never reuses one),
+ * so the gateway's cache of terminal loads cannot match it. And the gateway signs with the key pair and
+ * region the emulator is configured with (`EMULATOR_CREDENTIALS`, `EMULATOR_REGION`).
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 
 const SEND = `mutation($input: SendEventInput!) { sendEvent(input: $input) { eventId
@@ -62,4 +63,24 @@ it('answers the new world’s event after a reset, not the previous world’s te
   expect(second.event).toMatchObject({ eventId: second.eventId, eventGroupId: group, status: 'RUNNING' });
   const read = (await gw.data(EVENT, { i: instanceId, e: second.eventId })).dataIntegrationEvent;
   expect(read).toMatchObject({ eventGroupId: group, status: 'RUNNING', terminal: false, message: null });
+});
+
+describe('configured emulator keys and region', () => {
+  let custom: TestGateway;
+  beforeAll(async () => {
+    custom = await startTestGateway({
+      EMULATOR_CREDENTIALS: 'AKIATEAMONE000000000:team-one-secret,AKIATEAMTWO000000000:team-two-secret',
+      EMULATOR_REGION: 'eu-central-1',
+    });
+  });
+  afterAll(() => custom?.stop());
+
+  it('signs with the first configured pair for the configured region', async () => {
+    const id = (await custom.world()).supplychain.instances[0].instanceId;
+    const { dataLakeDataset } = await custom.data(
+      `query($i: ID!) { dataLakeDataset(instanceId: $i, namespace: "asc", name: "product") { arn } }`,
+      { i: id },
+    );
+    expect(dataLakeDataset.arn).toMatch(/^arn:aws:scn:eu-central-1:123456789012:instance\//);
+  });
 });
