@@ -63,6 +63,27 @@ const origins = z
     '* or comma-separated origins such as https://app.example.com,http://localhost:3000 (no paths)',
   )
   .transform((v) => (v === '*' ? ['*'] : v.toLowerCase().split(',')));
+/**
+ * The emulator's documented key pair: the default of `EMULATOR_CREDENTIALS`, and what clients sign with on
+ * the embedded emulator. (The emulator keeps its own record of it, as AWS keeps its own of real keys.)
+ */
+export const EMULATOR_KEY_PAIR = {
+  accessKeyId: 'AKIALOADGRAPHEMULATOR',
+  secretAccessKey: 'loadgraph-emulator-secret',
+} as const;
+/** `ACCESS_KEY_ID:SECRET` pairs, comma-separated (the emulator's known keys). */
+const emulatorCredentials = z
+  .string()
+  .regex(
+    /^\w{1,128}:[\x21-\x2b\x2d-\x7e]+(,\w{1,128}:[\x21-\x2b\x2d-\x7e]+)*$/,
+    'comma-separated ACCESS_KEY_ID:SECRET pairs, each key id letters, digits or _ (at most 128), each secret visible ASCII without commas',
+  )
+  .transform((v) =>
+    v.split(',').map((pair) => {
+      const colon = pair.indexOf(':');
+      return { accessKeyId: pair.slice(0, colon), secretAccessKey: pair.slice(colon + 1) };
+    }),
+  );
 /** A Redis URL. */
 const redisUrl = z.url({ protocol: /^rediss?$/, error: 'a redis:// or rediss:// URL' });
 /** `Operation=rate` pairs, comma-separated, rates in whole requests per second. */
@@ -102,7 +123,7 @@ const DECLARED_SETTINGS = [
   {
     name: 'AWS_REGION',
     default: '',
-    defaultHelp: 'us-east-1 with the emulator',
+    defaultHelp: 'EMULATOR_REGION with the emulator',
     schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as us-east-1'),
     help: 'region of both services; with it and no endpoints (and LOADGRAPH_EMULATOR unset) the gateway talks to real AWS',
   },
@@ -137,6 +158,19 @@ const DECLARED_SETTINGS = [
     default: '1',
     schema: decimal(1_000_000),
     help: 'simulated ms per real ms in the emulator (60: a minute of load progress per second)',
+  },
+  {
+    name: 'EMULATOR_CREDENTIALS',
+    default: `${EMULATOR_KEY_PAIR.accessKeyId}:${EMULATOR_KEY_PAIR.secretAccessKey}`,
+    schema: emulatorCredentials,
+    help: 'key pairs the emulator accepts signatures from, as comma-separated ACCESS_KEY_ID:SECRET pairs; the embedded gateway signs with the first',
+    sensitive: true,
+  },
+  {
+    name: 'EMULATOR_REGION',
+    default: 'us-east-1',
+    schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as us-east-1'),
+    help: 'the one region the emulator serves: requests must be signed for it, and its ARNs carry it',
   },
   {
     name: 'UPSTREAM_TIMEOUT_MS',
@@ -574,9 +608,13 @@ function configFrom(read: SettingReader<typeof DECLARED_SETTINGS>, problems: str
       port: read('EMULATOR_PORT'),
       seed: read('EMULATOR_SEED'),
       clockSpeed: read('EMULATOR_CLOCK_SPEED'),
+      /** Key pairs whose signatures it accepts; the embedded gateway signs with the first. */
+      credentials: read('EMULATOR_CREDENTIALS'),
+      /** The one region it serves. */
+      region: read('EMULATOR_REGION'),
     },
     aws: {
-      region: region ?? 'us-east-1',
+      region: region ?? read('EMULATOR_REGION'),
       supplyChainEndpoint,
       dataZoneEndpoint,
       requestTimeoutMs: read('UPSTREAM_TIMEOUT_MS'),

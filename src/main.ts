@@ -30,6 +30,8 @@ async function main(argv: readonly string[]): Promise<void> {
       port: config.emulator.port,
       seed: config.emulator.seed,
       clockSpeed: config.emulator.clockSpeed,
+      credentials: config.emulator.credentials,
+      region: config.emulator.region,
       logger,
     });
     process.stdout.write(`${emulator.endpoint}\n`);

@@ -11,11 +11,11 @@ import { handleControl } from './control.js';
 import { FaultInjector } from './faults.js';
 import { SmithyModel } from './protocol/model.js';
 import { RestJsonService, errorResponse, type WireResponse } from './protocol/restJson.js';
-import { checkSigV4 } from './protocol/sigv4.js';
+import { DEFAULT_EMULATOR_CREDENTIALS, verifySigV4, type SigV4Verifier } from './protocol/sigv4.js';
 import { createDataZoneHandlers } from './services/datazone.js';
 import { createSupplyChainHandlers } from './services/supplychain.js';
 import type { Clock } from './types.js';
-import { createWorld, type Timing, type World } from './world/index.js';
+import { createWorld, DEFAULT_REGION, type Timing, type World } from './world/index.js';
 
 /** The subset of a logger the emulator writes to (Apollo's logger shape). */
 export interface EmulatorLogger {
@@ -40,8 +40,28 @@ export interface EmulatorOptions {
   readonly timing?: Partial<Timing>;
   /** Largest request body accepted, bytes (413 beyond). Default 10 MiB, API Gateway's limit. */
   readonly maxBodyBytes?: number;
+  /**
+   * Largest request line plus headers, bytes. Default 256 KiB: room for the longest `nextToken` the
+   * models allow (65,535 characters, percent-encoded), so an over-long one is read and answered with a
+   * ValidationException rather than cut off by Node's 16 KiB default.
+   */
+  readonly maxHeaderBytes?: number;
+  /**
+   * The key pairs whose signatures are accepted. Default: the documented emulator pair
+   * ({@link DEFAULT_EMULATOR_CREDENTIALS}).
+   */
+  readonly credentials?: readonly EmulatorCredentials[];
+  /** The one region served: requests must be signed for it, and ARNs carry it. Default `us-east-1`. */
+  readonly region?: string;
   readonly logger?: EmulatorLogger;
 }
+
+export interface EmulatorCredentials {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+export { DEFAULT_EMULATOR_CREDENTIALS };
 
 export interface RunningEmulator {
   /** Base URL to give an AWS SDK as `endpoint`, e.g. `http://127.0.0.1:4566`. */
@@ -64,6 +84,7 @@ export interface EmulatorState {
   readonly faults: FaultInjector;
   readonly calls: Map<string, number>;
   readonly timing: Partial<Timing> | undefined;
+  readonly sigv4: SigV4Verifier;
   reset(seed?: number): void;
 }
 
@@ -85,10 +106,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     startMs,
     timing,
     maxBodyBytes = 10 * 1024 * 1024,
+    maxHeaderBytes = 256 * 1024,
+    credentials = [DEFAULT_EMULATOR_CREDENTIALS],
+    region = DEFAULT_REGION,
   } = options;
   const logger = options.logger ?? noopLogger;
   const clock = createClock({ speed: clockSpeed, ...(startMs !== undefined ? { startMs } : {}) });
-  const world = createWorld({ seed, clock, ...(timing ? { timing } : {}) });
+  // Every id handed out at run time, across resets: AWS never reuses one, so a new world never does.
+  const issuedIds = new Set<string>();
+  let generation = 0;
+  const newWorld = (worldSeed: number): World =>
+    createWorld({ seed: worldSeed, clock, region, generation, issuedIds, ...(timing ? { timing } : {}) });
+  const world = newWorld(seed);
   const state: EmulatorState = {
     seed,
     world,
@@ -97,16 +126,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     faults: new FaultInjector(seed),
     calls: new Map(),
     timing,
+    sigv4: { secrets: new Map(credentials.map((c) => [c.accessKeyId, c.secretAccessKey])), region },
     reset(next = state.seed) {
       state.seed = next;
-      state.world = createWorld({ seed: next, clock, ...(timing ? { timing } : {}) });
+      generation++;
+      state.world = newWorld(next);
       state.services = buildServices(state.world);
       state.faults.clear(next);
       state.calls.clear();
     },
   };
 
-  const server = createServer((req, res) => {
+  const server = createServer({ maxHeaderSize: maxHeaderBytes }, (req, res) => {
     void serve(state, req, res, maxBodyBytes, logger).catch((err: unknown) => {
       logger.error(
         `emulator: ${req.method} ${req.url} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
@@ -115,6 +146,28 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         send(res, errorResponse('InternalServerException', 500, 'Internal server error', randomUUID()));
       else res.destroy();
     });
+  });
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code !== 'HPE_HEADER_OVERFLOW' || !socket.writable) {
+      // Node's own answer: a bare 400 for what it cannot parse, nothing for a reset connection.
+      if (socket.writable && err.code?.startsWith('HPE_'))
+        socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+      else socket.destroy();
+      return;
+    }
+    // Beyond even the raised limit: answer in AWS's error encoding rather than Node's bare 431.
+    const reply = errorResponse(
+      'RequestHeaderSectionTooLarge',
+      431,
+      `The request line and headers exceed ${maxHeaderBytes} bytes`,
+      randomUUID(),
+    );
+    const head = Object.entries({ ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) })
+      .map(([name, value]) => `${name}: ${value}\r\n`)
+      .join('');
+    socket.end(
+      `HTTP/1.1 431 Request Header Fields Too Large\r\n${head}connection: close\r\n\r\n${reply.body}`,
+    );
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -185,7 +238,11 @@ async function serve(
   for (const service of state.services) {
     const routed = service.model.route(method, path);
     if (routed === 'path') continue;
-    const auth = checkSigV4(req.headers, service.model.signingName);
+    const auth = verifySigV4(
+      { method, target: req.url ?? '/', headers: req.headers, rawHeaders: req.rawHeaders, body },
+      service.model.signingName,
+      state.sigv4,
+    );
     if (!auth.ok) {
       send(res, errorResponse(auth.name, auth.status, auth.message, requestId));
       return;

@@ -9,7 +9,13 @@ import type { MutationResolvers, SendEventInput, SendEventPayloadResolvers } fro
 import type { GraphContext } from './context.js';
 import { badInput } from '../upstream/errors.js';
 import { checkKey } from './ids.js';
-import { problemsError, sendEventProblems } from './sendEvent.validation.js';
+import {
+  datasetRuleProblems,
+  problemsError,
+  sendEventProblems,
+  targetDatasetKey,
+  type FieldProblem,
+} from './sendEvent.validation.js';
 import { eventTypeWire } from './supplychain.resolvers.js';
 import { ErrorCode } from '../errors.js';
 
@@ -33,12 +39,28 @@ async function send(input: SendEventInput, context: GraphContext): Promise<SendE
   return { instanceId: input.instanceId, eventId, clientToken };
 }
 
+/**
+ * Every problem with `input`: the model's constraints, then (for a DATASET event) the dataset rules,
+ * read against the target dataset's definition through the shared, cached reader. A failed read of the
+ * definition (not found, throttled, ...) rejects with its mapped error, and nothing is sent.
+ */
+async function inputProblems(
+  input: SendEventInput,
+  context: GraphContext,
+  prefix?: string,
+): Promise<FieldProblem[]> {
+  const problems = sendEventProblems(input, prefix);
+  const key = targetDatasetKey(input);
+  if (problems.length > 0 || input.eventType !== 'DATASET' || !key) return problems;
+  return datasetRuleProblems(input, await context.loaders.dataset.load(key), prefix);
+}
+
 const CLIENT_TOKEN_MAX_CHARS = 128;
 
 /** The `Mutation` root fields: input checked first, then the access-gated actions. */
 export const mutationResolvers: MutationResolvers = {
-  sendEvent: (_, { input }, context) => {
-    const problems = sendEventProblems(input);
+  sendEvent: async (_, { input }, context) => {
+    const problems = await inputProblems(input, context);
     if (problems.length > 0) throw problemsError(problems);
     return send(input, context);
   },
@@ -54,16 +76,16 @@ export const mutationResolvers: MutationResolvers = {
     const limit = pLimit(sendEventsConcurrency);
     return Promise.all(
       inputs.map(async (input, index) => {
-        const problems = sendEventProblems(input, `inputs.${index}`);
-        if (problems.length > 0) {
-          const error = problemsError(problems);
-          return {
-            index,
-            payload: null,
-            error: { code: ErrorCode.BAD_USER_INPUT, message: error.message, field: problems[0]!.field },
-          };
-        }
         try {
+          const problems = await inputProblems(input, context, `inputs.${index}`);
+          if (problems.length > 0) {
+            const error = problemsError(problems);
+            return {
+              index,
+              payload: null,
+              error: { code: ErrorCode.BAD_USER_INPUT, message: error.message, field: problems[0]!.field },
+            };
+          }
           return { index, payload: await limit(() => send(input, context)), error: null };
         } catch (err) {
           const e = err instanceof GraphQLError ? err : new GraphQLError('internal error');

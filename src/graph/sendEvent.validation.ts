@@ -1,6 +1,7 @@
 /**
- * Full validation of a `sendEvent` input before any upstream call, with the model's sizes and patterns.
- * Every problem is reported at once, each naming the field and saying how to fix it.
+ * Full validation of a `sendEvent` input before any upstream call, with the model's sizes and patterns,
+ * then the dataset rules of the SendDataIntegrationEvent reference against the target dataset's
+ * definition. Every problem is reported at once, each naming the field and saying how to fix it.
  */
 import { GraphQLError } from 'graphql';
 import { ErrorCode } from '../errors.js';
@@ -122,6 +123,61 @@ export function sendEventProblems(input: SendEventInputShape, prefix = 'input'):
         'datasetTarget.datasetIdentifier',
         `names instance ${m[3]}, but the event is sent to instance ${input.instanceId}; use a dataset of the same instance`,
       );
+    }
+  }
+  return problems;
+}
+
+/** What the dataset rules read of a dataset definition (GetDataLakeDataset's `dataset`). */
+export interface DatasetDefinitionShape {
+  readonly namespace?: string | undefined;
+  readonly name?: string | undefined;
+  readonly schema?: { readonly primaryKeys?: readonly unknown[] | undefined } | undefined;
+}
+
+/** Fields AWS Supply Chain fills in for datasets of the `asc` namespace; clients may not send them. */
+export const ASC_INTERNAL_FIELDS: readonly string[] = ['connection_id'];
+
+/** The target dataset `{instanceId, namespace, name}` of a DATASET event, when its ARN is well formed. */
+export function targetDatasetKey(
+  input: SendEventInputShape,
+): { instanceId: string; namespace: string; name: string } | undefined {
+  const m = input.datasetTarget ? DATASET_ARN.exec(input.datasetTarget.datasetIdentifier) : null;
+  return m ? { instanceId: m[3]!, namespace: m[4]!, name: m[5]! } : undefined;
+}
+
+/**
+ * The dataset rules (for an input {@link sendEventProblems} found nothing wrong with): UPSERT and DELETE
+ * only for a dataset with primary keys; no record of an `asc` dataset carries an internal field such as
+ * `connection_id`.
+ */
+export function datasetRuleProblems(
+  input: SendEventInputShape,
+  dataset: DatasetDefinitionShape,
+  prefix = 'input',
+): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const name = `${dataset.namespace}/${dataset.name}`;
+  const operation = input.datasetTarget?.operationType;
+  if ((operation === 'UPSERT' || operation === 'DELETE') && !dataset.schema?.primaryKeys?.length) {
+    problems.push({
+      field: `${prefix}.datasetTarget.operationType`,
+      message: `is ${operation}, but dataset ${name} has no primary keys: AWS takes UPSERT and DELETE only for a dataset with primary keys. Use APPEND, or target a dataset with primary keys.`,
+    });
+  }
+  if (dataset.namespace === 'asc') {
+    const parsed: unknown = JSON.parse(input.data);
+    const records: unknown[] = Array.isArray(parsed) ? parsed : [parsed];
+    for (const [index, record] of records.entries()) {
+      if (typeof record !== 'object' || record === null) continue;
+      const field = ASC_INTERNAL_FIELDS.find((f) => Object.hasOwn(record, f));
+      if (field) {
+        problems.push({
+          field: `${prefix}.data`,
+          message: `record ${index + 1} carries ${field}, an internal field of asc datasets (${name}) that AWS Supply Chain fills in itself and refuses from clients. Remove ${field} from the records.`,
+        });
+        break;
+      }
     }
   }
   return problems;

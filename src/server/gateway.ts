@@ -16,7 +16,7 @@ import type { Config } from '../config.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { createSchema } from '../graph/schema.js';
 import { createActions } from '../upstream/actions.js';
-import { EMULATOR_CREDENTIALS, createUpstreamClients } from '../upstream/clients.js';
+import { createUpstreamClients } from '../upstream/clients.js';
 import { checkCredentialsAtStart } from '../upstream/credentials.js';
 import { createReaders, type Readers } from '../upstream/readers.js';
 import { createTerminalCache } from '../upstream/reader.js';
@@ -82,14 +82,22 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
       port: config.emulator.port,
       seed: config.emulator.seed,
       clockSpeed: config.emulator.clockSpeed,
+      credentials: config.emulator.credentials,
+      region: config.emulator.region,
       logger: logger.child({ component: 'emulator' }),
     });
     logger.info({ endpoint: emulator.endpoint }, 'embedded emulator started');
   }
   const aws = emulator
-    ? { ...config.aws, supplyChainEndpoint: emulator.endpoint, dataZoneEndpoint: emulator.endpoint }
+    ? {
+        ...config.aws,
+        region: config.emulator.region,
+        supplyChainEndpoint: emulator.endpoint,
+        dataZoneEndpoint: emulator.endpoint,
+      }
     : config.aws;
-  const staticCredentials = emulator ? EMULATOR_CREDENTIALS : credentials;
+  // On the embedded emulator: the first key pair it accepts (EMULATOR_CREDENTIALS).
+  const staticCredentials = emulator ? { ...config.emulator.credentials[0]! } : credentials;
   const clients = createUpstreamClients({
     aws,
     ...(staticCredentials ? { credentials: staticCredentials } : {}),

@@ -15,7 +15,7 @@ import { Agent as HttpsAgent } from 'node:https';
 import { DataZoneClient } from '@aws-sdk/client-datazone';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, Logger } from '@smithy/types';
-import type { Config } from '../config.js';
+import { EMULATOR_KEY_PAIR, type Config } from '../config.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
 export interface UpstreamClients {
@@ -33,13 +33,10 @@ export interface UpstreamClientOptions {
 }
 
 /**
- * Credentials the embedded emulator accepts: it checks the SigV4 scope, not the signature. (Not frozen:
- * the SDK tags credential objects it is given.)
+ * The key pair the emulator accepts by default (`EMULATOR_CREDENTIALS`); it verifies signatures as AWS
+ * does. (A copy, not frozen: the SDK tags credential objects it is given.)
  */
-export const EMULATOR_CREDENTIALS: AwsCredentialIdentity = {
-  accessKeyId: 'AKIALOADGRAPHEMULATOR',
-  secretAccessKey: 'loadgraph-emulator-secret',
-};
+export const EMULATOR_CREDENTIALS: AwsCredentialIdentity = { ...EMULATOR_KEY_PAIR };
 
 export function createUpstreamClients({ aws, credentials, logger }: UpstreamClientOptions): UpstreamClients {
   const handler = (): NodeHttpHandler =>

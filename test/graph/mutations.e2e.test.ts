@@ -271,16 +271,20 @@ describe('sendEvent', () => {
 
   it('answers an instance or dataset that does not exist with NOT_FOUND', async () => {
     const missingDataset = trackingArn.replace(/carrier_tracking$/, 'no_such_dataset');
-    for (const sent of [
-      input({ instanceId: randomUUID() }),
-      trackingEvent({}, { datasetTarget: { datasetIdentifier: missingDataset, operationType: 'APPEND' } }),
-    ]) {
+    for (const [sent, operation] of [
+      [input({ instanceId: randomUUID() }), 'SendDataIntegrationEvent'],
+      // The dataset rules read the target's definition first: that read finds it missing.
+      [
+        trackingEvent({}, { datasetTarget: { datasetIdentifier: missingDataset, operationType: 'APPEND' } }),
+        'GetDataLakeDataset',
+      ],
+    ] as const) {
       const res = await gw.query(SEND, { input: sent });
       expect(res.data).toBeNull();
       expect(res.errors![0]!.extensions).toMatchObject({
         code: 'NOT_FOUND',
         awsErrorName: 'ResourceNotFoundException',
-        awsOperation: 'SendDataIntegrationEvent',
+        awsOperation: operation,
       });
     }
   });

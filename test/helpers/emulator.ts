@@ -3,20 +3,24 @@
  * clock, builds the real AWS clients against it, and drives the control API over HTTP (never the
  * emulator's internals), so a test sees exactly what a consumer of the emulator sees.
  *
- * Also: raw "signed-looking" requests for wire-level checks (the emulator checks the SigV4 scope, not
- * the signature), and a disposer list so every resource a suite opens is closed in `afterAll`.
+ * Also: raw requests signed with SigV4 (the emulator verifies signatures as AWS does) for wire-level
+ * checks, and a disposer list so every resource a suite opens is closed in `afterAll`.
  */
 import { randomUUID } from 'node:crypto';
+import { Sha256 } from '@aws-crypto/sha256-js';
 import { DataZoneClient } from '@aws-sdk/client-datazone';
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { startEmulator } from '../../src/emulator/server.js';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import { DEFAULT_EMULATOR_CREDENTIALS, startEmulator } from '../../src/emulator/server.js';
 import type { Timing, WorldSummary } from '../../src/emulator/world/index.js';
 import { SupplyChainClient } from '../../src/upstream/supplychain/index.js';
 
 export const REGION = 'us-east-1';
 /** An RFC 3339 date-time as restJson1 sends `date-time` timestamps. */
 export const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-export const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'not-a-secret' };
+/** The documented key pair the emulator accepts by default. */
+export const credentials = { ...DEFAULT_EMULATOR_CREDENTIALS };
 
 /** A fault as the control API takes it (`POST /_emulator/faults`). */
 export interface FaultInput {
@@ -170,14 +174,49 @@ export function createDisposers() {
 }
 
 /**
- * Headers a SigV4-signed request carries, with a fake signature: the emulator reads only the scope.
- * `service` is the signing name (`scn` or `datazone`).
+ * Signs one request with SigV4 as the AWS SDK does (`@smithy/signature-v4`): `service` is the signing
+ * name (`scn` or `datazone`). Returns the headers to send, the signed ones included.
  */
-export function fakeSigV4Headers(service: string, region = REGION): Record<string, string> {
-  return {
-    authorization: `AWS4-HMAC-SHA256 Credential=AK/20260101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=${'0a'.repeat(32)}`,
-    'x-amz-date': '20260101T000000Z',
-  };
+export async function signRequest(
+  url: URL,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+  service: string,
+  options: {
+    region?: string;
+    credentials?: typeof credentials;
+    signingDate?: Date;
+    /** Send (and sign) `x-amz-content-sha256`, as the JS SDK does. Default true; boto3 does not. */
+    applyChecksum?: boolean;
+  } = {},
+): Promise<Record<string, string>> {
+  const signer = new SignatureV4({
+    service,
+    region: options.region ?? REGION,
+    credentials: options.credentials ?? credentials,
+    sha256: Sha256,
+    applyChecksum: options.applyChecksum ?? true,
+  });
+  const query: Record<string, string | string[]> = {};
+  for (const [key, value] of url.searchParams) {
+    const prior = query[key];
+    query[key] = prior === undefined ? value : [...(Array.isArray(prior) ? prior : [prior]), value];
+  }
+  const signed = await signer.sign(
+    new HttpRequest({
+      method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      query,
+      headers: { host: url.host, ...headers },
+      ...(body === undefined ? {} : { body }),
+    }),
+    options.signingDate ? { signingDate: options.signingDate } : {},
+  );
+  return signed.headers;
 }
 
 export interface RawRequest {
@@ -187,27 +226,28 @@ export interface RawRequest {
   readonly query?: Record<string, string | readonly string[]>;
   /** A JSON value (stringified) or a raw string. */
   readonly body?: unknown;
-  /** The SigV4 signing name in the scope; `null` sends no Authorization at all. */
+  /** The SigV4 signing name to sign for; `null` sends no Authorization at all. */
   readonly signAs: string | null;
   readonly headers?: Record<string, string>;
 }
 
 /** One HTTP request to the emulator, outside any AWS client. */
 export async function rawRequest(endpoint: string, req: RawRequest): Promise<RawResponse> {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(req.query ?? {})) {
-    for (const v of typeof value === 'string' ? [value] : value) search.append(key, v);
-  }
-  const qs = search.toString();
+  // Percent-encoded as the SDKs send it (a blank is %20, never `+`).
+  const qs = Object.entries(req.query ?? {})
+    .flatMap(([key, value]) =>
+      (typeof value === 'string' ? [value] : value).map(
+        (v) => `${encodeURIComponent(key)}=${encodeURIComponent(v)}`,
+      ),
+    )
+    .join('&');
   const body =
     req.body === undefined ? undefined : typeof req.body === 'string' ? req.body : JSON.stringify(req.body);
-  const res = await fetch(`${endpoint}${req.path}${qs ? `?${qs}` : ''}`, {
+  const url = new URL(`${endpoint}${req.path}${qs ? `?${qs}` : ''}`);
+  const headers = { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...req.headers };
+  const res = await fetch(url, {
     method: req.method,
-    headers: {
-      ...(req.signAs === null ? {} : fakeSigV4Headers(req.signAs)),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...req.headers,
-    },
+    headers: req.signAs === null ? headers : await signRequest(url, req.method, headers, body, req.signAs),
     ...(body === undefined ? {} : { body }),
   });
   return readResponse(res);

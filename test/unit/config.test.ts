@@ -21,7 +21,14 @@ describe('loadConfig defaults', () => {
     const config = loadConfig({});
     expect(config).toEqual({
       server: { host: '127.0.0.1', port: 4000 },
-      emulator: { enabled: true, port: 4010, seed: 1, clockSpeed: 1 },
+      emulator: {
+        enabled: true,
+        port: 4010,
+        seed: 1,
+        clockSpeed: 1,
+        credentials: [{ accessKeyId: 'AKIALOADGRAPHEMULATOR', secretAccessKey: 'loadgraph-emulator-secret' }],
+        region: 'us-east-1',
+      },
       aws: {
         region: 'us-east-1',
         supplyChainEndpoint: undefined,
@@ -196,6 +203,28 @@ describe('loadConfig emulator switch', () => {
     const error = configError({ LOADGRAPH_EMULATOR: '0' });
     expect(error.message).toContain('AWS_REGION');
     expect(error.message).toContain('LOADGRAPH_EMULATOR=0');
+  });
+});
+
+describe('loadConfig emulator keys and region', () => {
+  it('reads EMULATOR_CREDENTIALS as key pairs (a secret may hold colons) and EMULATOR_REGION', () => {
+    const config = loadConfig({
+      EMULATOR_CREDENTIALS: 'AKIAONE:s3cr:et,AKIA_TWO:other',
+      EMULATOR_REGION: 'eu-central-1',
+    });
+    expect(config.emulator.credentials).toEqual([
+      { accessKeyId: 'AKIAONE', secretAccessKey: 's3cr:et' },
+      { accessKeyId: 'AKIA_TWO', secretAccessKey: 'other' },
+    ]);
+    expect(config.emulator.region).toBe('eu-central-1');
+    expect(config.aws.region).toBe('eu-central-1');
+  });
+
+  it('rejects malformed pairs without echoing the secrets', () => {
+    const error = configError({ EMULATOR_CREDENTIALS: 'AKIAONE-no-secret,AKIA:my secret' });
+    expect(error.problems[0]).toMatch(/^EMULATOR_CREDENTIALS=<\d+ characters, not shown> is not valid: /);
+    expect(error.message).not.toContain('my secret');
+    expect(configError({ EMULATOR_REGION: 'Europe' }).problems[0]).toMatch(/^EMULATOR_REGION="Europe"/);
   });
 });
 

@@ -1,7 +1,10 @@
 /**
  * AWS Supply Chain handlers over the simulated world. Inputs arrive validated against the model, so
  * this file only enforces what the model cannot say: parents exist, `data` is JSON, `datasetTarget`
- * goes with `scn.data.dataset` and names a dataset of this instance, and client tokens are idempotent.
+ * goes with `scn.data.dataset` and names a dataset of this instance, the dataset rules of the
+ * SendDataIntegrationEvent reference (no record of an `asc` dataset carries an internal field such as
+ * `connection_id`; UPSERT and DELETE only for a dataset with primary keys), and client tokens are
+ * idempotent.
  *
  * Orders (all keyset-paginated, default page size 10 from the model's @default):
  * - instances by `instanceName`, then id; namespaces, datasets and flows by name;
@@ -11,6 +14,7 @@
  */
 import { AwsError, type ServiceHandlers } from '../types.js';
 import { parseDatasetArn } from '../world/arns.js';
+import { internalFieldsOf } from '../world/catalog.js';
 import { canonicalJson } from '../world/idempotency.js';
 import type { World } from '../world/index.js';
 import type {
@@ -114,7 +118,10 @@ export function createSupplyChainHandlers(world: World): ServiceHandlers {
     let dataset: DatasetRecord | undefined;
     if (input.eventType === DATASET_EVENT) {
       if (!input.datasetTarget) invalid(`datasetTarget is required when eventType is ${DATASET_EVENT}`);
-      else dataset = targetDataset(instance, input.datasetTarget.datasetIdentifier);
+      else {
+        dataset = targetDataset(instance, input.datasetTarget.datasetIdentifier);
+        checkDatasetRules(dataset, input.datasetTarget.operationType, data);
+      }
     } else if (input.datasetTarget) {
       invalid(`datasetTarget is only allowed when eventType is ${DATASET_EVENT}, not ${input.eventType}`);
     }
@@ -260,6 +267,30 @@ export function createSupplyChainHandlers(world: World): ServiceHandlers {
       return { instances: items.map(instanceView), ...(nextToken ? { nextToken } : {}) };
     },
   };
+}
+
+/** The dataset rules of SendDataIntegrationEvent, checked before anything is recorded. */
+function checkDatasetRules(
+  dataset: DatasetRecord,
+  operationType: DatasetOperationType,
+  data: Record<string, unknown> | unknown[],
+): void {
+  const name = `${dataset.namespace}/${dataset.name}`;
+  if (operationType !== 'APPEND' && !dataset.schema.primaryKeys?.length) {
+    invalid(
+      `Dataset ${name} has no primary keys: ${operationType} events are not allowed for it (UPSERT and DELETE need a dataset with primary keys). Use APPEND.`,
+    );
+  }
+  const internal = internalFieldsOf(dataset.namespace);
+  for (const [index, record] of (Array.isArray(data) ? data : [data]).entries()) {
+    if (typeof record !== 'object' || record === null) continue;
+    const field = internal.find((f) => Object.hasOwn(record, f));
+    if (field) {
+      invalid(
+        `Record ${index + 1} of data provides ${field}, an internal field of dataset ${name} that AWS Supply Chain populates; it is not allowed to be provided by the client. Remove it.`,
+      );
+    }
+  }
 }
 
 /** `data` must be JSON text holding an object (one record) or an array (several). */

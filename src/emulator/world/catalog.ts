@@ -1,6 +1,8 @@
 /**
  * The seeded data lake: AWS Supply Chain's predefined `asc` entities (a realistic subset of their fields)
- * and a few custom datasets in `default`. Fields are written `name:TYPE`, with `!` for required.
+ * and a few custom datasets in `default`, two of them append-only logs without primary keys. Fields are
+ * written `name:TYPE`, with `!` for required. Every `asc` entity also has AWS's internal `connection_id`
+ * field, which ingestion fills in and clients may not send.
  *
  * Internal to the emulator.
  */
@@ -22,6 +24,13 @@ export interface DatasetBlueprint {
 
 const SOURCE_FIELDS = ['source:STRING', 'source_update_dttm:TIMESTAMP', 'source_event_id:STRING'];
 
+/** Fields of `asc` datasets that AWS Supply Chain fills in itself; a record may not carry them. */
+export const ASC_INTERNAL_FIELDS: readonly string[] = ['connection_id'];
+
+/** The fields ingestion fills in for a dataset of `namespace` (none outside `asc`). */
+export const internalFieldsOf = (namespace: string): readonly string[] =>
+  namespace === 'asc' ? ASC_INTERNAL_FIELDS : [];
+
 function dataset(
   namespace: 'asc' | 'default',
   name: string,
@@ -31,7 +40,8 @@ function dataset(
   primaryKeys: readonly string[],
   partitions: readonly `${string}:${PartitionTransformType}`[] = [],
 ): DatasetBlueprint {
-  const parsed: SchemaField[] = fields.map((spec) => {
+  const specs = namespace === 'asc' ? [fields[0]!, 'connection_id:STRING!', ...fields.slice(1)] : fields;
+  const parsed: SchemaField[] = specs.map((spec) => {
     const match = /^([a-z0-9_]+):(INT|DOUBLE|STRING|TIMESTAMP|LONG)(!?)$/.exec(spec);
     if (!match) throw new Error(`bad field spec ${spec}`);
     return { name: match[1]!, type: match[2] as SchemaFieldType, isRequired: match[3] === '!' };
@@ -39,7 +49,7 @@ function dataset(
   const schema: DatasetSchema = {
     name: schemaName,
     fields: parsed,
-    primaryKeys: primaryKeys.map((key) => ({ name: key })),
+    ...(primaryKeys.length > 0 ? { primaryKeys: primaryKeys.map((key) => ({ name: key })) } : {}),
   };
   if (partitions.length === 0) return { namespace, name, description, schema };
   const partitionSpec: PartitionSpec = {
@@ -124,16 +134,37 @@ export const DEFAULT_DATASETS: readonly DatasetBlueprint[] = [
   ], ['tracking_number', 'event_ts']),
 ];
 
-/** Validates one record against a dataset schema the way an ingestion would, returning why it fails. */
+/**
+ * Custom datasets without primary keys, added to the catalog after the others: they are seeded from a
+ * stream of their own, so every other id of a seeded world stays what it was for the same seed.
+ * SendDataIntegrationEvent takes only APPEND for them.
+ */
+// prettier-ignore
+export const APPEND_ONLY_DATASETS: readonly DatasetBlueprint[] = [
+  dataset('default', 'edi_message_log', 'EdiMessageLog', 'EDI messages exactly as received, append-only (no primary key)', [
+    'received_at:TIMESTAMP!', 'partner_code:STRING!', 'transaction_set:STRING!', 'control_number:STRING', 'payload:STRING',
+  ], []),
+  dataset('default', 'planner_adjustment_log', 'PlannerAdjustmentLog', 'Manual forecast adjustments by planners, append-only (no primary key)', [
+    'adjusted_at:TIMESTAMP!', 'planner:STRING!', 'product_id:STRING!', 'site_id:STRING', 'delta_quantity:DOUBLE!',
+    'reason:STRING',
+  ], []),
+];
+
+/**
+ * Validates one record against a dataset schema the way an ingestion would, returning why it fails.
+ * `internal` fields are filled in by ingestion, so a record need not carry them.
+ */
 export function recordProblem(
   schema: DatasetSchema,
   record: unknown,
   operation: 'APPEND' | 'UPSERT' | 'DELETE',
+  internal: readonly string[] = [],
 ): string | undefined {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'is not a JSON object';
   const values = record as Record<string, unknown>;
   const keys = new Set((schema.primaryKeys ?? []).map((k) => k.name));
   for (const field of schema.fields) {
+    if (internal.includes(field.name)) continue;
     const value = values[field.name];
     const required = operation === 'DELETE' ? keys.has(field.name) : field.isRequired || keys.has(field.name);
     if (value === undefined || value === null) {

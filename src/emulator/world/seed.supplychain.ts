@@ -6,15 +6,17 @@
  * Internal to the emulator.
  */
 import { datasetArn, namespaceArn } from './arns.js';
-import { ASC_DATASETS, DEFAULT_DATASETS, type DatasetBlueprint } from './catalog.js';
+import { APPEND_ONLY_DATASETS, ASC_DATASETS, DEFAULT_DATASETS, type DatasetBlueprint } from './catalog.js';
 import type {
   DatasetOperationType,
   DatasetOptions,
+  DatasetRecord,
   FlowRecord,
   FlowSource,
   InstanceRecord,
   NamespaceRecord,
 } from './records.js';
+import { rngFor, type Rng } from './rng.js';
 import type { SeedContext } from './seed.js';
 import { planEventLoad, planExecution } from './supplychain.loads.js';
 
@@ -29,6 +31,8 @@ interface InstanceBlueprint {
   readonly withKmsKey: boolean;
   readonly ageDays: number;
   readonly datasets: readonly string[];
+  /** Datasets of {@link APPEND_ONLY_DATASETS} (no primary keys), seeded from streams of their own. */
+  readonly appendOnlyDatasets: readonly string[];
   readonly flows: readonly string[];
   readonly eventCount: number;
   readonly executionCount: number;
@@ -42,6 +46,7 @@ const INSTANCES: readonly InstanceBlueprint[] = [
     withKmsKey: false,
     ageDays: 412,
     datasets: [...ASC_DATASETS, ...DEFAULT_DATASETS].map((d) => d.name),
+    appendOnlyDatasets: APPEND_ONLY_DATASETS.map((d) => d.name),
     flows: [
       'erp-item-master-ingest',
       'item-master-to-product',
@@ -71,6 +76,7 @@ const INSTANCES: readonly InstanceBlueprint[] = [
       'raw_sales_orders',
       'warehouse_stock_snapshot',
     ],
+    appendOnlyDatasets: ['edi_message_log'],
     flows: [
       'erp-item-master-ingest',
       'item-master-to-product',
@@ -219,6 +225,11 @@ function seedInstance(ctx: SeedContext, blueprint: InstanceBlueprint): InstanceR
       ),
     );
   }
+  for (const d of APPEND_ONLY_DATASETS.filter((a) => blueprint.appendOnlyDatasets.includes(a.name))) {
+    const namespace = instance.namespaces.get(d.namespace)!;
+    const rng = rngFor(ctx.seed, instance.instanceId, 'dataset', d.namespace, d.name);
+    namespace.datasets.set(d.name, datasetRecord(ctx, rng, namespace, d));
+  }
   for (const flow of FLOWS.filter((f) => blueprint.flows.includes(f.name))) {
     instance.flows.set(flow.name, seedFlow(ctx, instance, flow));
   }
@@ -244,21 +255,28 @@ function seedNamespace(
     modifiedMs: createdMs,
     datasets: new Map(),
   };
-  for (const d of datasets) {
-    const datasetCreatedMs = createdMs + ctx.rng.int(0, 20 * DAY_MS);
-    namespace.datasets.set(d.name, {
-      instanceId: instance.instanceId,
-      namespace: name,
-      name: d.name,
-      arn: datasetArn(ctx, instance.instanceId, name, d.name),
-      description: d.description,
-      schema: d.schema,
-      ...(d.partitionSpec ? { partitionSpec: d.partitionSpec } : {}),
-      createdMs: datasetCreatedMs,
-      modifiedMs: datasetCreatedMs + ctx.rng.int(0, 60 * DAY_MS),
-    });
-  }
+  for (const d of datasets) namespace.datasets.set(d.name, datasetRecord(ctx, ctx.rng, namespace, d));
   return namespace;
+}
+
+function datasetRecord(
+  ctx: SeedContext,
+  rng: Rng,
+  namespace: NamespaceRecord,
+  d: DatasetBlueprint,
+): DatasetRecord {
+  const createdMs = namespace.createdMs + rng.int(0, 20 * DAY_MS);
+  return {
+    instanceId: namespace.instanceId,
+    namespace: namespace.name,
+    name: d.name,
+    arn: datasetArn(ctx, namespace.instanceId, namespace.name, d.name),
+    description: d.description,
+    schema: d.schema,
+    ...(d.partitionSpec ? { partitionSpec: d.partitionSpec } : {}),
+    createdMs,
+    modifiedMs: createdMs + rng.int(0, 60 * DAY_MS),
+  };
 }
 
 function seedFlow(ctx: SeedContext, instance: InstanceRecord, blueprint: FlowBlueprint): FlowRecord {
@@ -328,7 +346,9 @@ function seedEvents(ctx: SeedContext, instance: InstanceRecord, count: number): 
       continue;
     }
     const dataset = rng.pick(datasets);
-    const operationType = rng.pick(OPERATIONS);
+    const drawn = rng.pick(OPERATIONS);
+    // UPSERT and DELETE need primary keys: a dataset without any only ever had APPEND events.
+    const operationType = dataset.schema.primaryKeys?.length ? drawn : 'APPEND';
     const runMs = isLive ? timing.eventRunMs : Math.round(timing.eventRunMs * rng.between(0.5, 2));
     const load = planEventLoad({
       seed: ctx.seed,

@@ -5,7 +5,7 @@
  *
  * Internal to the emulator.
  */
-import { recordProblem } from './catalog.js';
+import { internalFieldsOf, recordProblem } from './catalog.js';
 import type {
   DatasetOperationType,
   DatasetRecord,
@@ -66,7 +66,7 @@ function firstInvalidRecord(
   operation: DatasetOperationType,
 ): string | undefined {
   for (const [index, record] of records.entries()) {
-    const problem = recordProblem(dataset.schema, record, operation);
+    const problem = recordProblem(dataset.schema, record, operation, internalFieldsOf(dataset.namespace));
     if (problem) return `Record ${index + 1} ${problem} of dataset ${dataset.namespace}/${dataset.name}`;
   }
   return undefined;

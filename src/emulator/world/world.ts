@@ -24,6 +24,16 @@ export interface WorldOptions {
   readonly timing?: Partial<Timing>;
   /** Region in ARNs and configurations. Default `us-east-1`. */
   readonly region?: string;
+  /**
+   * Which world of this emulator process this is (0 at start, one more per reset): run-time ids are
+   * drawn from a stream of the seed and the generation, so a reset to the same seed hands out new ids.
+   */
+  readonly generation?: number;
+  /**
+   * Ids handed out at run time by earlier worlds of the process; the new world never hands one out
+   * again and adds its own. Default: a set of its own.
+   */
+  readonly issuedIds?: Set<string>;
 }
 
 /** The ids a test or demo needs, served by the control API at `GET /_emulator/world`. */
@@ -65,8 +75,11 @@ export interface World {
   /** DataZone domains by id, in seed order. */
   readonly domains: Map<string, DomainRecord>;
   readonly idempotency: IdempotencyStore;
-  /** Ids of resources created after seeding (sent events, started runs): deterministic per call order. */
-  readonly ids: Rng;
+  /**
+   * Ids of resources created after seeding (sent events, started runs): deterministic per seed,
+   * generation and call order, and never one an earlier world of the process handed out.
+   */
+  readonly ids: Pick<Rng, 'uuid' | 'shortId'>;
   /** Ids and counts of the current world, each list in the order its List operation uses (by name). */
   summary(): WorldSummary;
 }
@@ -77,6 +90,8 @@ export function createWorld({
   clock,
   timing: overrides,
   region = DEFAULT_REGION,
+  generation = 0,
+  issuedIds = new Set(),
 }: WorldOptions): World {
   if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
   const normalizedSeed = seed >>> 0;
@@ -99,9 +114,23 @@ export function createWorld({
     instances,
     domains,
     idempotency: createIdempotencyStore(),
-    ids: createRng(hashString('runtime-ids', normalizedSeed)),
+    ids: uniqueIds(
+      createRng(hashString(generation === 0 ? 'runtime-ids' : `runtime-ids/${generation}`, normalizedSeed)),
+      issuedIds,
+    ),
     summary: () => summarize(instances, domains),
   };
+}
+
+/** Draws from `rng`, skipping any id in `issued`, and records each id drawn there. */
+function uniqueIds(rng: Rng, issued: Set<string>): Pick<Rng, 'uuid' | 'shortId'> {
+  const fresh = (draw: () => string): string => {
+    let id = draw();
+    while (issued.has(id)) id = draw();
+    issued.add(id);
+    return id;
+  };
+  return { uuid: () => fresh(() => rng.uuid()), shortId: (length) => fresh(() => rng.shortId(length)) };
 }
 
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
