@@ -89,7 +89,7 @@ export const SETTINGS: readonly Setting[] = [
     default: '',
     defaultHelp: 'us-east-1 with the emulator',
     schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as us-east-1'),
-    help: 'region of both services; with it and no endpoints (and LOADGRAPH_EMULATOR unset) the gateway talks to real AWS',
+    help: 'region of both services when the gateway talks to AWS; on its own it never turns the emulator off',
   },
   {
     name: 'SUPPLYCHAIN_ENDPOINT',
@@ -101,9 +101,9 @@ export const SETTINGS: readonly Setting[] = [
   {
     name: 'LOADGRAPH_EMULATOR',
     default: '',
-    defaultHelp: '1 when no AWS setting is given',
+    defaultHelp: '1 unless SUPPLYCHAIN_ENDPOINT or DATAZONE_ENDPOINT is given',
     schema: flag,
-    help: '1: start the embedded emulator in-process and point both clients at it; 0: never',
+    help: '1: start the embedded emulator in-process and point both clients at it; 0: talk to AWS (AWS_REGION, AUTH_MODE required)',
   },
   {
     name: 'EMULATOR_PORT',
@@ -464,6 +464,12 @@ export const SETTINGS: readonly Setting[] = [
     help: 'fatal, error, warn, info, debug, trace or silent',
   },
   {
+    name: 'LOG_ACCESS',
+    default: '1',
+    schema: flag,
+    help: '1: one info line per completed GraphQL operation (name, type, transport, duration, outcome, request id, principal, upstream calls); 0: off',
+  },
+  {
     name: 'NODE_ENV',
     default: 'development',
     schema: z.enum(['development', 'production', 'test']),
@@ -487,6 +493,8 @@ export interface Config {
   /** The embedded emulator; `enabled: false` means the clients talk to `aws` as configured. */
   readonly emulator: {
     readonly enabled: boolean;
+    /** The setting that chose AWS (`LOADGRAPH_EMULATOR=0`, an endpoint variable); undefined on the emulator. */
+    readonly awsChosenBy: string | undefined;
     readonly port: number;
     readonly seed: number;
     readonly clockSpeed: number;
@@ -499,6 +507,12 @@ export interface Config {
     readonly connectTimeoutMs: number;
     readonly maxAttempts: number;
     readonly maxSockets: number;
+    /**
+     * Where the default credential chain will find credentials, from the variables it reads (for the
+     * start-up line; the chain itself decides): `environment`, `web identity`, `container`, `profile NAME`,
+     * or `default chain` (shared files, SSO, instance metadata).
+     */
+    readonly credentialSource: string;
   };
   readonly graph: {
     readonly upstreamConcurrency: number;
@@ -547,7 +561,7 @@ export interface Config {
     /** Subscriptions over the router's HTTP callback protocol: allowed callback URL prefixes; empty: off. */
     readonly callbackUrlPrefixes: readonly string[];
   };
-  readonly log: { readonly level: z.infer<typeof logLevel> };
+  readonly log: { readonly level: z.infer<typeof logLevel>; readonly access: boolean };
   readonly nodeEnv: 'development' | 'production' | 'test';
   readonly shutdownGraceMs: number;
   /** OpenTelemetry tracing; `otlpEndpoint` undefined means off. */
@@ -582,7 +596,11 @@ export interface Config {
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    /** NODE_ENV=production: the message is to be written as one JSON line, like every other line. */
+    readonly json = false,
+  ) {
     super(
       `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nRun with --help to list every setting.`,
     );
@@ -613,17 +631,28 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   const supplyChainEndpoint = read('SUPPLYCHAIN_ENDPOINT');
   const dataZoneEndpoint = read('DATAZONE_ENDPOINT');
   const emulatorFlag = read('LOADGRAPH_EMULATOR') as '0' | '1' | undefined;
-  const anyAws = region !== undefined || supplyChainEndpoint !== undefined || dataZoneEndpoint !== undefined;
-  const emulatorEnabled = emulatorFlag === '1' || (emulatorFlag === undefined && !anyAws);
+  // Only an explicit choice leaves the emulator: an ambient AWS_REGION or AWS_PROFILE never does.
+  const awsChosenBy =
+    emulatorFlag === '1'
+      ? undefined
+      : emulatorFlag === '0'
+        ? 'LOADGRAPH_EMULATOR=0'
+        : supplyChainEndpoint !== undefined
+          ? 'SUPPLYCHAIN_ENDPOINT'
+          : dataZoneEndpoint !== undefined
+            ? 'DATAZONE_ENDPOINT'
+            : undefined;
+  const emulatorEnabled = awsChosenBy === undefined;
   if (!emulatorEnabled && region === undefined) {
     problems.push(
-      'AWS_REGION is required when the emulator is off (LOADGRAPH_EMULATOR=0 or endpoints given)',
+      `AWS_REGION is required when the gateway talks to AWS (chosen by ${awsChosenBy}); set it to the region of your Supply Chain instance and DataZone domain, or unset ${awsChosenBy.split('=')[0]} to run on the embedded emulator`,
     );
   }
   const config: Config = {
     server: { host: read('HOST'), port: read('PORT') },
     emulator: {
       enabled: emulatorEnabled,
+      awsChosenBy,
       port: read('EMULATOR_PORT'),
       seed: read('EMULATOR_SEED'),
       clockSpeed: read('EMULATOR_CLOCK_SPEED'),
@@ -636,6 +665,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       connectTimeoutMs: read('UPSTREAM_CONNECT_TIMEOUT_MS'),
       maxAttempts: read('UPSTREAM_MAX_ATTEMPTS'),
       maxSockets: read('UPSTREAM_MAX_SOCKETS'),
+      credentialSource: credentialSource(env),
     },
     graph: {
       upstreamConcurrency: read('UPSTREAM_CONCURRENCY'),
@@ -679,7 +709,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       sharedSecrets: read('SUBGRAPH_SHARED_SECRET') ?? [],
       callbackUrlPrefixes: read('SUBSCRIPTION_CALLBACK_URLS') ?? [],
     },
-    log: { level: read('LOG_LEVEL') },
+    log: { level: read('LOG_LEVEL'), access: read('LOG_ACCESS') === '1' },
     nodeEnv: read('NODE_ENV'),
     shutdownGraceMs: read('SHUTDOWN_GRACE_MS'),
     tracing: { otlpEndpoint: read('TRACING_OTLP_ENDPOINT'), serviceName: read('TRACING_SERVICE_NAME') },
@@ -711,7 +741,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       'CORS_ALLOW_CREDENTIALS=1 cannot be used with CORS_ORIGINS=*: list the origins that may send credentials',
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, env['NODE_ENV']?.trim() === 'production');
   return deepFreeze(config);
 }
 
@@ -727,6 +757,20 @@ export function settingsHelp(): string {
     (s) =>
       `  ${s.name.padEnd(width)}  ${s.help}${(s.defaultHelp ?? s.default) ? ` (default: ${s.defaultHelp ?? s.default})` : ''}`,
   ).join('\n');
+}
+
+/**
+ * Names where the AWS SDK's default credential chain will look first, from the variables it reads. Only
+ * described here (for the start-up line); the chain itself is the SDK's.
+ */
+function credentialSource(env: Readonly<Record<string, string | undefined>>): string {
+  const set = (name: string): boolean => Boolean(env[name]?.trim());
+  if (set('AWS_ACCESS_KEY_ID')) return 'environment (AWS_ACCESS_KEY_ID)';
+  if (set('AWS_WEB_IDENTITY_TOKEN_FILE')) return 'web identity (AWS_WEB_IDENTITY_TOKEN_FILE)';
+  if (set('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI') || set('AWS_CONTAINER_CREDENTIALS_FULL_URI'))
+    return 'container (AWS_CONTAINER_CREDENTIALS_*)';
+  if (set('AWS_PROFILE')) return `profile ${env['AWS_PROFILE']!.trim()} (AWS_PROFILE)`;
+  return 'default chain (shared config files, SSO, instance metadata)';
 }
 
 function deepFreeze<T>(value: T): T {

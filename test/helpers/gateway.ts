@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import { startApp, type RunningApp } from '../../src/app.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -14,7 +14,7 @@ export interface GraphQLResponse<T = any> {
 }
 
 export interface TestGateway {
-  readonly gateway: RunningGateway;
+  readonly gateway: RunningApp;
   readonly url: string;
   readonly emulator: string;
   /** POSTs a GraphQL operation; never throws on GraphQL errors. */
@@ -44,7 +44,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     AUTH_RATE_LIMIT_PER_SECOND: '0',
     ...env,
   });
-  const gateway = await startGateway({ config, logger: pino({ level: 'silent' }) });
+  const gateway = await startApp({ config, logger: pino({ level: 'silent' }) });
   const emulator = gateway.emulatorEndpoint!;
   const control = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${emulator}/_emulator/${path}`, {
