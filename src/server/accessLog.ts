@@ -9,6 +9,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { getOperationAST } from 'graphql';
 import type { GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
 
@@ -88,12 +89,24 @@ export function accessLogPlugin(
       if (!accessLog.enabled) return;
       const started = performance.now();
       return {
-        async willSendResponse({ contextValue, operation, operationName, errors, response }) {
+        async willSendResponse({
+          contextValue,
+          operation,
+          operationName,
+          errors,
+          response,
+          request,
+          document,
+        }) {
           const body = response.body;
           const resultErrors = body.kind === 'single' ? body.singleResult.errors : undefined;
           accessLog.write({
             transport: 'http',
-            operationName: operationName ?? undefined,
+            // Named even when the operation did not validate (Apollo names it only once it is resolved).
+            operationName:
+              operationName ??
+              request.operationName ??
+              (document ? getOperationAST(document)?.name?.value : undefined),
             operationType: operation?.operation,
             durationMs: performance.now() - started,
             outcome: outcomeOf(resultErrors ?? errors),

@@ -26,7 +26,8 @@ export function routeProcessOutput(logger: AppLogger): void {
     const code = (warning as Error & { code?: string }).code;
     logger.warn(
       { warning: { name: warning.name, ...(code ? { code } : {}) } },
-      `${warning.name}: ${warning.message.replace(/\s+/g, ' ').trim()}`,
+      // A warning emitted as plain text is named `Warning`; its text then starts with its own name.
+      `${warning.name === 'Warning' ? '' : `${warning.name}: `}${warning.message.replace(/\s+/g, ' ').trim()}`,
     );
   });
   const log =
