@@ -12,6 +12,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // The deployment tests install and build: `npm run test:deploy` (vitest.deploy.config.ts), run by CI.
+    exclude: ['test/deploy/**', 'node_modules/**'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',

@@ -19,7 +19,8 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 /** Copies the files of `from` whose names end in `ext` into `to`. */
 function copyFiles(from: string, to: string, ext: string): void {
   mkdirSync(to, { recursive: true });
-  for (const file of readdirSync(from).filter((f) => f.endsWith(ext))) cpSync(join(from, file), join(to, file));
+  for (const file of readdirSync(from).filter((f) => f.endsWith(ext)))
+    cpSync(join(from, file), join(to, file));
 }
 
 rmSync(dist, { recursive: true, force: true });
@@ -30,5 +31,6 @@ execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '
 copyFiles(join(root, 'src/emulator/model'), join(dist, 'emulator/model'), '.json');
 copyFiles(join(root, 'schema'), join(dist, 'schema'), '.graphql');
 execFileSync(npm, ['run', 'build:web', '--if-present'], { cwd: root, stdio: 'inherit' });
-if (existsSync(join(root, 'web/dist'))) cpSync(join(root, 'web/dist'), join(dist, 'web'), { recursive: true });
+if (existsSync(join(root, 'web/dist')))
+  cpSync(join(root, 'web/dist'), join(dist, 'web'), { recursive: true });
 process.stdout.write(`built ${dist}\n`);

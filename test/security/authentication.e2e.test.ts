@@ -212,10 +212,13 @@ describe('API keys and anonymous access', () => {
   it.each([
     [{ LOADGRAPH_EMULATOR: '0' }, 'LOADGRAPH_EMULATOR=0'],
     [{ DATAZONE_ENDPOINT: 'http://127.0.0.1:1' }, 'DATAZONE_ENDPOINT'],
-  ])('refuses to start against AWS without AUTH_MODE, naming it and what chose AWS: %j', async (env, chosenBy) => {
-    const config = loadConfig({ AWS_REGION: 'us-east-1', PORT: '0', LOG_LEVEL: 'silent', ...env });
-    await expect(startApp({ config, logger: pino({ level: 'silent' }) })).rejects.toThrow(
-      `AUTH_MODE is required when the gateway talks to AWS (chosen by ${chosenBy})`,
-    );
-  });
+  ])(
+    'refuses to start against AWS without AUTH_MODE, naming it and what chose AWS: %j',
+    async (env, chosenBy) => {
+      const config = loadConfig({ AWS_REGION: 'us-east-1', PORT: '0', LOG_LEVEL: 'silent', ...env });
+      await expect(startApp({ config, logger: pino({ level: 'silent' }) })).rejects.toThrow(
+        `AUTH_MODE is required when the gateway talks to AWS (chosen by ${chosenBy})`,
+      );
+    },
+  );
 });
