@@ -35,7 +35,9 @@ export function routeProcessOutput(logger: AppLogger): void {
     (...args: unknown[]): void => {
       const err = args.find((a): a is Error => a instanceof Error);
       const rest = args.filter((a) => a !== err);
-      const text = format(...rest).replace(/\s+/g, ' ').trim();
+      const text = format(...rest)
+        .replace(/\s+/g, ' ')
+        .trim();
       const code = (err as (Error & { code?: unknown }) | undefined)?.code;
       if (typeof code === 'string' && code.startsWith('WS_ERR_')) {
         logger.info({ source: 'console', code }, `websocket client broke the protocol: ${err!.message}`);
