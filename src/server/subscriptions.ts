@@ -78,7 +78,8 @@ function streamedOperation(args: ExecutionArgs): StreamedOperation {
     started: performance.now(),
     scope: { requestId: context?.requestId, upstreamCalls: 0 },
     context,
-    operationName: args.operationName ?? undefined,
+    operationName:
+      args.operationName ?? (definition?.kind === 'OperationDefinition' ? definition.name?.value : undefined),
     operationType: definition?.kind === 'OperationDefinition' ? definition.operation : undefined,
     outcome: 'success',
   };
@@ -313,16 +314,32 @@ export function createSseTransport(options: StreamingOptions) {
   });
   // SSE subscribers share executions as WebSocket ones do; graphql-sse formats each result (onNext below).
   const groups = createSubscriptionGroups();
+  /** Per request (graphql-sse passes the same object to every hook) and per execution: the access record. */
+  const byRequest = new WeakMap<object, StreamedOperation>();
+  const byArgs = new WeakMap<ExecutionArgs, StreamedOperation>();
   return createSseHandler<GraphContext & Record<PropertyKey, unknown>>({
     schema: options.schema,
     // graphql-sse validates what onSubscribe returns once more; the limits check has already validated it
     // with the same rules and more.
     validate: () => [],
-    execute: (args) => execute(args),
-    subscribe: (args) => groups.subscribe(args),
+    execute: (args) => inScope(options, byArgs.get(args), args, () => execute(args)),
+    subscribe: (args) => inScope(options, byArgs.get(args), args, () => groups.subscribe(args)),
     // No `context` option: the arguments onSubscribe returns carry the caller's context already.
-    onSubscribe: (req, params) =>
-      limitSse(req.raw, req.headers.get('accept') ?? null, params) as ReturnType<typeof limitSse> & undefined,
-    onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult, options.formatError),
+    onSubscribe: (req, params) => {
+      const result = limitSse(req.raw, req.headers.get('accept') ?? null, params);
+      if (result && !Array.isArray(result) && 'document' in result && 'schema' in result) {
+        const op = streamedOperation(result as ExecutionArgs);
+        byRequest.set(req, op);
+        byArgs.set(result as ExecutionArgs, op);
+      }
+      return result as ReturnType<typeof limitSse> & undefined;
+    },
+    onNext: (_ctx, req, result) => {
+      const formatted = formatResult(result as ExecutionResult, options.formatError);
+      const op = byRequest.get(req);
+      if (op && op.outcome === 'success') op.outcome = outcomeOf(formatted.errors as never);
+      return formatted;
+    },
+    onComplete: (_ctx, req) => writeAccess(options, 'sse', byRequest.get(req)),
   });
 }
