@@ -7,6 +7,7 @@
  * closed with 1001, HTTP drained), then pollers and their Redis leases, the upstream clients, the
  * emulator, and tracing last so the spans of the drain are flushed.
  */
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Config } from './config.js';
 import { authStartProblem } from './config.auth.js';
 import { startEmulator, type RunningEmulator } from './emulator/server.js';
@@ -21,6 +22,7 @@ import { Metrics } from './server/metrics.js';
 import { createTracing } from './server/tracing.js';
 import { createActions } from './upstream/actions.js';
 import { EMULATOR_CREDENTIALS, createUpstreamClients } from './upstream/clients.js';
+import { checkCredentialsAtStart } from './upstream/credentials.js';
 import { observeClient, type UpstreamCall } from './upstream/observe.js';
 import { createTerminalCache } from './upstream/reader.js';
 import { createReaders, type Readers } from './upstream/readers.js';
@@ -28,6 +30,11 @@ import { createReaders, type Readers } from './upstream/readers.js';
 export interface AppOptions {
   readonly config: Config;
   readonly logger: AppLogger;
+  /**
+   * Credentials for real-AWS mode in place of the default provider chain (an embedder's own, or a test's);
+   * ignored with the embedded emulator, which has its own pair.
+   */
+  readonly credentials?: AwsCredentialIdentity;
 }
 
 export interface RunningApp {
@@ -112,21 +119,26 @@ export function describeMode(config: Config): { message: string; fields: Record<
 }
 
 /** Builds the services, starts the gateway, and returns it; on any failure, releases what had started. */
-export async function startApp({ config, logger }: AppOptions): Promise<RunningApp> {
+export async function startApp({ config, logger, credentials }: AppOptions): Promise<RunningApp> {
   const mode = describeMode(config);
   logger.info(mode.fields, mode.message);
   const authProblem = authStartProblem(config.auth, config.emulator.awsChosenBy);
   if (authProblem) throw new Error(authProblem);
   const teardown = new Teardown(logger);
   try {
-    return await compose(config, logger, teardown);
+    return await compose(config, logger, teardown, credentials);
   } catch (err) {
     await teardown.run().catch(() => {});
     throw err;
   }
 }
 
-async function compose(config: Config, logger: AppLogger, teardown: Teardown): Promise<RunningApp> {
+async function compose(
+  config: Config,
+  logger: AppLogger,
+  teardown: Teardown,
+  credentials: AwsCredentialIdentity | undefined,
+): Promise<RunningApp> {
   const tracing = config.tracing.otlpEndpoint
     ? createTracing({ endpoint: config.tracing.otlpEndpoint, serviceName: config.tracing.serviceName })
     : undefined;
@@ -147,7 +159,11 @@ async function compose(config: Config, logger: AppLogger, teardown: Teardown): P
   const aws = emulator
     ? { ...config.aws, supplyChainEndpoint: emulator.endpoint, dataZoneEndpoint: emulator.endpoint }
     : config.aws;
-  const clients = createUpstreamClients({ aws, ...(emulator ? { credentials: EMULATOR_CREDENTIALS } : {}) });
+  const staticCredentials = emulator ? EMULATOR_CREDENTIALS : credentials;
+  const clients = createUpstreamClients({
+    aws,
+    ...(staticCredentials ? { credentials: staticCredentials } : {}),
+  });
   teardown.add('upstream clients', () => clients.destroy());
   const upstreamLog = logger.child({ component: 'upstream' });
   const scopes = new RequestScopes();
@@ -163,6 +179,9 @@ async function compose(config: Config, logger: AppLogger, teardown: Teardown): P
   };
   observeClient(clients.supplyChain, 'SupplyChain', observer);
   observeClient(clients.dataZone, 'DataZone', observer);
+  // Real AWS with the default chain: say at once whether it finds credentials (serving goes on either way).
+  if (!staticCredentials)
+    void checkCredentialsAtStart(() => clients.supplyChain.config.credentials(), upstreamLog);
   const readers = createReaders(
     clients,
     createTerminalCache(config.graph.terminalCacheMax, config.graph.terminalCacheTtlMs),

@@ -35,10 +35,12 @@ import { metricsPlugin } from './metrics.plugin.js';
 import { combineGuards, createOriginPolicy } from './origin.js';
 import { createReadiness } from './readiness.js';
 import { createSubgraphSecretGuard } from './subgraphSecret.js';
+import { plainHttpSubscriptionPlugin } from './plainHttpSubscription.plugin.js';
 import { subscriptionCallbackPlugin } from './subscriptionCallback.plugin.js';
 import { attachWebSocket, createSseTransport, type WebSocketTransport } from './subscriptions.js';
 import type { Tracing } from './tracing.js';
 import { tracingPlugin } from './tracing.plugin.js';
+import { createUnknownValueSink } from './unknownValues.js';
 
 /** What the transports serve, built by the composition root. */
 export interface GatewayServices {
@@ -92,9 +94,12 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
 
   const httpServer: Server = createServer();
   const production = config.hardening.production;
-  const schema = createSchema();
+  const schema = createSchema({
+    onUnknownValue: createUnknownValueSink(logger.child({ component: 'upstream' }), metrics),
+  });
   const formatError = createFormatError({
     exposeInternalMessages: config.nodeEnv === 'development' && !production,
+    explainCredentials: !production,
   });
   const guard = createSubgraphSecretGuard(config.subgraph);
   if (!guard && production) {
@@ -148,6 +153,7 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
       requestIdOnInternalErrorsPlugin(),
       metricsPlugin(metrics),
       ...(tracing ? [tracingPlugin(tracing)] : []),
+      plainHttpSubscriptionPlugin({ graphqlPath: GRAPHQL_PATH, streamPath: STREAM_PATH }),
       subscriptionCallbackPlugin({
         callbackUrlPrefixes: config.subgraph.callbackUrlPrefixes,
         formatError,
@@ -161,6 +167,7 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
     apollo,
     graphqlPath: GRAPHQL_PATH,
     maxBodyBytes: config.graph.maxBodyBytes,
+    bodyDrain: config.graph.bodyDrain,
     logger,
     context: async (req, signal) => {
       const header = req.headers['x-request-id'];
