@@ -9,6 +9,8 @@ const require = createRequire(import.meta.url);
  * `*.e2e.test.ts` files and the Redis suites). `npm test` runs both.
  */
 const slow = ['test/**/*.e2e.test.ts', 'test/live/redis.*.test.ts'];
+/** The deployment tests install and build: `npm run test:deploy` (vitest.deploy.config.ts), run by CI. */
+const deploy = ['test/deploy/**', 'node_modules/**'];
 
 const shared = {
   testTimeout: 30_000,
@@ -27,9 +29,15 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: slow, ...shared, pool: 'threads' },
+        test: {
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...slow, ...deploy],
+          ...shared,
+          pool: 'threads',
+        },
       },
-      { extends: true, test: { name: 'e2e', include: slow, ...shared } },
+      { extends: true, test: { name: 'e2e', include: slow, exclude: deploy, ...shared } },
     ],
   },
 });

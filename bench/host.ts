@@ -5,7 +5,7 @@
  * checks more (and runs slower) otherwise. Internal to the benchmarks.
  */
 import { loadConfig } from '../src/config.js';
-import { startGateway } from '../src/server/gateway.js';
+import { startApp } from '../src/app.js';
 import { createLogger } from '../src/server/logger.js';
 import { startFloorServer } from './floor.server.js';
 import { startNaiveServer } from './naive.server.js';
@@ -45,7 +45,7 @@ async function start(spec: HostSpec): Promise<RunningServer> {
         WS_MAX_SUBSCRIPTIONS: '100000',
         ...spec.env,
       });
-      const gateway = await startGateway({ config, logger: createLogger(config) });
+      const gateway = await startApp({ config, logger: createLogger(config) });
       // The hub reports each change it finds to this histogram, right before publishing it.
       const pollLag = gateway.metrics.pollLag;
       const observe = pollLag.observe.bind(pollLag);

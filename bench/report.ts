@@ -115,7 +115,7 @@ never targets.
 - Every server runs in a child process of its own with \`NODE_ENV=production\` and \`LOG_LEVEL=silent\`
   (Loadgraph with its per-principal request and connection limits off: all load comes from one address);
   load comes from another child process (autocannon, ${settings.connections} keep-alive connections,
-  no pipelining), all over loopback. Loadgraph runs as \`startGateway\` with its embedded emulator
+  no pipelining), all over loopback. Loadgraph runs as \`startApp\` with its embedded emulator
   (seed 1, frozen clock), so **the emulator's CPU is in the Loadgraph process** and counts against it.
   Loadgraph runs with its defaults otherwise: hot queries compiled (\`GRAPHQL_JIT_HOT_AFTER=3\`), the
   request deadline, the operation limits and the access gate all in the path.

@@ -211,12 +211,13 @@ export interface AuthConfig {
 }
 
 /**
- * Why the gateway must not start with this auth config against real AWS (`emulator` false), if it must
+ * Why the gateway must not start with this auth config against real AWS (`awsChosenBy`: the setting
+ * that chose AWS), if it must
  * not: anonymous access to real data is never a default, only an explicit `AUTH_MODE=none`.
  */
-export function authStartProblem(auth: AuthConfig, emulator: boolean): string | undefined {
-  if (emulator || auth.modeSet) return undefined;
-  return 'AUTH_MODE is required when the gateway talks to AWS: set jwt or apikey (see the README, Security), or none to allow anonymous access explicitly';
+export function authStartProblem(auth: AuthConfig, awsChosenBy: string | undefined): string | undefined {
+  if (awsChosenBy === undefined || auth.modeSet) return undefined;
+  return `AUTH_MODE is required when the gateway talks to AWS (chosen by ${awsChosenBy}): set jwt or apikey (see the README, Security), or none to allow anonymous access explicitly`;
 }
 
 /**

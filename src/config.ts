@@ -125,7 +125,7 @@ const DECLARED_SETTINGS = [
     default: '',
     defaultHelp: 'EMULATOR_REGION with the emulator',
     schema: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'a region name such as us-east-1'),
-    help: 'region of both services; with it and no endpoints (and LOADGRAPH_EMULATOR unset) the gateway talks to real AWS',
+    help: 'region of both services when the gateway talks to AWS; on its own it never turns the emulator off',
   },
   {
     name: 'SUPPLYCHAIN_ENDPOINT',
@@ -137,9 +137,9 @@ const DECLARED_SETTINGS = [
   {
     name: 'LOADGRAPH_EMULATOR',
     default: '',
-    defaultHelp: '1 when no AWS setting is given',
+    defaultHelp: '1 unless SUPPLYCHAIN_ENDPOINT or DATAZONE_ENDPOINT is given',
     schema: flag,
-    help: '1: start the embedded emulator in-process and point both clients at it; 0: never',
+    help: '1: start the embedded emulator in-process and point both clients at it; 0: talk to AWS (AWS_REGION, AUTH_MODE required)',
   },
   {
     name: 'EMULATOR_PORT',
@@ -525,6 +525,12 @@ const DECLARED_SETTINGS = [
     help: 'fatal, error, warn, info, debug, trace or silent',
   },
   {
+    name: 'LOG_ACCESS',
+    default: '1',
+    schema: flag,
+    help: '1: one info line per completed GraphQL operation (name, type, transport, duration, outcome, request id, principal, upstream calls); 0: off',
+  },
+  {
     name: 'NODE_ENV',
     default: 'development',
     schema: z.enum(['development', 'production', 'test']),
@@ -538,7 +544,11 @@ export const SETTINGS: readonly Setting[] = DECLARED_SETTINGS;
 /** Thrown by {@link loadConfig}: every problem found, each naming the variable, its value and what is allowed. */
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    /** NODE_ENV=production: the message is to be written as one JSON line, like every other line. */
+    readonly json = false,
+  ) {
     super(
       `invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}\nRun with --help to list every setting.`,
     );
@@ -577,27 +587,41 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     }
     return parsed.data;
   }) as SettingReader<typeof DECLARED_SETTINGS>;
-  const config = configFrom(read, problems);
+  const config = configFrom(read, problems, env);
   if (config.hardening.corsAllowCredentials && config.hardening.corsOrigins.includes('*')) {
     problems.push(
       'CORS_ALLOW_CREDENTIALS=1 cannot be used with CORS_ORIGINS=*: list the origins that may send credentials',
     );
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (problems.length > 0) throw new ConfigError(problems, env['NODE_ENV']?.trim() === 'production');
   return deepFreeze(config);
 }
 
 /** Places every setting in the config (its one line per setting); rules across settings add `problems`. */
-function configFrom(read: SettingReader<typeof DECLARED_SETTINGS>, problems: string[]) {
+function configFrom(
+  read: SettingReader<typeof DECLARED_SETTINGS>,
+  problems: string[],
+  env: Readonly<Record<string, string | undefined>>,
+) {
   const region = read('AWS_REGION');
   const supplyChainEndpoint = read('SUPPLYCHAIN_ENDPOINT');
   const dataZoneEndpoint = read('DATAZONE_ENDPOINT');
   const emulatorFlag = read('LOADGRAPH_EMULATOR');
-  const anyAws = region !== undefined || supplyChainEndpoint !== undefined || dataZoneEndpoint !== undefined;
-  const emulatorEnabled = emulatorFlag === '1' || (emulatorFlag === undefined && !anyAws);
-  if (!emulatorEnabled && region === undefined) {
+  // Only an explicit choice leaves the emulator: an ambient AWS_REGION or AWS_PROFILE never does.
+  const awsChosenBy: string | undefined =
+    emulatorFlag === '1'
+      ? undefined
+      : emulatorFlag === '0'
+        ? 'LOADGRAPH_EMULATOR=0'
+        : supplyChainEndpoint !== undefined
+          ? 'SUPPLYCHAIN_ENDPOINT'
+          : dataZoneEndpoint !== undefined
+            ? 'DATAZONE_ENDPOINT'
+            : undefined;
+  const emulatorEnabled = awsChosenBy === undefined;
+  if (awsChosenBy !== undefined && region === undefined) {
     problems.push(
-      'AWS_REGION is required when the emulator is off (LOADGRAPH_EMULATOR=0 or endpoints given)',
+      `AWS_REGION is required when the gateway talks to AWS (chosen by ${awsChosenBy}); set it to the region of your Supply Chain instance and DataZone domain, or unset ${awsChosenBy.split('=')[0]} to run on the embedded emulator`,
     );
   }
   return {
@@ -605,6 +629,8 @@ function configFrom(read: SettingReader<typeof DECLARED_SETTINGS>, problems: str
     /** The embedded emulator; `enabled: false` means the clients talk to `aws` as configured. */
     emulator: {
       enabled: emulatorEnabled,
+      /** The setting that chose AWS (`LOADGRAPH_EMULATOR=0`, an endpoint variable); undefined on the emulator. */
+      awsChosenBy,
       port: read('EMULATOR_PORT'),
       seed: read('EMULATOR_SEED'),
       clockSpeed: read('EMULATOR_CLOCK_SPEED'),
@@ -621,6 +647,11 @@ function configFrom(read: SettingReader<typeof DECLARED_SETTINGS>, problems: str
       connectTimeoutMs: read('UPSTREAM_CONNECT_TIMEOUT_MS'),
       maxAttempts: read('UPSTREAM_MAX_ATTEMPTS'),
       maxSockets: read('UPSTREAM_MAX_SOCKETS'),
+      /**
+       * Where the default credential chain will find credentials, from the variables it reads (for the
+       * start-up line; the chain itself decides).
+       */
+      credentialSource: credentialSource(env),
     },
     graph: {
       upstreamConcurrency: read('UPSTREAM_CONCURRENCY'),
@@ -677,7 +708,7 @@ function configFrom(read: SettingReader<typeof DECLARED_SETTINGS>, problems: str
       /** Subscriptions over the router's HTTP callback protocol: allowed callback URL prefixes; empty: off. */
       callbackUrlPrefixes: read('SUBSCRIPTION_CALLBACK_URLS') ?? ([] as string[]),
     },
-    log: { level: read('LOG_LEVEL') },
+    log: { level: read('LOG_LEVEL'), access: read('LOG_ACCESS') === '1' },
     nodeEnv: read('NODE_ENV'),
     shutdownGraceMs: read('SHUTDOWN_GRACE_MS'),
     /** OpenTelemetry tracing; `otlpEndpoint` undefined means off. */
@@ -723,6 +754,20 @@ export function settingsHelp(): string {
     (s) =>
       `  ${s.name.padEnd(width)}  ${s.help}${(s.defaultHelp ?? s.default) ? ` (default: ${s.defaultHelp ?? s.default})` : ''}`,
   ).join('\n');
+}
+
+/**
+ * Names where the AWS SDK's default credential chain will look first, from the variables it reads. Only
+ * described here (for the start-up line); the chain itself is the SDK's.
+ */
+function credentialSource(env: Readonly<Record<string, string | undefined>>): string {
+  const set = (name: string): boolean => Boolean(env[name]?.trim());
+  if (set('AWS_ACCESS_KEY_ID')) return 'environment (AWS_ACCESS_KEY_ID)';
+  if (set('AWS_WEB_IDENTITY_TOKEN_FILE')) return 'web identity (AWS_WEB_IDENTITY_TOKEN_FILE)';
+  if (set('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI') || set('AWS_CONTAINER_CREDENTIALS_FULL_URI'))
+    return 'container (AWS_CONTAINER_CREDENTIALS_*)';
+  if (set('AWS_PROFILE')) return `profile ${env['AWS_PROFILE']!.trim()} (AWS_PROFILE)`;
+  return 'default chain (shared config files, SSO, instance metadata)';
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,17 +1,19 @@
 /**
- * The process entry: reads the config, starts the emulator if asked, starts the gateway. Nothing else.
+ * The process entry: parses the command line, reads the config, hands it to the composition root
+ * (app.ts), and owns the process: its signals, its exit code, and what it writes outside the logger.
  *
- *   npm start            the gateway (on the embedded emulator when no AWS setting is given)
- *   npm run emulator     the emulator alone
- *   ... --help           every setting with its default
+ *   npm start                 the gateway (on the embedded emulator unless AWS is chosen explicitly)
+ *   npm run emulator          the emulator alone
+ *   node dist/main.js [emulator]   the same, from the production build
+ *   ... --help                every setting with its default
  */
-import { ConfigError, readConfig, settingsHelp } from './config.js';
-import { startEmulator } from './emulator/server.js';
+import { ConfigError, readConfig, settingsHelp, type Config } from './config.js';
 import type { WorldSummary } from './emulator/world/index.js';
-import { createLogger } from './server/logger.js';
+import { createLogger, routeProcessOutput, type AppLogger } from './server/logger.js';
 
-const USAGE = `Usage: npm start [-- --help]         run the Loadgraph gateway
+const USAGE = `Usage: npm start [-- --help]         run the Loadgraph gateway (development)
        npm run emulator [-- --help]  run the AWS Supply Chain + DataZone emulator alone
+       node dist/main.js [emulator]  the same from the production build (npm run build)
 
 Settings (environment variables):
 ${settingsHelp()}
@@ -25,31 +27,30 @@ async function main(argv: readonly string[]): Promise<void> {
   const config = readConfig();
   configuredEmulatorPort = config.emulator.port;
   const logger = createLogger(config);
+  processLogger = logger;
+  jsonOnly = config.nodeEnv === 'production';
+  // Node's warnings (the AWS SDK's Node version notice among them) and libraries' console output go
+  // through the logger, so every line the process writes is one JSON object.
+  routeProcessOutput(logger);
+  const development = config.nodeEnv === 'development';
+  const { startApp, startStandaloneEmulator } = await import('./app.js');
   if (argv[0] === 'emulator') {
-    const emulator = await startEmulator({
-      port: config.emulator.port,
-      seed: config.emulator.seed,
-      clockSpeed: config.emulator.clockSpeed,
-      credentials: config.emulator.credentials,
-      region: config.emulator.region,
-      logger,
-    });
-    process.stdout.write(`${emulator.endpoint}\n`);
-    logger.info(
-      `emulator listening at ${emulator.endpoint} (control API at ${emulator.endpoint}/_emulator/world)`,
-    );
-    onSignal(() => emulator.close(), config.shutdownGraceMs);
+    const { emulator, stop } = await startStandaloneEmulator({ config, logger });
+    if (!jsonOnly) process.stdout.write(`${emulator.endpoint}\n`);
+    onSignal(stop, config, logger);
     return;
   }
-  const { startGateway } = await import('./server/gateway.js');
-  const gateway = await startGateway({ config, logger });
-  process.stdout.write(`${gateway.url}\n`);
-  if (gateway.emulatorEndpoint) process.stdout.write(`${gateway.emulatorEndpoint}\n`);
-  if (gateway.emulator) process.stderr.write(firstQuery(gateway.url, gateway.emulator.world.summary()));
-  onSignal(() => gateway.stop(), config.shutdownGraceMs);
+  const app = await startApp({ config, logger });
+  // The URLs a script reads, one per line (in production, only JSON lines: they are in the log).
+  if (!jsonOnly) {
+    process.stdout.write(`${app.url}\n`);
+    if (app.emulatorEndpoint) process.stdout.write(`${app.emulatorEndpoint}\n`);
+  }
+  if (development && app.emulator) process.stderr.write(firstQuery(app.url, app.emulator.world.summary()));
+  onSignal(() => app.stop(), config, logger);
 }
 
-/** A first query to paste, with ids from the emulator's demo world. */
+/** A first query to paste, with ids from the emulator's demo world (development only). */
 function firstQuery(url: string, world: WorldSummary): string {
   const instanceId = world.supplychain.instances[0]?.instanceId ?? '<instanceId>';
   const query = `{ dataIntegrationEvents(instanceId: "${instanceId}", first: 5) { nodes { id eventType status terminal startedAt dataset { name } } } }`;
@@ -64,18 +65,32 @@ function firstQuery(url: string, world: WorldSummary): string {
 }
 
 /**
- * SIGTERM / SIGINT: a graceful stop, bounded by the grace period (plus a second for closing); a second
- * signal exits at once.
+ * SIGTERM / SIGINT: one graceful stop, then exit 0 (1 if the stop failed). The stop is bounded: past
+ * SHUTDOWN_GRACE_MS plus a second for closing, the process exits 1. A repeated signal does not cut the
+ * stop short: a terminal's Ctrl-C reaches both `npm start` and the gateway, and npm forwards it again.
  */
-function onSignal(stop: () => Promise<void>, graceMs: number): void {
+function onSignal(stop: () => Promise<void>, config: Config, logger: AppLogger): void {
   let stopping = false;
-  const handler = (): void => {
-    if (stopping) process.exit(1);
+  const handler = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      logger.info(
+        { signal },
+        `${signal} again: already stopping (at most SHUTDOWN_GRACE_MS=${config.shutdownGraceMs})`,
+      );
+      return;
+    }
     stopping = true;
-    setTimeout(() => process.exit(1), graceMs + 1_000).unref();
+    logger.info({ signal }, `${signal}: stopping gracefully`);
+    setTimeout(() => {
+      logger.error(`still stopping after SHUTDOWN_GRACE_MS=${config.shutdownGraceMs} and 1 s: exiting`);
+      process.exit(1);
+    }, config.shutdownGraceMs + 1_000).unref();
     stop().then(
       () => process.exit(0),
-      () => process.exit(1),
+      (err: unknown) => {
+        logger.error({ err }, 'stop failed');
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', handler);
@@ -84,20 +99,26 @@ function onSignal(stop: () => Promise<void>, graceMs: number): void {
 
 const argv0 = process.argv[2];
 let configuredEmulatorPort: number | undefined;
+/** Set once the config is read: start failures are then logged like every other line. */
+let processLogger: AppLogger | undefined;
+let jsonOnly = false;
 
 main(process.argv.slice(2)).catch((err: unknown) => {
   if (err instanceof ConfigError) {
-    process.stderr.write(`${err.message}\n`);
+    if (err.json)
+      process.stderr.write(
+        `${JSON.stringify({ level: 60, time: Date.now(), msg: err.message, problems: err.problems })}\n`,
+      );
+    else process.stderr.write(`${err.message}\n`);
     process.exit(2);
   }
   const e = err as NodeJS.ErrnoException & { port?: number };
+  let message = `loadgraph failed to start: ${err instanceof Error ? err.message : String(err)}`;
   if (e?.code === 'EADDRINUSE') {
     const setting = argv0 === 'emulator' || e.port === configuredEmulatorPort ? 'EMULATOR_PORT' : 'PORT';
-    process.stderr.write(
-      `loadgraph failed to start: port ${e.port} is already in use. Stop what uses it, or set ${setting} to another port (0 picks a free one).\n`,
-    );
-    process.exit(1);
+    message = `loadgraph failed to start: port ${e.port} is already in use. Stop what uses it, or set ${setting} to another port (0 picks a free one).`;
   }
-  process.stderr.write(`loadgraph failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  if (processLogger && jsonOnly) processLogger.fatal(message);
+  else process.stderr.write(`${message}\n`);
   process.exit(1);
 });

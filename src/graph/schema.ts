@@ -7,7 +7,7 @@
  * has `Query._service` (the subgraph SDL, for composition) and `Query._entities` (entity references, for a
  * router). Every transport serves this one schema: HTTP through Apollo Server, graphql-ws and SSE.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { DateTimeResolver, JSONResolver } from 'graphql-scalars';
@@ -30,7 +30,13 @@ import {
   flowExecutionResolvers,
 } from './supplychain.resolvers.js';
 
-const SCHEMA_DIR = new URL('../../schema/', import.meta.url);
+/**
+ * The SDL folder: `dist/schema/` beside the compiled code (the build copies it there), else the
+ * repository's `schema/` when running from the sources.
+ */
+const SCHEMA_DIR = [new URL('../schema/', import.meta.url), new URL('../../schema/', import.meta.url)].find(
+  (dir) => existsSync(dir),
+)!;
 
 export function loadTypeDefs(): string {
   return readdirSync(SCHEMA_DIR)

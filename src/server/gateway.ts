@@ -1,7 +1,8 @@
 /**
- * Starts the whole gateway: the embedded emulator when configured, the upstream clients, readers and
- * actions, Apollo Server, and the `node:http` server it owns. `stop()` drains in-flight requests and
- * closes everything in reverse order.
+ * The gateway's transports: Apollo Server and the `node:http` server it owns (GraphQL over HTTP, SSE,
+ * health, readiness, metrics), and graphql-ws on the same port. The services behind them are built by the
+ * composition root (app.ts), which also owns their release: each transport registers its own stop with
+ * `services.onRelease` as soon as it is up.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,149 +12,77 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Config } from '../config.js';
-import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { createSchema } from '../graph/schema.js';
-import { createActions } from '../upstream/actions.js';
-import { createUpstreamClients } from '../upstream/clients.js';
-import { checkCredentialsAtStart } from '../upstream/credentials.js';
-import { createReaders, type Readers } from '../upstream/readers.js';
-import { createTerminalCache } from '../upstream/reader.js';
-import { authStartProblem } from '../config.auth.js';
+import type { LiveHub } from '../live/hub.js';
+import type { RedisScaleOut } from '../live/redis/scaleOut.js';
+import type { Actions } from '../upstream/actions.js';
+import type { UpstreamClients } from '../upstream/clients.js';
+import type { Readers } from '../upstream/readers.js';
+import { accessLogPlugin, createAccessLog, type RequestScopes } from './accessLog.js';
 import { createAdmission } from './auth/admission.js';
+import type { Principal } from './auth/principal.js';
 import { createContext, type GraphContext } from './context.js';
 import { createFormatError } from './errors.js';
+import { requestIdOnInternalErrorsPlugin } from './requestId.plugin.js';
 import { createHttpHandler } from './http.js';
-import type { Principal } from './auth/principal.js';
+import { jitGateway, type JitExecutor } from './jit.js';
+import { createShapeRule, limitsPlugin } from './limits.js';
 import type { AppLogger } from './logger.js';
 import { loggingPlugin } from './logging.plugin.js';
-import { Metrics } from './metrics.js';
-import { createTracing } from './tracing.js';
-import { tracingPlugin } from './tracing.plugin.js';
-import { createReadiness } from './readiness.js';
-import { createUnknownValueSink } from './unknownValues.js';
+import type { Metrics } from './metrics.js';
 import { metricsPlugin } from './metrics.plugin.js';
+import { combineGuards, createOriginPolicy } from './origin.js';
+import { createReadiness } from './readiness.js';
 import { createSubgraphSecretGuard } from './subgraphSecret.js';
 import { plainHttpSubscriptionPlugin } from './plainHttpSubscription.plugin.js';
 import { subscriptionCallbackPlugin } from './subscriptionCallback.plugin.js';
 import { attachWebSocket, createSseTransport, type WebSocketTransport } from './subscriptions.js';
-import { observeClient, type UpstreamCall } from '../upstream/observe.js';
-import { createLiveHub, type LiveHub } from '../live/hub.js';
-import { MemoryPubSub } from '../live/pubsub.js';
-import { requestIdOnInternalErrorsPlugin } from './requestId.plugin.js';
-import { createJitExecutor, jitGateway } from './jit.js';
-import { createShapeRule, limitsPlugin } from './limits.js';
-import { combineGuards, createOriginPolicy } from './origin.js';
-import { createRedisScaleOut } from '../live/redis/scaleOut.js';
+import type { Tracing } from './tracing.js';
+import { tracingPlugin } from './tracing.plugin.js';
+import { createUnknownValueSink } from './unknownValues.js';
 
-export interface RunningGateway {
-  /** `http://HOST:PORT/graphql` */
-  readonly url: string;
-  readonly port: number;
-  /** The embedded emulator's endpoint, when one runs. */
-  readonly emulatorEndpoint: string | undefined;
-  readonly emulator: RunningEmulator | undefined;
+/** What the transports serve, built by the composition root. */
+export interface GatewayServices {
+  readonly clients: UpstreamClients;
   readonly readers: Readers;
+  readonly actions: Actions;
   readonly live: LiveHub;
   readonly metrics: Metrics;
-  stop(): Promise<void>;
+  readonly scaleOut: RedisScaleOut | undefined;
+  readonly tracing: Tracing | undefined;
+  readonly jit: JitExecutor | undefined;
+  /** Ties upstream calls to the request that caused them (accessLog.ts). */
+  readonly scopes: RequestScopes;
+  /** Registers a transport's stop with the composition root's teardown (released newest first). */
+  onRelease(name: string, release: () => unknown): void;
 }
 
 export interface GatewayOptions {
   readonly config: Config;
   readonly logger: AppLogger;
-  /**
-   * Credentials for real-AWS mode in place of the default provider chain (an embedder's own, or a test's);
-   * ignored with the embedded emulator, which has its own pair.
-   */
-  readonly credentials?: AwsCredentialIdentity;
+  readonly services: GatewayServices;
+}
+
+export interface StartedGateway {
+  /** `http://HOST:PORT/graphql` */
+  readonly url: string;
+  readonly port: number;
+  /** Open WebSocket connections. */
+  webSocketClients(): number;
 }
 
 export const GRAPHQL_PATH = '/graphql';
 export const STREAM_PATH = '/graphql/stream';
 
-export async function startGateway({ config, logger, credentials }: GatewayOptions): Promise<RunningGateway> {
-  const authProblem = authStartProblem(config.auth, config.emulator.enabled);
-  if (authProblem) throw new Error(authProblem);
-  let emulator: RunningEmulator | undefined;
-  if (config.emulator.enabled) {
-    emulator = await startEmulator({
-      port: config.emulator.port,
-      seed: config.emulator.seed,
-      clockSpeed: config.emulator.clockSpeed,
-      credentials: config.emulator.credentials,
-      region: config.emulator.region,
-      logger: logger.child({ component: 'emulator' }),
-    });
-    logger.info({ endpoint: emulator.endpoint }, 'embedded emulator started');
-  }
-  const aws = emulator
-    ? {
-        ...config.aws,
-        region: config.emulator.region,
-        supplyChainEndpoint: emulator.endpoint,
-        dataZoneEndpoint: emulator.endpoint,
-      }
-    : config.aws;
-  // On the embedded emulator: the first key pair it accepts (EMULATOR_CREDENTIALS).
-  const staticCredentials = emulator ? { ...config.emulator.credentials[0]! } : credentials;
-  const clients = createUpstreamClients({
-    aws,
-    ...(staticCredentials ? { credentials: staticCredentials } : {}),
-  });
-  const upstreamLog = logger.child({ component: 'upstream' });
-  const tracing = config.tracing.otlpEndpoint
-    ? createTracing({ endpoint: config.tracing.otlpEndpoint, serviceName: config.tracing.serviceName })
-    : undefined;
-  const observer = (call: UpstreamCall): void => {
-    metrics.observeUpstream(call);
-    tracing?.recordUpstream(call);
-    const fields = { aws: call };
-    if (call.outcome === 'success') upstreamLog.debug(fields, `${call.operation} succeeded`);
-    else upstreamLog.warn(fields, `${call.operation} failed: ${call.outcome}`);
-  };
-  observeClient(clients.supplyChain, 'SupplyChain', observer);
-  observeClient(clients.dataZone, 'DataZone', observer);
-  // Real AWS with the default chain: say at once whether it finds credentials (serving goes on either way).
-  if (!staticCredentials)
-    void checkCredentialsAtStart(() => clients.supplyChain.config.credentials(), upstreamLog);
-  const readers = createReaders(
-    clients,
-    createTerminalCache(config.graph.terminalCacheMax, config.graph.terminalCacheTtlMs),
-    {
-      concurrency: config.graph.upstreamConcurrency,
-      definitionTtlMs: config.graph.definitionCacheTtlMs,
-    },
-  );
-  const actions = createActions(clients);
+export async function startGateway({ config, logger, services }: GatewayOptions): Promise<StartedGateway> {
+  const { clients, readers, actions, live, metrics, scaleOut, tracing, jit, scopes } = services;
+  const accessLog = createAccessLog(logger, config.log.access);
   const limits = {
     loadsMaxIds: config.graph.loadsMaxIds,
     sendEventsMaxItems: config.graph.sendEventsMaxItems,
     sendEventsConcurrency: config.graph.sendEventsConcurrency,
   };
-
-  const { redisUrl, ...scaleOutOptions } = config.scaleOut;
-  const scaleOut = redisUrl
-    ? createRedisScaleOut({ url: redisUrl, ...scaleOutOptions, logger: logger.child({ component: 'redis' }) })
-    : undefined;
-  const live = createLiveHub({
-    readers,
-    pubsub: scaleOut ?? new MemoryPubSub(),
-    ...(scaleOut ? { coordinator: scaleOut, rateBudget: scaleOut } : {}),
-    ...config.live,
-    onChange: (kind, ms) => metrics.pollLag.observe({ kind }, ms / 1000),
-  });
-  // Hot queries run compiled (jit.ts); Apollo takes a custom executor only as a gateway.
-  const jit = config.graph.jit.hotAfter > 0 ? createJitExecutor(config.graph.jit) : undefined;
-  // The closures below run only once the gateway is up, after `metrics` and `ws` exist.
-  const metrics: Metrics = new Metrics({
-    readers,
-    live,
-    webSocketClients: () => ws.clientCount(),
-    ...(scaleOut ? { scaleOut } : {}),
-    ...(jit ? { jit } : {}),
-  });
   const contextDeps = {
     readers,
     actions,
@@ -165,7 +94,9 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
 
   const httpServer: Server = createServer();
   const production = config.hardening.production;
-  const schema = createSchema({ onUnknownValue: createUnknownValueSink(upstreamLog, metrics) });
+  const schema = createSchema({
+    onUnknownValue: createUnknownValueSink(logger.child({ component: 'upstream' }), metrics),
+  });
   const formatError = createFormatError({
     exposeInternalMessages: config.nodeEnv === 'development' && !production,
     explainCredentials: !production,
@@ -194,6 +125,8 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
     logger,
     admission,
     operationLimits: hardening.operation,
+    accessLog,
+    scopes,
   };
   const apollo = new ApolloServer<GraphContext>({
     ...(jit ? { gateway: jitGateway(schema, jit) } : { schema }),
@@ -201,6 +134,9 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
     allowBatchedHttpRequests: false,
+    // The process owns SIGTERM and SIGINT (main.ts): Apollo's own handlers would stop it a second time
+    // and re-raise the signal, ending the process before the drain is over.
+    stopOnTerminationSignals: false,
     csrfPrevention: true,
     parseOptions: { maxTokens: hardening.operation.maxTokens },
     validationRules: [createShapeRule(hardening.operation)],
@@ -212,6 +148,7 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
       ApolloServerPluginCacheControlDisabled(),
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
       loggingPlugin(),
+      accessLogPlugin(accessLog, scopes),
       limitsPlugin(hardening.operation),
       requestIdOnInternalErrorsPlugin(),
       metricsPlugin(metrics),
@@ -225,47 +162,40 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
     ],
   });
   await apollo.start();
-  httpServer.on(
-    'request',
-    createHttpHandler({
-      apollo,
-      graphqlPath: GRAPHQL_PATH,
-      maxBodyBytes: config.graph.maxBodyBytes,
-      bodyDrain: config.graph.bodyDrain,
-      logger,
-      context: async (req, signal) => {
-        const header = req.headers['x-request-id'];
-        const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
-        return createContext(contextDeps, requestId, admission.principalOf(req), signal);
-      },
-      metrics: async () => ({
-        contentType: metrics.registry.contentType,
-        body: await metrics.registry.metrics(),
-      }),
-      streamPath: STREAM_PATH,
-      stream: createSseTransport(streaming),
-      guard: combineGuards(origins.http, guard),
-      cors: origins.cors,
-      requestTimeoutMs: hardening.requestTimeoutMs,
-      admit: (req) => admission.admit(req),
-      readiness: createReadiness(clients, config.readinessCacheMs),
-      degraded: () => scaleOut?.problems() ?? [],
+  services.onRelease('http server', () => apollo.stop());
+  const handleHttp = createHttpHandler({
+    apollo,
+    graphqlPath: GRAPHQL_PATH,
+    maxBodyBytes: config.graph.maxBodyBytes,
+    bodyDrain: config.graph.bodyDrain,
+    logger,
+    context: async (req, signal) => {
+      const header = req.headers['x-request-id'];
+      const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
+      const context = createContext(contextDeps, requestId, admission.principalOf(req), signal);
+      const scope = scopes.current();
+      if (scope) scope.requestId = context.requestId;
+      return context;
+    },
+    metrics: async () => ({
+      contentType: metrics.registry.contentType,
+      body: await metrics.registry.metrics(),
     }),
-  );
-  try {
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.server.port, config.server.host, () => resolve());
-    });
-  } catch (err) {
-    // Nothing is serving yet: release what was started, and let the caller say what to change.
-    live.close();
-    await scaleOut?.close();
-    await apollo.stop().catch(() => {});
-    clients.destroy();
-    await emulator?.close();
-    throw err;
-  }
+    streamPath: STREAM_PATH,
+    stream: createSseTransport(streaming),
+    guard: combineGuards(origins.http, guard),
+    cors: origins.cors,
+    requestTimeoutMs: hardening.requestTimeoutMs,
+    admit: (req) => admission.admit(req),
+    readiness: createReadiness(clients, config.readinessCacheMs),
+    degraded: () => scaleOut?.problems() ?? [],
+  });
+  // Each request runs in its own scope: the upstream calls it causes are counted and logged with its id.
+  httpServer.on('request', (req, res) => scopes.run(() => handleHttp(req, res)));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.server.port, config.server.host, () => resolve());
+  });
   // Attached once listening, so a failed listen is not also reported by the WebSocket server.
   const ws: WebSocketTransport = attachWebSocket(httpServer, GRAPHQL_PATH, {
     ...streaming,
@@ -278,34 +208,10 @@ export async function startGateway({ config, logger, credentials }: GatewayOptio
       maxBufferedBytes: hardening.wsMaxBufferedBytes,
     },
   });
+  services.onRelease('websocket server', () => ws.close());
   const { port } = httpServer.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
   logger.info({ url }, 'gateway listening');
-  return {
-    url,
-    port,
-    emulatorEndpoint: emulator?.endpoint,
-    emulator,
-    readers,
-    live,
-    metrics,
-    /**
-     * Graceful stop: WebSocket clients are closed with 1001 (graphql-ws clients reconnect, to another
-     * replica), HTTP stops accepting and in-flight requests and mutations finish (up to the grace period),
-     * then pollers stop and give up their Redis leases (so another replica takes over at once), and the
-     * upstream clients and emulator close.
-     */
-    async stop() {
-      logger.info('stopping: closing WebSocket clients, draining HTTP');
-      await ws.close();
-      await apollo.stop();
-      live.close();
-      await scaleOut?.close();
-      clients.destroy();
-      await emulator?.close();
-      await tracing?.shutdown();
-      logger.info('stopped');
-    },
-  };
+  return { url, port, webSocketClients: () => ws.clientCount() };
 }

@@ -1,7 +1,8 @@
 /**
  * Ties a response to its logs: echoes the request id in `x-request-id`, and logs each operation's errors
- * with it, including the detail that formatError hides from clients (AWS error name and request id, the
- * original message).
+ * with it: a client's mistake (an error with a code) in one line at info, without a stack; an internal
+ * error at error with the detail that formatError hides from clients (AWS error name and request id, the
+ * original message, the stack).
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphContext } from './context.js';
@@ -18,15 +19,22 @@ export function loggingPlugin(): ApolloServerPlugin<GraphContext> {
         async didEncounterErrors({ contextValue, errors, operationName }) {
           for (const error of errors) {
             const code = error.extensions?.['code'];
-            const level = code === undefined || code === ErrorCode.INTERNAL_SERVER_ERROR ? 'error' : 'info';
-            contextValue.logger[level](
+            // A client's mistake (bad input, validation, not found, a refused operation) is routine:
+            // one short line at info. An error without a code is ours: at error, with its stack.
+            if (code !== undefined && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
+              contextValue.logger.info(
+                { operationName, code, path: error.path, extensions: error.extensions },
+                error.message,
+              );
+              continue;
+            }
+            contextValue.logger.error(
               {
                 operationName,
                 code,
                 path: error.path,
                 extensions: error.extensions,
-                // A deliberate error (a contract code, no cause) has no stack worth logging.
-                ...(level === 'error' || error.originalError ? { err: error.originalError ?? error } : {}),
+                err: error.originalError ?? error,
               },
               error.message,
             );

@@ -10,6 +10,7 @@ import type { Server } from 'node:http';
 import {
   execute,
   GraphQLError,
+  Kind,
   type ExecutionArgs,
   type ExecutionResult,
   type GraphQLFormattedError,
@@ -18,6 +19,13 @@ import {
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
+import {
+  outcomeOf,
+  type AccessLog,
+  type RequestScope,
+  type RequestScopes,
+  type Transport,
+} from './accessLog.js';
 import type { Admission, WsConnection } from './auth/admission.js';
 import type { Principal } from './auth/principal.js';
 import type { GraphContext } from './context.js';
@@ -48,6 +56,67 @@ export interface StreamingOptions {
   readonly admission?: Admission | undefined;
   /** The operation limits, the same as on HTTP. */
   readonly operationLimits: OperationLimits;
+  /** One access line per completed operation, and the scope its upstream calls count in. */
+  readonly accessLog?: AccessLog | undefined;
+  readonly scopes?: RequestScopes | undefined;
+}
+
+/** One streamed operation, from its subscribe message to its completion, for the access log. */
+interface StreamedOperation {
+  readonly started: number;
+  readonly scope: RequestScope;
+  /** Known once the transport has built the operation's context (before it executes). */
+  context: GraphContext | undefined;
+  readonly operationName: string | undefined;
+  readonly operationType: string | undefined;
+  outcome: string;
+}
+
+function streamedOperation(args: ExecutionArgs): StreamedOperation {
+  const context = args.contextValue as GraphContext | undefined;
+  const definition = args.document.definitions.find(
+    (d) => d.kind === 'OperationDefinition' && (!args.operationName || d.name?.value === args.operationName),
+  );
+  return {
+    started: performance.now(),
+    scope: { requestId: context?.requestId, upstreamCalls: 0 },
+    context,
+    operationName:
+      args.operationName ?? (definition?.kind === 'OperationDefinition' ? definition.name?.value : undefined),
+    operationType: definition?.kind === 'OperationDefinition' ? definition.operation : undefined,
+    outcome: 'success',
+  };
+}
+
+function writeAccess(
+  options: StreamingOptions,
+  transport: Transport,
+  op: StreamedOperation | undefined,
+): void {
+  if (!op || !options.accessLog) return;
+  options.accessLog.write({
+    transport,
+    operationName: op.operationName,
+    operationType: op.operationType,
+    durationMs: performance.now() - op.started,
+    outcome: op.outcome,
+    requestId: op.scope.requestId,
+    principal: op.context?.principal.id,
+    upstreamCalls: op.scope.upstreamCalls,
+  });
+}
+
+/** Runs the operation of `args` in its request scope, when there is one. */
+function inScope<T>(
+  options: StreamingOptions,
+  op: StreamedOperation | undefined,
+  args: ExecutionArgs,
+  fn: () => T,
+): T {
+  if (!op) return fn();
+  op.context = args.contextValue as GraphContext | undefined;
+  op.scope.requestId = op.context?.requestId;
+  return options.scopes ? options.scopes.run(fn, op.scope) : fn();
 }
 
 /**
@@ -161,6 +230,12 @@ export function attachWebSocket(
    * the group's bytes) so one serialization serves every member; see subscriptionGroups.ts.
    */
   const sinks = new WeakMap<ExecutionArgs, DeliverySink>();
+  /** Per connection and operation id: the access-log record of an operation under way. */
+  const operations = new WeakMap<object, Map<string, StreamedOperation>>();
+  const operationOf = (ctx: object, id: string): StreamedOperation | undefined =>
+    operations.get(ctx)?.get(id);
+  const byArgs = new WeakMap<ExecutionArgs, StreamedOperation>();
+  const operationOfArgs = (args: ExecutionArgs): StreamedOperation | undefined => byArgs.get(args);
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
     {
       schema: options.schema,
@@ -172,6 +247,10 @@ export function attachWebSocket(
         const result = limitOperation(Object.keys(ctx.subscriptions).length, payload);
         if (Array.isArray(result)) return [...result];
         const args = result as ExecutionArgs;
+        const op = streamedOperation(args);
+        if (!operations.has(ctx)) operations.set(ctx, new Map());
+        operations.get(ctx)!.set(id, op);
+        byArgs.set(args, op);
         // graphql-ws passes this object on to `subscribe`. The socket's `send` is the one the send-buffer
         // bound wraps, so a slow consumer is closed alike on this path.
         const socket = ctx.extra.socket;
@@ -186,9 +265,10 @@ export function attachWebSocket(
         });
         return args;
       },
-      execute: (args) => execute(args),
+      execute: (args) => inScope(options, operationOfArgs(args), args, () => execute(args)),
       // Subscribers of one document, variables and scope share one execution per event (subscriptionGroups.ts).
-      subscribe: (args) => groups.subscribe(args, sinks.get(args)),
+      subscribe: (args) =>
+        inScope(options, operationOfArgs(args), args, () => groups.subscribe(args, sinks.get(args))),
       context: (ctx) => options.createContext(admission?.connectionPrincipal(ctx as WsConnection)),
       onConnect: async (ctx) => {
         const admitted = admission ? await admission.onConnect(ctx as WsConnection) : true;
@@ -198,8 +278,30 @@ export function attachWebSocket(
         return admitted;
       },
       ...(admission ? { onClose: (ctx) => admission.onClose(ctx as WsConnection) } : {}),
-      onNext: (_ctx, _id, _payload, _args, result) => formatResult(result, options.formatError),
-      onError: (_ctx, _id, _payload, errors) => formatRequestErrors(errors, options.formatError),
+      onNext: (ctx, id, _payload, _args, result) => {
+        const formatted = formatResult(result, options.formatError);
+        const op = operationOf(ctx, id);
+        if (op && op.outcome === 'success') op.outcome = outcomeOf(formatted.errors as never);
+        return formatted;
+      },
+      onError: (ctx, id, payload, errors) => {
+        const formatted = formatRequestErrors(errors, options.formatError);
+        const op = operationOf(ctx, id) ?? {
+          ...streamedOperation({
+            document: { kind: Kind.DOCUMENT, definitions: [] },
+            schema: options.schema,
+          }),
+          operationName: payload.operationName ?? undefined,
+        };
+        op.outcome = outcomeOf(formatted);
+        writeAccess(options, 'ws', op);
+        operations.get(ctx)?.delete(id);
+        return formatted;
+      },
+      onComplete: (ctx, id) => {
+        writeAccess(options, 'ws', operationOf(ctx, id));
+        operations.get(ctx)?.delete(id);
+      },
     },
     wss,
     // No graphql-ws keep-alive: the socket rules ping every connection already (one timer for all of
@@ -228,16 +330,32 @@ export function createSseTransport(options: StreamingOptions) {
   });
   // SSE subscribers share executions as WebSocket ones do; graphql-sse formats each result (onNext below).
   const groups = createSubscriptionGroups();
+  /** Per request (graphql-sse passes the same object to every hook) and per execution: the access record. */
+  const byRequest = new WeakMap<object, StreamedOperation>();
+  const byArgs = new WeakMap<ExecutionArgs, StreamedOperation>();
   return createSseHandler<GraphContext & Record<PropertyKey, unknown>>({
     schema: options.schema,
     // graphql-sse validates what onSubscribe returns once more; the limits check has already validated it
     // with the same rules and more.
     validate: () => [],
-    execute: (args) => execute(args),
-    subscribe: (args) => groups.subscribe(args),
+    execute: (args) => inScope(options, byArgs.get(args), args, () => execute(args)),
+    subscribe: (args) => inScope(options, byArgs.get(args), args, () => groups.subscribe(args)),
     // No `context` option: the arguments onSubscribe returns carry the caller's context already.
-    onSubscribe: (req, params) =>
-      limitSse(req.raw, req.headers.get('accept') ?? null, params) as ReturnType<typeof limitSse> & undefined,
-    onNext: (_ctx, _req, result) => formatResult(result as ExecutionResult, options.formatError),
+    onSubscribe: (req, params) => {
+      const result = limitSse(req.raw, req.headers.get('accept') ?? null, params);
+      if (result && !Array.isArray(result) && 'document' in result && 'schema' in result) {
+        const op = streamedOperation(result as ExecutionArgs);
+        byRequest.set(req, op);
+        byArgs.set(result as ExecutionArgs, op);
+      }
+      return result as ReturnType<typeof limitSse> & undefined;
+    },
+    onNext: (_ctx, req, result) => {
+      const formatted = formatResult(result as ExecutionResult, options.formatError);
+      const op = byRequest.get(req);
+      if (op && op.outcome === 'success') op.outcome = outcomeOf(formatted.errors as never);
+      return formatted;
+    },
+    onComplete: (_ctx, req) => writeAccess(options, 'sse', byRequest.get(req)),
   });
 }

@@ -5,7 +5,7 @@
 import { pino } from 'pino';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import { startApp, type RunningApp } from '../../src/app.js';
 import type { AppLogger } from '../../src/server/logger.js';
 
 export interface GraphQLResponse<T = any> {
@@ -15,7 +15,7 @@ export interface GraphQLResponse<T = any> {
 }
 
 export interface TestGateway {
-  readonly gateway: RunningGateway;
+  readonly gateway: RunningApp;
   readonly url: string;
   readonly emulator: string;
   /** POSTs a GraphQL operation; never throws on GraphQL errors. */
@@ -48,12 +48,12 @@ export async function startTestGateway(
     AUTH_RATE_LIMIT_PER_SECOND: '0',
     ...env,
   });
-  const gateway = await startGateway({ config, logger });
+  const gateway = await startApp({ config, logger });
   return testGatewayFor(gateway, gateway.emulatorEndpoint!);
 }
 
 /** The test client of a running gateway whose upstream is the emulator at `emulator`. */
-export function testGatewayFor(gateway: RunningGateway, emulator: string): TestGateway {
+export function testGatewayFor(gateway: RunningApp, emulator: string): TestGateway {
   const control = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${emulator}/_emulator/${path}`, {
       method,

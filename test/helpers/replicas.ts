@@ -64,6 +64,11 @@ export async function startReplica(emulator: string, env: Record<string, string>
       const line = stdout.split('\n').find((l) => l.startsWith('http'));
       if (line) resolve(line.trim());
     });
+    // With NODE_ENV=production only JSON lines are written: the URL is in the `gateway listening` line.
+    child.stderr!.on('data', () => {
+      const listening = /"msg":"gateway listening"/.test(stderr) && /"url":"(http[^"]+)"/.exec(stderr);
+      if (listening) resolve(listening[1]!);
+    });
     child.once('exit', (code) => reject(new Error(`gateway exited (${code}) before listening:\n${stderr}`)));
   });
   const base = url.replace(/\/graphql$/, '');

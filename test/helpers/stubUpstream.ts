@@ -13,7 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { startEmulator, type RunningEmulator } from '../../src/emulator/server.js';
-import { startGateway } from '../../src/server/gateway.js';
+import { startApp } from '../../src/app.js';
 import type { AppLogger } from '../../src/server/logger.js';
 import { EMULATOR_CREDENTIALS } from '../../src/upstream/clients.js';
 import { testGatewayFor, type TestGateway } from './gateway.js';
@@ -205,7 +205,7 @@ export async function startStubbedGateway(
     AUTH_RATE_LIMIT_PER_SECOND: '0',
     ...env,
   });
-  const gateway = await startGateway({
+  const gateway = await startApp({
     config,
     logger,
     credentials: EMULATOR_CREDENTIALS,

@@ -8,7 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import { startApp, type RunningApp } from '../../src/app.js';
 
 const lines: any[] = [];
 const sink = new Writable({
@@ -18,7 +18,7 @@ const sink = new Writable({
   },
 });
 
-let gateway: RunningGateway;
+let gateway: RunningApp;
 let instanceId: string;
 const control = (path: string, body?: unknown) =>
   fetch(`${gateway.emulatorEndpoint}/_emulator/${path}`, {
@@ -53,7 +53,7 @@ beforeAll(async () => {
     LIVE_POLL_DATA_SOURCE_RUN_MS: '20',
     LIVE_POLL_JITTER: '0',
   });
-  gateway = await startGateway({ config, logger: pino({ level: 'debug' }, sink) });
+  gateway = await startApp({ config, logger: pino({ level: 'debug' }, sink) });
   instanceId = (await control('world')).supplychain.instances[0].instanceId;
 });
 afterAll(() => gateway?.stop());

@@ -1,10 +1,8 @@
 /**
  * The shutdown sequence: with a live subscriber and a mutation in flight, stopping the gateway lets the
  * mutation finish (nothing lost), closes the subscriber's socket with 1001 (a code graphql-ws clients
- * reconnect on), and stops every poller. And the process exits cleanly on SIGTERM.
+ * reconnect on), and stops every poller. (The process and its signals: process.e2e.test.ts.)
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createClient } from 'graphql-ws';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -66,33 +64,5 @@ describe('shutdown', () => {
     await stopped;
     expect(gw.gateway.live.stats.pollers).toBe(0);
     expect(gw.gateway.live.stats.subscriptions).toBe(0);
-  });
-
-  it('exits with 0 on SIGTERM once it has stopped', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { ...process.env, PORT: '0', EMULATOR_PORT: '0', LOG_LEVEL: 'silent', SHUTDOWN_GRACE_MS: '2000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no URL printed: ${out}`)), 30_000);
-      child.stdout.on('data', (chunk) => {
-        out += String(chunk);
-        if (/http:\/\/127\.0\.0\.1:\d+\/graphql/.test(out)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
-    const url = /http:\/\/127\.0\.0\.1:\d+\/graphql/.exec(out)![0];
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: '{"query":"{ __typename }"}',
-    });
-    expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
-    child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
-    expect(code).toBe(0);
   });
 });

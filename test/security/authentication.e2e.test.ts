@@ -9,7 +9,7 @@ import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type J
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { startGateway } from '../../src/server/gateway.js';
+import { startApp } from '../../src/app.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { KEYS, apiKey, apiKeysJson, post } from './helpers.js';
 
@@ -209,10 +209,16 @@ describe('API keys and anonymous access', () => {
     }
   });
 
-  it('refuses to start against AWS without AUTH_MODE, naming it', async () => {
-    const config = loadConfig({ AWS_REGION: 'us-east-1', PORT: '0', LOG_LEVEL: 'silent' });
-    await expect(startGateway({ config, logger: pino({ level: 'silent' }) })).rejects.toThrow(
-      /AUTH_MODE is required when the gateway talks to AWS/,
-    );
-  });
+  it.each([
+    [{ LOADGRAPH_EMULATOR: '0' }, 'LOADGRAPH_EMULATOR=0'],
+    [{ DATAZONE_ENDPOINT: 'http://127.0.0.1:1' }, 'DATAZONE_ENDPOINT'],
+  ])(
+    'refuses to start against AWS without AUTH_MODE, naming it and what chose AWS: %j',
+    async (env, chosenBy) => {
+      const config = loadConfig({ AWS_REGION: 'us-east-1', PORT: '0', LOG_LEVEL: 'silent', ...env });
+      await expect(startApp({ config, logger: pino({ level: 'silent' }) })).rejects.toThrow(
+        `AUTH_MODE is required when the gateway talks to AWS (chosen by ${chosenBy})`,
+      );
+    },
+  );
 });

@@ -10,7 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config.js';
-import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import { startApp, type RunningApp } from '../../src/app.js';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { LIVE_ENV, createCleanup, eventually, watch, wsClient } from '../helpers/live.js';
 import { KEYS, apiKey, apiKeysJson, post } from './helpers.js';
@@ -148,7 +148,7 @@ describe('expiry and logs', () => {
   const SECRET = 'a-test-secret-that-is-long-enough-0123456789';
   const lines: any[] = [];
   const clients = createCleanup();
-  let gateway: RunningGateway;
+  let gateway: RunningApp;
 
   beforeAll(async () => {
     const sink = new Writable({
@@ -170,7 +170,7 @@ describe('expiry and logs', () => {
       AUTH_JWT_AUDIENCE: 'aud',
       AUTH_JWT_CLOCK_SKEW_MS: '0',
     });
-    gateway = await startGateway({ config, logger: pino({ level: 'debug' }, sink) });
+    gateway = await startApp({ config, logger: pino({ level: 'debug' }, sink) });
   });
   afterAll(async () => {
     await clients.run();

@@ -23,6 +23,7 @@ describe('loadConfig defaults', () => {
       server: { host: '127.0.0.1', port: 4000 },
       emulator: {
         enabled: true,
+        awsChosenBy: undefined,
         port: 4010,
         seed: 1,
         clockSpeed: 1,
@@ -37,6 +38,7 @@ describe('loadConfig defaults', () => {
         connectTimeoutMs: 3_000,
         maxAttempts: 3,
         maxSockets: 50,
+        credentialSource: 'default chain (shared config files, SSO, instance metadata)',
       },
       graph: {
         upstreamConcurrency: 16,
@@ -74,7 +76,7 @@ describe('loadConfig defaults', () => {
       },
       ws: { maxPayloadBytes: 65_536, connectionInitTimeoutMs: 3_000 },
       subgraph: { secretHeader: 'router-authorization', sharedSecrets: [], callbackUrlPrefixes: [] },
-      log: { level: 'info' },
+      log: { level: 'info', access: true },
       nodeEnv: 'development',
       shutdownGraceMs: 10_000,
       tracing: { otlpEndpoint: undefined, serviceName: 'loadgraph' },
@@ -164,10 +166,31 @@ describe('loadConfig emulator switch', () => {
     expect(config.aws.region).toBe('us-east-1');
   });
 
-  it('turns the emulator off when AWS_REGION is given', () => {
-    const config = loadConfig({ AWS_REGION: 'eu-west-1' });
-    expect(config.emulator.enabled).toBe(false);
+  it('stays on the emulator when only ambient AWS settings are given (AWS_REGION, AWS_PROFILE)', () => {
+    const config = loadConfig({ AWS_REGION: 'eu-west-1', AWS_PROFILE: 'work' });
+    expect(config.emulator.enabled).toBe(true);
+    expect(config.emulator.awsChosenBy).toBeUndefined();
     expect(config.aws.region).toBe('eu-west-1');
+  });
+
+  it.each([
+    [{ LOADGRAPH_EMULATOR: '0' }, 'LOADGRAPH_EMULATOR=0'],
+    [{ SUPPLYCHAIN_ENDPOINT: 'https://scn.example.com' }, 'SUPPLYCHAIN_ENDPOINT'],
+    [{ DATAZONE_ENDPOINT: 'https://dz.example.com' }, 'DATAZONE_ENDPOINT'],
+  ])('records which setting chose AWS: %j', (env, chosenBy) => {
+    const config = loadConfig({ AWS_REGION: 'eu-west-1', ...env });
+    expect(config.emulator.enabled).toBe(false);
+    expect(config.emulator.awsChosenBy).toBe(chosenBy);
+  });
+
+  it.each([
+    [{}, 'default chain (shared config files, SSO, instance metadata)'],
+    [{ AWS_PROFILE: 'work' }, 'profile work (AWS_PROFILE)'],
+    [{ AWS_ACCESS_KEY_ID: 'AKIA', AWS_PROFILE: 'work' }, 'environment (AWS_ACCESS_KEY_ID)'],
+    [{ AWS_WEB_IDENTITY_TOKEN_FILE: '/var/run/token' }, 'web identity (AWS_WEB_IDENTITY_TOKEN_FILE)'],
+    [{ AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/creds' }, 'container (AWS_CONTAINER_CREDENTIALS_*)'],
+  ])('describes where the credential chain looks first: %j', (env, source) => {
+    expect(loadConfig(env).aws.credentialSource).toBe(source);
   });
 
   it.each([
