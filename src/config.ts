@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AUTH_SETTINGS, readAuthConfig, type AuthConfig } from './config.auth.js';
+import { LIST_ORDERS, type ListOrder } from './emulator/services/pagination.js';
 import { POLLED_OPERATIONS } from './live/operations.js';
 
 /** A whole number in [min, max], written in plain digits (no `0x`, `1e3` or blanks). */
@@ -122,6 +123,12 @@ export const SETTINGS: readonly Setting[] = [
     default: '1',
     schema: decimal(1_000_000),
     help: 'simulated ms per real ms in the emulator (60: a minute of load progress per second)',
+  },
+  {
+    name: 'EMULATOR_LIST_ORDER',
+    default: 'newest',
+    schema: z.enum(LIST_ORDERS),
+    help: 'order of the emulator lists of loads (newest, oldest, shuffled); AWS documents none',
   },
   {
     name: 'UPSTREAM_TIMEOUT_MS',
@@ -253,7 +260,13 @@ export const SETTINGS: readonly Setting[] = [
     name: 'LIVE_MAX_POLLS_PER_SECOND',
     default: '50',
     schema: wholeNumber(1, 100_000),
-    help: 'upstream polls started per second, all watched loads together',
+    help: 'upstream calls made by live polling per second, all watched loads together (a list page is one call)',
+  },
+  {
+    name: 'LIVE_LIST_MAX_PAGES',
+    default: '5',
+    schema: wholeNumber(1, 100),
+    help: 'list pages read at most per refresh of a parent of watched loads',
   },
   {
     name: 'REDIS_URL',
@@ -490,6 +503,7 @@ export interface Config {
     readonly port: number;
     readonly seed: number;
     readonly clockSpeed: number;
+    readonly listOrder: ListOrder;
   };
   readonly aws: {
     readonly region: string;
@@ -523,6 +537,7 @@ export interface Config {
     readonly maxBackoffMs: number;
     readonly failureToleranceMs: number;
     readonly maxPollsPerSecond: number;
+    readonly maxListPages: number;
   };
   /** Scale-out over Redis; `redisUrl` undefined: one process alone (in-memory pub/sub, no leases). */
   readonly scaleOut: {
@@ -627,6 +642,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       port: read('EMULATOR_PORT'),
       seed: read('EMULATOR_SEED'),
       clockSpeed: read('EMULATOR_CLOCK_SPEED'),
+      listOrder: read('EMULATOR_LIST_ORDER'),
     },
     aws: {
       region: region ?? 'us-east-1',
@@ -659,6 +675,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       maxBackoffMs: read('LIVE_MAX_BACKOFF_MS'),
       failureToleranceMs: read('LIVE_FAILURE_TOLERANCE_MS'),
       maxPollsPerSecond: read('LIVE_MAX_POLLS_PER_SECOND'),
+      maxListPages: read('LIVE_LIST_MAX_PAGES'),
     },
     scaleOut: {
       redisUrl: read('REDIS_URL'),

@@ -30,6 +30,7 @@ async function main(argv: readonly string[]): Promise<void> {
       port: config.emulator.port,
       seed: config.emulator.seed,
       clockSpeed: config.emulator.clockSpeed,
+      listOrder: config.emulator.listOrder,
       logger,
     });
     process.stdout.write(`${emulator.endpoint}\n`);

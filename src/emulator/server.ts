@@ -14,6 +14,9 @@ import { RestJsonService, errorResponse, type WireResponse } from './protocol/re
 import { checkSigV4 } from './protocol/sigv4.js';
 import { createDataZoneHandlers } from './services/datazone.js';
 import { createSupplyChainHandlers } from './services/supplychain.js';
+import type { ListOrder } from './services/pagination.js';
+
+export { LIST_ORDERS, type ListOrder } from './services/pagination.js';
 import type { Clock } from './types.js';
 import { createWorld, type Timing, type World } from './world/index.js';
 
@@ -38,6 +41,8 @@ export interface EmulatorOptions {
   readonly startMs?: number;
   /** Durations and outcome ratios of simulated loads. */
   readonly timing?: Partial<Timing>;
+  /** The order lists of loads are answered in (AWS documents none). Default `newest`. */
+  readonly listOrder?: ListOrder;
   /** Largest request body accepted, bytes (413 beyond). Default 10 MiB, API Gateway's limit. */
   readonly maxBodyBytes?: number;
   readonly logger?: EmulatorLogger;
@@ -69,10 +74,10 @@ export interface EmulatorState {
 
 const models = { supplychain: SmithyModel.load('supplychain'), datazone: SmithyModel.load('datazone') };
 
-function buildServices(world: World): RestJsonService[] {
+function buildServices(world: World, listOrder: ListOrder): RestJsonService[] {
   return [
-    new RestJsonService(models.supplychain, createSupplyChainHandlers(world)),
-    new RestJsonService(models.datazone, createDataZoneHandlers(world)),
+    new RestJsonService(models.supplychain, createSupplyChainHandlers(world, listOrder)),
+    new RestJsonService(models.datazone, createDataZoneHandlers(world, listOrder)),
   ];
 }
 
@@ -85,6 +90,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     startMs,
     timing,
     maxBodyBytes = 10 * 1024 * 1024,
+    listOrder = 'newest',
   } = options;
   const logger = options.logger ?? noopLogger;
   const clock = createClock({ speed: clockSpeed, ...(startMs !== undefined ? { startMs } : {}) });
@@ -92,7 +98,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const state: EmulatorState = {
     seed,
     world,
-    services: buildServices(world),
+    services: buildServices(world, listOrder),
     clock,
     faults: new FaultInjector(seed),
     calls: new Map(),
@@ -100,7 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     reset(next = state.seed) {
       state.seed = next;
       state.world = createWorld({ seed: next, clock, ...(timing ? { timing } : {}) });
-      state.services = buildServices(state.world);
+      state.services = buildServices(state.world, listOrder);
       state.faults.clear(next);
       state.calls.clear();
     },

@@ -23,7 +23,9 @@ export const NAMESPACE = /^[a-z0-9_]{1,50}$/;
 export const DATASET_NAME = /^[a-z0-9_]{1,75}$/;
 
 /** The kinds by GraphQL typename, the first part of a global id. */
-const KIND_OF_TYPE = new Map<string, LoadKindDescriptor<LoadKind>>(LOAD_KIND_LIST.map((d) => [d.typename, d]));
+const KIND_OF_TYPE = new Map<string, LoadKindDescriptor<LoadKind>>(
+  LOAD_KIND_LIST.map((d) => [d.typename, d]),
+);
 const TYPENAMES = LOAD_KIND_LIST.map((d) => d.typename)
   .join(', ')
   .replace(/, ([^,]+)$/, ' or $1');

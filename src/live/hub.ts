@@ -19,7 +19,14 @@
  *   seen (after a Redis outage, versions from different replicas may overlap; a terminal state is final).
  */
 import { GraphQLError } from 'graphql';
-import { kindOf, loadRefKey, markKind, type LoadKind, type LoadRef, type ListParent } from '../upstream/loadKinds.js';
+import {
+  kindOf,
+  loadRefKey,
+  markKind,
+  type LoadKind,
+  type LoadRef,
+  type ListParent,
+} from '../upstream/loadKinds.js';
 import type { Readers } from '../upstream/readers.js';
 import { PollBudget } from './budget.js';
 import { createLocalCoordinator, type Coordinator } from './coordinator.js';
@@ -228,7 +235,8 @@ class Hub implements LiveHub {
       const { refreshes } = this.stats;
       refresh = new ParentRefresh(parent, {
         maxPages: this.options.maxListPages ?? 5,
-        page: (nextToken, notBefore) => this.call(operation, () => parent.page(readers, nextToken, notBefore)),
+        page: (nextToken, notBefore) =>
+          this.call(operation, () => parent.page(readers, nextToken, notBefore)),
         onRefresh: (pages, served, missed) => {
           refreshes.pages += pages;
           refreshes.served += served;

@@ -4,7 +4,13 @@
  * parent is known and shared by other watched loads. Every upstream call goes through `call`, which
  * draws from the poll budget. Internal to live/.
  */
-import { kindOf, loadRefKey, type LoadKind, type LoadKindDescriptor, type LoadRef } from '../upstream/loadKinds.js';
+import {
+  kindOf,
+  loadRefKey,
+  type LoadKind,
+  type LoadKindDescriptor,
+  type LoadRef,
+} from '../upstream/loadKinds.js';
 import type { Readers } from '../upstream/readers.js';
 import type { SharedReader } from '../upstream/reader.js';
 import type { ParentRefresh } from './parentRefresh.js';

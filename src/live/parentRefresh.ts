@@ -12,13 +12,17 @@
  *   these lists, so none is assumed: a member is looked for on every page read, wherever it is.
  * - A member not on the pages read is read on its own by the caller (its Get operation), so a load that
  *   fell off the list's reach is never missed.
+ * - A list call refused for good (access denied to the list operation, a validation error) turns listing
+ *   off for the parent: its members are read alone, as they were before anyone listed.
  * - Listing is chosen by its cost: when a refresh spent at least one call per member refreshed (pages plus
  *   the reads of members not found), listing does not pay and members are read alone for a while (a
  *   growing number of polls) before listing is tried again. With fewer than two members nobody lists.
  *
  * Internal to live/.
  */
+import { codeOf } from '../upstream/errors.js';
 import type { ListParent, ListedPage } from '../upstream/loadKinds.js';
+import { TRANSIENT } from './poller.js';
 
 /** A page is worth reading when it is expected to serve at least this many members (one call saved). */
 export const MIN_FOUND_PER_PAGE = 2;
@@ -83,7 +87,11 @@ export class ParentRefresh {
       }
       outcome = await this.refresh();
     }
-    if ('error' in outcome) throw outcome.error;
+    if ('error' in outcome) {
+      if (TRANSIENT.has(codeOf(outcome.error))) throw outcome.error;
+      this.restPolls = Infinity;
+      return undefined;
+    }
     return outcome.items.get(id);
   }
 

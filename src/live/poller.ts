@@ -44,7 +44,8 @@ export interface PollerOptions {
   readonly env: PollerEnv;
 }
 
-const TRANSIENT = new Set<string>([
+/** Error codes a later call may not meet again: backed off and retried. */
+export const TRANSIENT: ReadonlySet<string> = new Set<string>([
   ErrorCode.THROTTLED,
   ErrorCode.UPSTREAM_UNAVAILABLE,
   ErrorCode.UPSTREAM_TIMEOUT,

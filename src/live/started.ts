@@ -20,7 +20,9 @@ export function startedTopic(parent: StartedParent): string {
 }
 
 /** The list operation a started watch calls. */
-export function startedOperation(parent: StartedParent): 'ListDataIntegrationFlowExecutions' | 'ListDataSourceRuns' {
+export function startedOperation(
+  parent: StartedParent,
+): 'ListDataIntegrationFlowExecutions' | 'ListDataSourceRuns' {
   return parent.kind === 'FLOW_EXECUTIONS' ? 'ListDataIntegrationFlowExecutions' : 'ListDataSourceRuns';
 }
 

@@ -73,6 +73,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       port: config.emulator.port,
       seed: config.emulator.seed,
       clockSpeed: config.emulator.clockSpeed,
+      listOrder: config.emulator.listOrder,
       logger: logger.child({ component: 'emulator' }),
     });
     logger.info({ endpoint: emulator.endpoint }, 'embedded emulator started');

@@ -214,7 +214,10 @@ export const LOAD_KINDS: { readonly [K in LoadKind]: LoadKindDescriptor<K> } = {
         );
         return {
           items: keyed(page.items, (x) =>
-            loadRefKey({ kind: 'FLOW_EXECUTION', key: { instanceId, flowName, executionId: x.executionId! } }),
+            loadRefKey({
+              kind: 'FLOW_EXECUTION',
+              key: { instanceId, flowName, executionId: x.executionId! },
+            }),
           ),
           nextToken: page.nextToken,
         };
@@ -291,9 +294,11 @@ export function loadRefKey(ref: LoadRef): string {
 
 /** The normalized status of a raw AWS status of `kind` (UNKNOWN when absent or not in its map). */
 export function normalizedStatus(kind: LoadKind, raw: string | undefined): LoadStatus {
-  return (raw !== undefined && Object.hasOwn(LOAD_KINDS[kind].statusMap, raw)
-    ? LOAD_KINDS[kind].statusMap[raw]
-    : undefined) ?? 'UNKNOWN';
+  return (
+    (raw !== undefined && Object.hasOwn(LOAD_KINDS[kind].statusMap, raw)
+      ? LOAD_KINDS[kind].statusMap[raw]
+      : undefined) ?? 'UNKNOWN'
+  );
 }
 
 /**

@@ -21,7 +21,7 @@ describe('loadConfig defaults', () => {
     const config = loadConfig({});
     expect(config).toEqual({
       server: { host: '127.0.0.1', port: 4000 },
-      emulator: { enabled: true, port: 4010, seed: 1, clockSpeed: 1 },
+      emulator: { enabled: true, port: 4010, seed: 1, clockSpeed: 1, listOrder: 'newest' },
       aws: {
         region: 'us-east-1',
         supplyChainEndpoint: undefined,
@@ -53,6 +53,7 @@ describe('loadConfig defaults', () => {
         maxBackoffMs: 60_000,
         failureToleranceMs: 300_000,
         maxPollsPerSecond: 50,
+        maxListPages: 5,
       },
       scaleOut: {
         redisUrl: undefined,

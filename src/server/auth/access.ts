@@ -50,7 +50,8 @@ const HOME_OF: { readonly [N in keyof Readers]: (key: any) => Home } = {
 };
 
 const pollOperationOf = (ref: LoadRef): string => kindOf(ref).pollOperation;
-const homeOfRef = (ref: LoadRef): Home => (kindOf(ref) as LoadKindDescriptor<LoadKind>).home(ref.key as never);
+const homeOfRef = (ref: LoadRef): Home =>
+  (kindOf(ref) as LoadKindDescriptor<LoadKind>).home(ref.key as never);
 
 /** The NOT_FOUND error both a hidden and a missing resource are answered with. */
 function hiddenNotFound(awsOperation: string): GraphQLError {
