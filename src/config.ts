@@ -264,7 +264,7 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     name: 'LIVE_LIST_MAX_PAGES',
-    default: '5',
+    default: '20',
     schema: wholeNumber(1, 100),
     help: 'list pages read at most per refresh of a parent of watched loads',
   },

@@ -12,7 +12,7 @@
  * | `GET /_emulator/faults` | the active faults |
  * | `POST /_emulator/faults` `{operation?, kind, count?, percent?, status?, latencyMs?}` | adds a fault |
  * | `DELETE /_emulator/faults` | clears every fault |
- * | `POST /_emulator/scene` `{kind, parent ids, count, durationMs, spreadMs?, outcome?}` | creates `count` running loads under one parent (see world/scene.ts); `{ids}` |
+ * | `POST /_emulator/scene` `{kind, parent ids, count, durationMs, spreadMs?, outcome?}` | creates `count` running loads under one parent (see world/scene.ts); `{ids, endsAtMs}` |
  *
  * Internal to the emulator.
  */
@@ -126,7 +126,7 @@ export function handleControl(state: EmulatorState, method: string, url: URL, bo
       const input = parseBody(sceneSchema, body);
       if (isResponse(input)) return input;
       try {
-        return json(201, { ids: seedScene(state.world, input) });
+        return json(201, seedScene(state.world, input));
       } catch (err) {
         return problem(404, err instanceof Error ? err.message : String(err));
       }

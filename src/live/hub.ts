@@ -52,7 +52,7 @@ export interface LiveHubOptions {
   readonly failureToleranceMs: number;
   /** Upstream calls started per second across all pollers (a list page is one call). */
   readonly maxPollsPerSecond: number;
-  /** At most this many list pages per refresh of a parent. Default 5. */
+  /** At most this many list pages per refresh of a parent. Default 20. */
   readonly maxListPages?: number;
   readonly random?: () => number;
   /**
@@ -234,7 +234,7 @@ class Hub implements LiveHub {
       const { readers } = this.options;
       const { refreshes } = this.stats;
       refresh = new ParentRefresh(parent, {
-        maxPages: this.options.maxListPages ?? 5,
+        maxPages: this.options.maxListPages ?? 20,
         page: (nextToken, notBefore) =>
           this.call(operation, () => parent.page(readers, nextToken, notBefore)),
         onRefresh: (pages, served, missed) => {
@@ -256,9 +256,10 @@ class Hub implements LiveHub {
       readers: this.options.readers,
       call: this.call,
       parentRefresh: (parent) => (joined = this.parentRefresh(parent, d.listOperation)),
+      onListed: (state, terminal) => poller.deliver(state, terminal),
     });
     const unregister = this.register(topic);
-    return new Poller({
+    const poller: Poller = new Poller({
       topic,
       label: ref.kind,
       operation: d.pollOperation,
@@ -276,6 +277,7 @@ class Hub implements LiveHub {
           this.parents.delete(joined.parent.key);
       },
     });
+    return poller;
   }
 
   private startedPoller(topic: string, parent: StartedParent): Poller {

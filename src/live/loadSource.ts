@@ -25,6 +25,8 @@ export interface LoadSourceOptions {
   readonly call: BudgetedCall;
   /** The refresh of `parent`, shared by the loads watched under it (joined by the caller's id). */
   readonly parentRefresh: (parent: ListParent) => ParentRefresh;
+  /** Told each state a parent's refresh found for this load, between its own polls. */
+  readonly onListed: (state: object, terminal: boolean) => void;
 }
 
 export interface LoadSource {
@@ -34,7 +36,13 @@ export interface LoadSource {
   close(): void;
 }
 
-export function createLoadSource({ ref, readers, call, parentRefresh }: LoadSourceOptions): LoadSource {
+export function createLoadSource({
+  ref,
+  readers,
+  call,
+  parentRefresh,
+  onListed,
+}: LoadSourceOptions): LoadSource {
   const d = kindOf(ref) as LoadKindDescriptor<LoadKind>;
   const id = loadRefKey(ref);
   const reader = readers[d.reader] as unknown as SharedReader<object, object>;
@@ -53,7 +61,12 @@ export function createLoadSource({ ref, readers, call, parentRefresh }: LoadSour
       last = state;
       if (!group) {
         const parent = d.parentOf(ref.key, state as never);
-        if (parent) (group = parentRefresh(parent)).join(id);
+        if (parent)
+          (group = parentRefresh(parent)).join(id, (listed) => {
+            const state = d.fromListed(listed, ref.key, last as never);
+            last = state;
+            onListed(state, d.isTerminal(state as never));
+          });
       }
       return [state, d.isTerminal(state as never)];
     },

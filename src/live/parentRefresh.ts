@@ -2,8 +2,9 @@
  * Refreshing watched loads that share a parent (the events of one instance and type, the executions of
  * one flow, the runs of one data source) from the parent's list pages instead of one read each.
  *
- * - A member's poll is served from the latest refresh when that refresh started after the member's
- *   previous poll; otherwise it starts a refresh (one at a time per parent; members polling meanwhile
+ * - A refresh hands each member found its state at once (so a change waits at most one refresh, not a
+ *   refresh and then the member's own poll), and a member's poll is served from the latest refresh when
+ *   that refresh started after the member's previous poll; otherwise it starts a refresh (one at a time per parent; members polling meanwhile
  *   join it). A failed refresh answers every member that polls before the next one with its error, so
  *   throttling backs the parent off as a whole instead of one list call per member.
  * - A refresh reads pages from the first while they pay for themselves: the next page is read while the
@@ -32,6 +33,8 @@ const MAX_REST_ROUNDS = 16;
 interface Member {
   /** Page index the member was found on last time; -1: looked for and not found; undefined: not yet. */
   page: number | undefined;
+  /** Told the member's state as soon as a refresh finds it. */
+  readonly onListed: ((state: object) => void) | undefined;
 }
 
 type Outcome =
@@ -64,8 +67,9 @@ export class ParentRefresh {
     return this.members.size;
   }
 
-  join(id: string): void {
-    if (!this.members.has(id)) this.members.set(id, { page: undefined });
+  /** `onListed` is told the member's state as soon as a refresh finds it (before its own next poll). */
+  join(id: string, onListed?: (state: object) => void): void {
+    if (!this.members.has(id)) this.members.set(id, { page: undefined, onListed });
   }
 
   leave(id: string): void {
@@ -137,6 +141,7 @@ export class ParentRefresh {
     }
     this.options.onRefresh?.(pages, items.size, missing.size);
     this.adapt(pages, items.size, missing.size);
+    for (const [id, state] of items) this.members.get(id)?.onListed?.(state);
     return { startedAt, items };
   }
 

@@ -109,6 +109,21 @@ export class Poller {
     return this.last;
   }
 
+  /**
+   * Publishes a state read elsewhere (a parent's list refresh) if it is new, between this poller's own
+   * polls; stops after a terminal state. Ignored once stopped or final.
+   */
+  deliver(state: object, terminal: boolean): void {
+    if (this.stopped || this.final) return;
+    const message = this.offer(state, terminal);
+    if (!message) return;
+    const now = performance.now();
+    this.env.count('changed');
+    if (this.lastPollAt !== undefined) this.env.onChange?.(this.options.label, now - this.lastPollAt);
+    this.publish(message);
+    if (terminal) this.stop();
+  }
+
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     // Whole milliseconds: Node keeps a timer list per distinct duration.

@@ -53,7 +53,7 @@ describe('loadConfig defaults', () => {
         maxBackoffMs: 60_000,
         failureToleranceMs: 300_000,
         maxPollsPerSecond: 50,
-        maxListPages: 5,
+        maxListPages: 20,
       },
       scaleOut: {
         redisUrl: undefined,

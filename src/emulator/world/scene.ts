@@ -48,11 +48,22 @@ const notFound = (message: string): never => {
   throw new AwsError('ResourceNotFoundException', message);
 };
 
-/** Creates the scene's loads; returns their ids (event, execution or run ids), in creation order. */
-export function seedScene(world: World, spec: SceneSpec): string[] {
+/**
+ * Creates the scene's loads; returns their ids (event, execution or run ids) in creation order, and the
+ * simulated time (epoch ms) at which each ends.
+ */
+export function seedScene(world: World, spec: SceneSpec): { ids: string[]; endsAtMs: number[] } {
+  const ids = seedLoads(world, spec);
   const nowMs = world.clock.now();
-  const endOf = (i: number): number =>
-    nowMs + spec.durationMs + Math.round(((spec.spreadMs ?? 0) * i) / spec.count);
+  return { ids, endsAtMs: ids.map((_, i) => endOf(spec, nowMs, i)) };
+}
+
+function endOf(spec: SceneSpec, nowMs: number, i: number): number {
+  return nowMs + spec.durationMs + Math.round(((spec.spreadMs ?? 0) * i) / spec.count);
+}
+
+function seedLoads(world: World, spec: SceneSpec): string[] {
+  const nowMs = world.clock.now();
   const ids: string[] = [];
   switch (spec.kind) {
     case 'events': {
@@ -72,7 +83,7 @@ export function seedScene(world: World, spec: SceneSpec): string[] {
           eventTimestampMs: nowMs,
           receivedMs: nowMs,
           datasetTarget: { datasetIdentifier: dataset.arn, operationType: 'APPEND' },
-          load: { startMs: nowMs, endMs: endOf(i), outcome: spec.outcome ?? 'SUCCEEDED' },
+          load: { startMs: nowMs, endMs: endOf(spec, nowMs, i), outcome: spec.outcome ?? 'SUCCEEDED' },
         });
         ids.push(eventId);
       }
@@ -92,7 +103,7 @@ export function seedScene(world: World, spec: SceneSpec): string[] {
           executionId,
           startMs: nowMs,
           sourceInfo: plan.sourceInfo,
-          endMs: endOf(i),
+          endMs: endOf(spec, nowMs, i),
           outcome: spec.outcome ?? 'SUCCEEDED',
           ...(spec.outcome === 'FAILED' ? { message: 'Failed by the scene' } : {}),
         });
@@ -118,7 +129,7 @@ export function seedScene(world: World, spec: SceneSpec): string[] {
           requestedMs: 0,
         });
         // Running from now (not queued behind the data source's other runs); activities over the run.
-        const stopMs = endOf(i);
+        const stopMs = endOf(spec, nowMs, i);
         const span = Math.max(1, plan.stopMs - plan.startMs);
         const at = (ms: number): number =>
           nowMs + Math.round(((ms - plan.startMs) / span) * (stopMs - nowMs));
