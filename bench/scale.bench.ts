@@ -13,7 +13,6 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { EMULATOR_CREDENTIALS } from '../src/upstream/clients.js';
 import { toGlobalId } from '../src/graph/ids.js';
 import type { LoadRef } from '../src/upstream/loadRef.js';
 import { emulatorControl } from './emulator.js';
@@ -191,7 +190,10 @@ export async function runScaleBenchmark(
             next: (value: any) => {
               const load = value?.data?.loadsChanged;
               if (!load) return;
-              if (!seen.has(load.id)) (seen.add(load.id), first++);
+              if (!seen.has(load.id)) {
+                seen.add(load.id);
+                first++;
+              }
               if (load.terminal && !terminalAt.has(load.id)) terminalAt.set(load.id, Date.now());
             },
             error: () => {},
