@@ -4,7 +4,7 @@
  * the emulator's scene route, watched over `loadsChanged` by one graphql-ws client in this process; the
  * emulator and each gateway run in their own processes (`src/main.ts`). A tenth of the loads finish
  * during the measured window (the emulator clock, frozen while subscribing, runs at real speed from the
- * window's start), the rest keep running. Measured: upstream calls per watched load per interval (the
+ * window's start), the rest keep running; terminal states are awaited up to three intervals after it. Measured: upstream calls per watched load per interval (the
  * emulator's counts), gateway CPU per watched load per interval (µs, /proc of every gateway process),
  * change-to-push p99 (push arrival minus the load's end), and terminal states delivered.
  * Internal to the benchmarks.
@@ -218,10 +218,17 @@ export async function runScaleBenchmark(
       const cpu = gateways.pids.reduce((sum, pid) => sum + cpuUs(pid), 0) - cpu0;
       const calls = Object.values(await control.calls()).reduce((a, b) => a + b, 0);
       const intervals = elapsedMs / intervalMs;
+      // Terminal states still on their way (not counted in the window's calls and CPU).
+      const lateDeadline = performance.now() + intervalMs * 3;
+      while (terminalAt.size < ends.size && performance.now() < lateDeadline) await sleep(200);
       const lags = [...ends].flatMap(([id, endMs]) => {
         const at = terminalAt.get(id);
         return at === undefined ? [] : [at - (wall0 + (endMs - clock0))];
       });
+      if (lags.length)
+        progress(
+          `scale: ${label}: change-to-push p50 ${Math.round(quantile(lags, 0.5))} ms, p90 ${Math.round(quantile(lags, 0.9))} ms`,
+        );
       const result: ScaleCase = {
         loads,
         replicas,

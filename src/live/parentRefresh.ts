@@ -2,8 +2,8 @@
  * Refreshing watched loads that share a parent (the events of one instance and type, the executions of
  * one flow, the runs of one data source) from the parent's list pages instead of one read each.
  *
- * - A refresh hands each member found its state at once (so a change waits at most one refresh, not a
- *   refresh and then the member's own poll), and a member's poll is served from the latest refresh when
+ * - A refresh hands each member found its state as soon as its page arrives (so a change waits at most
+ *   one refresh, not a refresh and then the member's own poll), and a member's poll is served from the latest refresh when
  *   that refresh started after the member's previous poll; otherwise it starts a refresh (one at a time per parent; members polling meanwhile
  *   join it). A failed refresh answers every member that polls before the next one with its error, so
  *   throttling backs the parent off as a whole instead of one list call per member.
@@ -125,6 +125,8 @@ export class ParentRefresh {
           missing.delete(id);
           const member = this.members.get(id);
           if (member) member.page = pages;
+          // At once, page by page: a long refresh does not hold back what its first pages found.
+          member?.onListed?.(state);
           found++;
         }
         pages++;
@@ -141,7 +143,6 @@ export class ParentRefresh {
     }
     this.options.onRefresh?.(pages, items.size, missing.size);
     this.adapt(pages, items.size, missing.size);
-    for (const [id, state] of items) this.members.get(id)?.onListed?.(state);
     return { startedAt, items };
   }
 
