@@ -284,17 +284,23 @@ export function scaleTable(result: ScaleResult): string {
   );
 }
 
-/** `tsx bench/scale.bench.ts`: this benchmark alone (BENCH_SCALE_LOADS, BENCH_SCALE_REPLICA_LOADS). */
+/** The benchmark's settings from the environment (defaults: 100, 1,000 and 10,000 loads; 1,000 on three). */
+export function scaleSettings(env: NodeJS.ProcessEnv): Parameters<typeof runScaleBenchmark>[0] {
+  const list = (v: string | undefined, d: number[]) =>
+    v !== undefined ? v.split(',').filter(Boolean).map(Number) : d;
+  return {
+    loadCounts: list(env['BENCH_SCALE_LOADS'], [100, 1_000, 10_000]),
+    replicaCases: list(env['BENCH_SCALE_REPLICA_LOADS'], [1_000]),
+    redisUrl: env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+    intervalMs: Number(env['BENCH_SCALE_INTERVAL_MS'] ?? 5_000),
+    windowIntervals: Number(env['BENCH_SCALE_WINDOW_INTERVALS'] ?? 4),
+  };
+}
+
+/** `tsx bench/scale.bench.ts`: this benchmark alone. */
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const list = (v: string | undefined, d: number[]) => (v ? v.split(',').filter(Boolean).map(Number) : d);
   const result = await runScaleBenchmark(
-    {
-      loadCounts: list(process.env['BENCH_SCALE_LOADS'], [100, 1_000, 10_000]),
-      replicaCases: list(process.env['BENCH_SCALE_REPLICA_LOADS'], [1_000]),
-      redisUrl: process.env['BENCH_REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-      intervalMs: Number(process.env['BENCH_SCALE_INTERVAL_MS'] ?? 5_000),
-      windowIntervals: Number(process.env['BENCH_SCALE_WINDOW_INTERVALS'] ?? 4),
-    },
+    scaleSettings(process.env),
     (line) => void process.stderr.write(`[scale] ${line}\n`),
   );
   process.stdout.write(
