@@ -1,7 +1,8 @@
 /**
  * The `Load` interface fields of each kind, derived from its upstream shape through the table of load
  * kinds: the normalized status (the kind's status map; a raw status not in it is UNKNOWN), the raw one,
- * whether it is terminal, and its start, finish and message.
+ * whether it is terminal, and its start, finish and message. A status the gateway does not know (AWS adds
+ * values without notice) is UNKNOWN and not terminal, its raw value still in `upstreamStatus`.
  */
 import {
   LOAD_KINDS,
