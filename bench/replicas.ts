@@ -18,12 +18,14 @@ const READY_TIMEOUT_MS = 60_000;
 export interface Replicas {
   /** The GraphQL endpoint of each replica. */
   readonly urls: readonly string[];
+  /** The process id of each replica. */
+  readonly pids: readonly number[];
   /** Stops every replica (SIGTERM, then SIGKILL after a grace) and deletes the prefix's Redis keys. */
   stop(): Promise<void>;
 }
 
 /** Ends a process by its pid: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
-async function end(child: ChildProcess, graceMs = 5_000): Promise<void> {
+export async function end(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
@@ -32,8 +34,12 @@ async function end(child: ChildProcess, graceMs = 5_000): Promise<void> {
   clearTimeout(timer);
 }
 
-function startReplica(env: Readonly<Record<string, string>>): { child: ChildProcess; url: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+/** Starts `src/main.ts` with `args` and `env`; `url` is the first URL it prints. */
+export function startMain(
+  env: Readonly<Record<string, string>>,
+  args: readonly string[] = [],
+): { child: ChildProcess; url: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
@@ -115,19 +121,19 @@ export async function deleteLeftoverKeys(): Promise<void> {
 }
 
 /**
- * Starts `count` replicas on `emulatorUrl`, sharing `redisUrl` under a fresh key prefix, with `env` on
- * top of the bench defaults; resolves once all listen (or stops those started and rejects).
+ * Starts `count` replicas on `emulatorUrl`, sharing `redisUrl` (if any) under a fresh key prefix, with
+ * `env` on top of the bench defaults; resolves once all listen (or stops those started and rejects).
  */
 export async function startReplicas(
   count: number,
   emulatorUrl: string,
-  redisUrl: string,
+  redisUrl: string | undefined,
   env: Readonly<Record<string, string>>,
 ): Promise<Replicas> {
   const keyPrefix = `loadgraph-bench-${randomUUID().slice(0, 8)}:`;
-  leftovers.set(keyPrefix, redisUrl);
+  if (redisUrl) leftovers.set(keyPrefix, redisUrl);
   const started = Array.from({ length: count }, () =>
-    startReplica({
+    startMain({
       PORT: '0',
       LOADGRAPH_EMULATOR: '0',
       AWS_REGION: 'us-east-1',
@@ -144,8 +150,7 @@ export async function startReplicas(
       AUTH_RATE_LIMIT_PER_SECOND: '0',
       AUTH_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '0',
       WS_MAX_SUBSCRIPTIONS: '100000',
-      REDIS_URL: redisUrl,
-      REDIS_KEY_PREFIX: keyPrefix,
+      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix } : {}),
       ...env,
     }),
   );
@@ -154,12 +159,12 @@ export async function startReplicas(
     if (stopped) return;
     stopped = true;
     await Promise.all(started.map(({ child }) => end(child)));
-    await deleteKeys(redisUrl, keyPrefix);
+    if (redisUrl) await deleteKeys(redisUrl, keyPrefix);
     leftovers.delete(keyPrefix);
   };
   try {
     const urls = await Promise.all(started.map(({ url }) => url));
-    return { urls, stop };
+    return { urls, pids: started.map(({ child }) => child.pid!), stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;

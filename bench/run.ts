@@ -6,6 +6,10 @@
  *   3. polling cost: upstream polls per interval for K subscriptions on M loads,
  *   4. fan-out: one change pushed to 1,000 and 10,000 WebSocket subscribers, and heap per idle one,
  *   5. sendEvent throughput under injected throttling, every event checked against the emulator,
+ *   6. polling at scale: 100 / 1,000 / 10,000 running loads of the three kinds under 26 parents, the
+ *      emulator and each gateway in their own processes, one replica and three on Redis (scale.bench.ts;
+ *      BENCH_SCALE_LOADS, BENCH_SCALE_REPLICA_LOADS, BENCH_SCALE_INTERVAL_MS, BENCH_SCALE_WINDOW_INTERVALS;
+ *      printed, not written to the report),
  * prints one table per benchmark and its targets (met or not) on stdout (progress on stderr), and writes
  * bench/RESULTS.md.
  * Settings: BENCH_DURATION_S (5), BENCH_RUNS (3), BENCH_WARMUP_S (1), BENCH_CONNECTIONS (10),
@@ -30,6 +34,7 @@ import { liveWorld } from './live.js';
 import { checkRedis, deleteLeftoverKeys, RedisUnreachableError } from './replicas.js';
 import { pollingTable, runPollingBenchmark, type PollingResult } from './polling.bench.js';
 import { runSendBenchmark, sendTable, sendTargets, type SendResult } from './sends.bench.js';
+import { runScaleBenchmark, scaleSettings, scaleTable } from './scale.bench.js';
 import { findBenchLoads } from './queries.js';
 import { describeEnvironment, writeResults } from './report.js';
 import { BenchSettingsError, loadBenchSettings } from './settings.js';
@@ -130,6 +135,13 @@ async function main(): Promise<number> {
           `\n## 5. Send throughput (${sends.concurrency} in flight, ${sends.throttlePercent}% throttled; min / median / max over ${settings.runs} runs)\n\n${sendTable(sends)}\n\n${targets(sendTargets(sends))}\n`,
         );
       }
+    }
+
+    if (selected(6)) {
+      const scale = await runScaleBenchmark(scaleSettings(process.env), progress);
+      process.stdout.write(
+        `\n## 6. Polling at scale (interval ${scale.intervalMs} ms, ${scale.windowIntervals} intervals measured)\n\n${scaleTable(scale)}\n`,
+      );
     }
 
     if (throughput) {

@@ -152,6 +152,7 @@ async function compose(
       clockSpeed: config.emulator.clockSpeed,
       credentials: config.emulator.credentials,
       region: config.emulator.region,
+      listOrder: config.emulator.listOrder,
       logger: logger.child({ component: 'emulator' }),
     });
     teardown.add('emulator', () => emulator!.close());
@@ -270,6 +271,7 @@ export async function startStandaloneEmulator({
     clockSpeed: config.emulator.clockSpeed,
     credentials: config.emulator.credentials,
     region: config.emulator.region,
+    listOrder: config.emulator.listOrder,
     logger,
   });
   const teardown = new Teardown(logger);

@@ -16,9 +16,12 @@ export const POLLED_OPERATIONS = [
   'GetDataIntegrationEvent',
   'GetDataIntegrationFlowExecution',
   'GetDataSourceRun',
+  'ListDataIntegrationEvents',
   'ListDataIntegrationFlowExecutions',
   'ListDataSourceRuns',
 ] as const;
+/** One of {@link POLLED_OPERATIONS}. */
+export type PolledOperation = (typeof POLLED_OPERATIONS)[number];
 
 /** A whole number in [min, max], written in plain digits (no `0x`, `1e3` or blanks). */
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -165,6 +168,13 @@ const DECLARED_SETTINGS = [
     schema: emulatorCredentials,
     help: 'key pairs the emulator accepts signatures from, as comma-separated ACCESS_KEY_ID:SECRET pairs; the embedded gateway signs with the first',
     sensitive: true,
+  },
+  {
+    name: 'EMULATOR_LIST_ORDER',
+    default: 'newest',
+    // The emulator's list orders (emulator/services/pagination.ts); config is a leaf, so named here.
+    schema: z.enum(['newest', 'oldest', 'shuffled']),
+    help: 'order of the emulator lists of loads (newest, oldest, shuffled); AWS documents none',
   },
   {
     name: 'EMULATOR_REGION',
@@ -314,7 +324,13 @@ const DECLARED_SETTINGS = [
     name: 'LIVE_MAX_POLLS_PER_SECOND',
     default: '50',
     schema: wholeNumber(1, 100_000),
-    help: 'upstream polls started per second, all watched loads together',
+    help: 'upstream calls made by live polling per second, all watched loads together (a list page is one call)',
+  },
+  {
+    name: 'LIVE_LIST_MAX_PAGES',
+    default: '20',
+    schema: wholeNumber(1, 100),
+    help: 'list pages read at most per refresh of a parent of watched loads',
   },
   {
     name: 'REDIS_URL',
@@ -634,6 +650,7 @@ function configFrom(
       port: read('EMULATOR_PORT'),
       seed: read('EMULATOR_SEED'),
       clockSpeed: read('EMULATOR_CLOCK_SPEED'),
+      listOrder: read('EMULATOR_LIST_ORDER'),
       /** Key pairs whose signatures it accepts; the embedded gateway signs with the first. */
       credentials: read('EMULATOR_CREDENTIALS'),
       /** The one region it serves. */
@@ -681,6 +698,7 @@ function configFrom(
       maxBackoffMs: read('LIVE_MAX_BACKOFF_MS'),
       failureToleranceMs: read('LIVE_FAILURE_TOLERANCE_MS'),
       maxPollsPerSecond: read('LIVE_MAX_POLLS_PER_SECOND'),
+      maxListPages: read('LIVE_LIST_MAX_PAGES'),
     },
     /** Scale-out over Redis; `redisUrl` undefined: one process alone (in-memory pub/sub, no leases). */
     scaleOut: {

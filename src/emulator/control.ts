@@ -12,6 +12,7 @@
  * | `GET /_emulator/faults` | the active faults |
  * | `POST /_emulator/faults` `{operation?, kind, count?, percent?, status?, latencyMs?}` | adds a fault |
  * | `DELETE /_emulator/faults` | clears every fault |
+ * | `POST /_emulator/scene` `{kind, parent ids, count, durationMs, spreadMs?, outcome?}` | creates `count` running loads under one parent (see world/scene.ts); `{ids, endsAtMs}` |
  *
  * Internal to the emulator.
  */
@@ -19,6 +20,8 @@ import { z } from 'zod';
 import { faultSpecSchema } from './faults.js';
 import type { WireResponse } from './protocol/restJson.js';
 import type { EmulatorState } from './server.js';
+import { sceneSchema } from './scene.control.js';
+import { seedScene } from './world/scene.js';
 
 const json = (status: number, value: unknown): WireResponse => ({
   status,
@@ -119,6 +122,15 @@ export function handleControl(state: EmulatorState, method: string, url: URL, bo
     case 'DELETE /_emulator/faults':
       state.faults.clear();
       return json(200, { faults: [] });
+    case 'POST /_emulator/scene': {
+      const input = parseBody(sceneSchema, body);
+      if (isResponse(input)) return input;
+      try {
+        return json(201, seedScene(state.world, input));
+      } catch (err) {
+        return problem(404, err instanceof Error ? err.message : String(err));
+      }
+    }
     case 'GET /_emulator/health':
       return json(200, { ok: true });
     default:

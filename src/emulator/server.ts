@@ -14,6 +14,9 @@ import { RestJsonService, errorResponse, type WireResponse } from './protocol/re
 import { DEFAULT_EMULATOR_CREDENTIALS, verifySigV4, type SigV4Verifier } from './protocol/sigv4.js';
 import { createDataZoneHandlers } from './services/datazone.js';
 import { createSupplyChainHandlers } from './services/supplychain.js';
+import type { ListOrder } from './services/pagination.js';
+
+export { LIST_ORDERS, type ListOrder } from './services/pagination.js';
 import type { Clock } from './types.js';
 import { createWorld, DEFAULT_REGION, type Timing, type World } from './world/index.js';
 
@@ -38,6 +41,8 @@ export interface EmulatorOptions {
   readonly startMs?: number;
   /** Durations and outcome ratios of simulated loads. */
   readonly timing?: Partial<Timing>;
+  /** The order lists of loads are answered in (AWS documents none). Default `newest`. */
+  readonly listOrder?: ListOrder;
   /** Largest request body accepted, bytes (413 beyond). Default 10 MiB, API Gateway's limit. */
   readonly maxBodyBytes?: number;
   /**
@@ -90,10 +95,10 @@ export interface EmulatorState {
 
 const models = { supplychain: SmithyModel.load('supplychain'), datazone: SmithyModel.load('datazone') };
 
-function buildServices(world: World): RestJsonService[] {
+function buildServices(world: World, listOrder: ListOrder): RestJsonService[] {
   return [
-    new RestJsonService(models.supplychain, createSupplyChainHandlers(world)),
-    new RestJsonService(models.datazone, createDataZoneHandlers(world)),
+    new RestJsonService(models.supplychain, createSupplyChainHandlers(world, listOrder)),
+    new RestJsonService(models.datazone, createDataZoneHandlers(world, listOrder)),
   ];
 }
 
@@ -109,6 +114,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     maxHeaderBytes = 256 * 1024,
     credentials = [DEFAULT_EMULATOR_CREDENTIALS],
     region = DEFAULT_REGION,
+    listOrder = 'newest',
   } = options;
   const logger = options.logger ?? noopLogger;
   const clock = createClock({ speed: clockSpeed, ...(startMs !== undefined ? { startMs } : {}) });
@@ -121,7 +127,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const state: EmulatorState = {
     seed,
     world,
-    services: buildServices(world),
+    services: buildServices(world, listOrder),
     clock,
     faults: new FaultInjector(seed),
     calls: new Map(),
@@ -131,7 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       state.seed = next;
       generation++;
       state.world = newWorld(next);
-      state.services = buildServices(state.world);
+      state.services = buildServices(state.world, listOrder);
       state.faults.clear(next);
       state.calls.clear();
     },

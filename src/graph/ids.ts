@@ -4,22 +4,31 @@
  * a clear BAD_USER_INPUT before any upstream call.
  */
 import { badInput } from '../upstream/errors.js';
-import type { LoadRef } from '../upstream/loadRef.js';
+import {
+  DATAZONE_ID,
+  DOMAIN_ID,
+  FLOW_NAME,
+  LOAD_KIND_LIST,
+  UUID,
+  kindOf,
+  type LoadKind,
+  type LoadKindDescriptor,
+  type LoadRef,
+} from '../upstream/loadKinds.js';
 
 export type { LoadRef };
+export { DATAZONE_ID, DOMAIN_ID, FLOW_NAME, UUID };
 
-export const UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
-export const FLOW_NAME = /^[A-Za-z0-9-]{1,256}$/;
-export const DOMAIN_ID = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
-export const DATAZONE_ID = /^[a-zA-Z0-9_-]{1,36}$/;
 export const NAMESPACE = /^[a-z0-9_]{1,50}$/;
 export const DATASET_NAME = /^[a-z0-9_]{1,75}$/;
 
-const TYPE_OF = {
-  DATA_INTEGRATION_EVENT: 'DataIntegrationEvent',
-  FLOW_EXECUTION: 'FlowExecution',
-  DATA_SOURCE_RUN: 'DataSourceRun',
-} as const;
+/** The kinds by GraphQL typename, the first part of a global id. */
+const KIND_OF_TYPE = new Map<string, LoadKindDescriptor<LoadKind>>(
+  LOAD_KIND_LIST.map((d) => [d.typename, d]),
+);
+const TYPENAMES = LOAD_KIND_LIST.map((d) => d.typename)
+  .join(', ')
+  .replace(/, ([^,]+)$/, ' or $1');
 
 const encode = (parts: readonly string[]): string =>
   Buffer.from(parts.join(':'), 'utf8').toString('base64url');
@@ -38,14 +47,9 @@ export function memoizedId<T extends object>(idOf: (value: T) => string): (value
 }
 
 export function toGlobalId(ref: LoadRef): string {
-  switch (ref.kind) {
-    case 'DATA_INTEGRATION_EVENT':
-      return encode([TYPE_OF[ref.kind], ref.key.instanceId, ref.key.eventId]);
-    case 'FLOW_EXECUTION':
-      return encode([TYPE_OF[ref.kind], ref.key.instanceId, ref.key.flowName, ref.key.executionId]);
-    case 'DATA_SOURCE_RUN':
-      return encode([TYPE_OF[ref.kind], ref.key.domainId, ref.key.runId]);
-  }
+  const d = kindOf(ref) as LoadKindDescriptor<LoadKind>;
+  const key = ref.key as unknown as Record<string, string>;
+  return encode([d.typename, ...d.keyFields.map(([name]) => key[name]!)]);
 }
 
 /**
@@ -70,28 +74,18 @@ export function fromGlobalId(id: string, argument = 'id'): LoadRef {
 function decodeGlobalId(id: string, argument: string): LoadRef {
   const bad = (why: string) =>
     badInput(
-      `${argument} ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not a Loadgraph load id: ${why}. Use the \`id\` field of a DataIntegrationEvent, FlowExecution or DataSourceRun.`,
+      `${argument} ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not a Loadgraph load id: ${why}. Use the \`id\` field of a ${TYPENAMES}.`,
       argument,
     );
   if (id.length === 0 || id.length > 512 || !/^[A-Za-z0-9_-]+$/.test(id))
     throw bad('it must be a non-empty base64url string');
-  const parts = Buffer.from(id, 'base64url').toString('utf8').split(':');
-  const [type, a = '', b = '', c = ''] = parts;
-  switch (type) {
-    case 'DataIntegrationEvent':
-      if (parts.length !== 3 || !UUID.test(a) || !UUID.test(b)) throw bad('its event key is malformed');
-      return { kind: 'DATA_INTEGRATION_EVENT', key: { instanceId: a, eventId: b } };
-    case 'FlowExecution':
-      if (parts.length !== 4 || !UUID.test(a) || !FLOW_NAME.test(b) || !UUID.test(c))
-        throw bad('its flow execution key is malformed');
-      return { kind: 'FLOW_EXECUTION', key: { instanceId: a, flowName: b, executionId: c } };
-    case 'DataSourceRun':
-      if (parts.length !== 3 || !DOMAIN_ID.test(a) || !DATAZONE_ID.test(b))
-        throw bad('its data source run key is malformed');
-      return { kind: 'DATA_SOURCE_RUN', key: { domainId: a, runId: b } };
-    default:
-      throw bad('it names no known type');
-  }
+  const [type = '', ...parts] = Buffer.from(id, 'base64url').toString('utf8').split(':');
+  const d = KIND_OF_TYPE.get(type);
+  if (!d) throw bad('it names no known type');
+  if (parts.length !== d.keyFields.length || !d.keyFields.every(([, pattern], i) => pattern.test(parts[i]!)))
+    throw bad(`its ${d.keyWhat} is malformed`);
+  const key = Object.fromEntries(d.keyFields.map(([name], i) => [name, parts[i]!]));
+  return { kind: d.kind, key } as unknown as LoadRef;
 }
 
 /**

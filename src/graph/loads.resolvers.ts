@@ -1,16 +1,17 @@
 /**
- * Type resolution for the `Node` and `Load` interfaces. The loaders return upstream shapes, which are
- * told apart by their keys: an event has `eventId`, a flow execution `executionId`, a run `dataSourceId`.
+ * Type resolution for the `Node` and `Load` interfaces: by the kind the value was loaded as (the fields
+ * returning these interfaces mark each value with the kind of the reference they loaded it by), never by
+ * the object's shape.
  */
 import type { LoadResolvers, NodeResolvers } from '../generated/graphql.js';
+import { LOAD_KINDS, markedKind, type LoadKind } from '../upstream/loadKinds.js';
 
-type LoadTypeName = 'DataIntegrationEvent' | 'FlowExecution' | 'DataSourceRun';
+type LoadTypename = (typeof LOAD_KINDS)[LoadKind]['typename'];
 
-export function loadTypeOf(value: object): LoadTypeName {
-  if ('eventId' in value) return 'DataIntegrationEvent';
-  if ('executionId' in value) return 'FlowExecution';
-  if ('dataSourceId' in value) return 'DataSourceRun';
-  throw new Error('value is not a load');
+export function loadTypeOf(value: object): LoadTypename {
+  const kind = markedKind(value);
+  if (!kind) throw new Error('a Node or Load field returned a value that was not loaded by kind');
+  return LOAD_KINDS[kind].typename;
 }
 
 export const loadTypeResolvers = {

@@ -6,22 +6,18 @@
 import type { QueryResolvers } from '../generated/graphql.js';
 import { loadNow } from '../upstream/loaders.js';
 import { badInput } from '../upstream/errors.js';
+import { kindOf, markKind } from '../upstream/loadKinds.js';
 import type { GraphContext } from './context.js';
 import { paginate } from './connections.js';
 import { DATAZONE_PAGE, withDomainId } from './datazone.resolvers.js';
 import { checkKey, fromGlobalId, type LoadRef } from './ids.js';
 import { SUPPLY_CHAIN_PAGE, eventTypeWire } from './supplychain.resolvers.js';
 
-/** Loads one load of any kind through the loaders. */
+/** Loads one load of any kind through the loaders, marked with its kind (see `loadTypeOf`). */
 export function loadRef(ref: LoadRef, { loaders }: GraphContext): object | Promise<object> {
-  switch (ref.kind) {
-    case 'DATA_INTEGRATION_EVENT':
-      return loadNow(loaders, 'event', ref.key);
-    case 'FLOW_EXECUTION':
-      return loadNow(loaders, 'flowExecution', ref.key);
-    case 'DATA_SOURCE_RUN':
-      return loadNow(loaders, 'dataSourceRun', ref.key);
-  }
+  const d = kindOf(ref);
+  const value = loadNow(loaders, d.reader, ref.key as never) as object | Promise<object>;
+  return value instanceof Promise ? value.then((v) => markKind(v, d.kind)) : markKind(value, d.kind);
 }
 
 /** The `Query` root fields: each reads its arguments and asks a loader. */

@@ -10,25 +10,34 @@
  *   than `failureToleranceMs`.
  * - Polls read through the same shared readers as queries (coalescing, terminal cache, concurrency) and
  *   draw from one {@link PollBudget}, so polling never exceeds the rate the operator sets.
- * - Watched executions of one flow, and watched runs of one data source, are refreshed by one call to the
- *   parent's list operation instead of one read each, when that is fewer calls (see siblings.ts).
+ * - Watched loads that share a parent (events of one instance and type, executions of one flow, runs of
+ *   one data source) are refreshed from the parent's list pages instead of one read each, when that is
+ *   fewer calls (see parentRefresh.ts). The budget counts upstream calls, not polls.
  * - With a {@link Coordinator} (Redis, see redis/scaleOut.ts) replicas share the work: a poller polls only
  *   while its replica holds the resource's lease, takes in the states other replicas publish, and a new
  *   subscriber also gets the stored last state. A terminal state is delivered even under a version already
  *   seen (after a Redis outage, versions from different replicas may overlap; a terminal state is final).
  */
 import { GraphQLError } from 'graphql';
-import { codeOf, ErrorCode, upstreamError } from '../upstream/errors.js';
-import { loadRefKey, type LoadKind, type LoadRef } from '../upstream/loadRef.js';
+import {
+  kindOf,
+  loadRefKey,
+  markKind,
+  type LoadKind,
+  type LoadRef,
+  type ListParent,
+} from '../upstream/loadKinds.js';
 import type { Readers } from '../upstream/readers.js';
-import { isTerminalEvent, isTerminalExecution, isTerminalRun } from '../upstream/terminal.js';
 import { PollBudget } from './budget.js';
-import type { PolledOperation } from './operations.js';
 import { createLocalCoordinator, type Coordinator } from './coordinator.js';
+import { createLoadSource, type BudgetedCall } from './loadSource.js';
+import { ParentRefresh } from './parentRefresh.js';
+import { Poller, type PollerEnv, type PollOutcome } from './poller.js';
 import type { LiveMessage, PubSub } from './pubsub.js';
 import { AsyncQueue } from './queue.js';
-import { SiblingGroup } from './siblings.js';
-import type { DataIntegrationFlowExecution, DataSourceRunModel } from '../upstream/models.js';
+import { createStartedSource, startedOperation, startedTopic, type StartedParent } from './started.js';
+
+export type { StartedParent };
 
 export interface LiveHubOptions {
   readonly readers: Readers;
@@ -41,8 +50,10 @@ export interface LiveHubOptions {
   readonly maxBackoffMs: number;
   /** Failures lasting longer than this end the subscriptions with the error, ms. */
   readonly failureToleranceMs: number;
-  /** Polls started per second across all pollers. */
+  /** Upstream calls started per second across all pollers (a list page is one call). */
   readonly maxPollsPerSecond: number;
+  /** At most this many list pages per refresh of a parent. Default 20. */
+  readonly maxListPages?: number;
   readonly random?: () => number;
   /**
    * Told of each change a poll found, with the time since the previous poll of that resource (an upper
@@ -55,14 +66,9 @@ export interface LiveHubOptions {
    * replicas publish.
    */
   readonly coordinator?: Coordinator;
-  /** A further budget per AWS operation (e.g. shared by all replicas), taken before each poll. */
+  /** A further budget per AWS operation (e.g. shared by all replicas), taken before each upstream call. */
   readonly rateBudget?: { take(operation: string): Promise<void> };
 }
-
-/** A parent whose new children a subscriber wants to hear about. */
-export type StartedParent =
-  | { readonly kind: 'FLOW_EXECUTIONS'; readonly instanceId: string; readonly flowName: string }
-  | { readonly kind: 'DATA_SOURCE_RUNS'; readonly domainId: string; readonly dataSourceId: string };
 
 export interface LiveStats {
   /** Subscribers currently watching (a `watchMany` counts once per load). */
@@ -70,7 +76,11 @@ export interface LiveStats {
   /** Pollers currently running. */
   pollers: number;
   /** Upstream polls by outcome: `unchanged`, `changed`, `throttled`, `failed`, `notFound`. */
-  readonly polls: Record<'unchanged' | 'changed' | 'throttled' | 'failed' | 'notFound', number>;
+  readonly polls: Record<PollOutcome, number>;
+  /** Upstream calls made by polling (reads and list pages). */
+  calls: number;
+  /** Parent refreshes: list pages read, loads served from them, loads left to read alone. */
+  readonly refreshes: { pages: number; served: number; missed: number };
 }
 
 export interface LiveHub {
@@ -84,183 +94,48 @@ export interface LiveHub {
   close(): void;
 }
 
-type Outcome = keyof LiveStats['polls'];
-const POLL_OPERATION: Readonly<Record<LoadKind, PolledOperation>> = {
-  DATA_INTEGRATION_EVENT: 'GetDataIntegrationEvent',
-  FLOW_EXECUTION: 'GetDataIntegrationFlowExecution',
-  DATA_SOURCE_RUN: 'GetDataSourceRun',
-};
-const TRANSIENT = new Set<string>([
-  ErrorCode.THROTTLED,
-  ErrorCode.UPSTREAM_UNAVAILABLE,
-  ErrorCode.UPSTREAM_TIMEOUT,
-]);
-
-/** One resource's poll loop. Internal. */
-class Poller {
-  refs = 0;
-  version = 0;
-  /** The last state message published (what a new subscriber gets at once). */
-  last: Extract<LiveMessage, { state: object }> | undefined;
-  private lastJson: string | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
-  private failingSinceMs: number | undefined;
-  private lastPollAt: number | undefined;
-  private delayMs: number;
-  /** The last known state is terminal or an error: nothing more to poll. */
-  private final = false;
-  private unobserve: (() => void) | undefined;
-
-  constructor(
-    readonly topic: string,
-    private readonly kind: LoadKind | 'STARTED',
-    /** The AWS operation a poll calls (named in errors). */
-    private readonly operation: PolledOperation,
-    private readonly hub: Hub,
-    private readonly intervalMs: number,
-    /** One poll: the new state(s) to publish (empty when nothing changed), or a thrown upstream error. */
-    private readonly poll: (poller: Poller) => Promise<LiveMessage[]>,
-    private readonly onStop: () => void,
-  ) {
-    this.delayMs = intervalMs;
-  }
-
-  start(): void {
-    if (this.hub.options.coordinator)
-      this.unobserve = this.hub.options.pubsub.subscribe(this.topic, (m) => this.adopt(m));
-    this.schedule(0);
-  }
-
-  stop(): void {
-    if (this.stopped) return;
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.unobserve?.();
-    this.hub.coordinator.release(this.topic);
-    this.onStop();
-  }
-
-  /** Takes in a newer state published elsewhere (another replica's poll, or the stored last state). */
-  adopt(message: LiveMessage): void {
-    if (message.version <= this.version) return;
-    this.version = message.version;
-    if ('error' in message) this.final = true;
-    else {
-      this.last = message;
-      this.lastJson = JSON.stringify(message.state);
-      if (message.terminal) this.final = true;
-    }
-  }
-
-  /** Publishes a state if it differs from the last one; returns whether it did. */
-  offer(state: object, terminal: boolean): LiveMessage | undefined {
-    const json = JSON.stringify(state);
-    if (json === this.lastJson) return undefined;
-    this.lastJson = json;
-    this.last = { version: ++this.version, state, terminal };
-    return this.last;
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.stopped) return;
-    // Whole milliseconds: Node keeps a timer list per distinct duration.
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, Math.round(delayMs)));
-  }
-
-  private jittered(ms: number): number {
-    return Math.max(1, Math.round(ms * (1 + (this.hub.random() * 2 - 1) * this.hub.options.jitterRatio)));
-  }
-
-  private async tick(): Promise<void> {
-    const turn = await this.hub.coordinator.claim(this.topic, this.version);
-    // Stopped while claiming: give up what the claim may just have taken.
-    if (this.stopped) return turn.poll ? this.hub.coordinator.release(this.topic) : undefined;
-    if (this.final) return this.stop();
-    if (!turn.poll) return this.schedule(this.jittered(this.intervalMs));
-    if (turn.versionBase !== undefined) {
-      this.version = Math.max(this.version, turn.versionBase);
-      // A new holder publishes what it reads first even when this replica knew it already: what it knew
-      // may have come from a poll of its own that never reached the others (Redis was away meanwhile).
-      this.lastJson = undefined;
-    }
-    await this.hub.budget.take();
-    await this.hub.options.rateBudget?.take(this.operation);
-    if (this.stopped) return;
-    const pollStartedAt = performance.now();
-    let messages: LiveMessage[];
-    try {
-      messages = await this.poll(this);
-    } catch (err) {
-      if (!this.stopped) this.failed(err);
-      return;
-    }
-    if (this.stopped) return;
-    this.failingSinceMs = undefined;
-    this.delayMs = this.intervalMs;
-    this.hub.count(messages.length > 0 ? 'changed' : 'unchanged');
-    if (messages.length > 0 && this.lastPollAt !== undefined) {
-      this.hub.options.onChange?.(this.kind, pollStartedAt - this.lastPollAt);
-    }
-    this.lastPollAt = pollStartedAt;
-    for (const message of messages) this.publish(message);
-    if (messages.some((m) => 'terminal' in m && m.terminal)) this.stop();
-    // Every interval from the start of this poll, not from its end: a load is polled once per interval
-    // however long its polls take (a slow upstream would otherwise stretch every interval by its latency).
-    else this.schedule(this.jittered(this.delayMs) - (performance.now() - pollStartedAt));
-  }
-
-  private failed(err: unknown): void {
-    const code = codeOf(err);
-    const now = performance.now();
-    this.failingSinceMs ??= now;
-    const persistent = now - this.failingSinceMs > this.hub.options.failureToleranceMs;
-    if (TRANSIENT.has(code) && !persistent) {
-      this.hub.count(code === ErrorCode.THROTTLED ? 'throttled' : 'failed');
-      this.delayMs = Math.min(this.hub.options.maxBackoffMs, this.delayMs * 2);
-      this.schedule(this.jittered(this.delayMs));
-      return;
-    }
-    this.hub.count(code === ErrorCode.NOT_FOUND ? 'notFound' : 'failed');
-    const error = upstreamError(err, this.operation);
-    this.publish({
-      version: ++this.version,
-      error: { message: error.message, extensions: error.extensions },
-    });
-    this.stop();
-  }
-
-  private publish(message: LiveMessage): void {
-    this.hub.coordinator.publishResult(this.topic, message, this.kind !== 'STARTED');
-  }
-}
-
 class Hub implements LiveHub {
   readonly stats: LiveStats = {
     subscriptions: 0,
     pollers: 0,
     polls: { unchanged: 0, changed: 0, throttled: 0, failed: 0, notFound: 0 },
+    calls: 0,
+    refreshes: { pages: 0, served: 0, missed: 0 },
   };
-  readonly budget: PollBudget;
-  readonly random: () => number;
-  readonly coordinator: Coordinator;
+  private readonly budget: PollBudget;
+  private readonly coordinator: Coordinator;
+  private readonly env: PollerEnv;
   private readonly pollers = new Map<string, Poller>();
   private readonly queues = new Set<AsyncQueue<object>>();
-  private readonly groups = new Map<string, SiblingGroup>();
+  private readonly parents = new Map<string, ParentRefresh>();
 
-  constructor(readonly options: LiveHubOptions) {
+  constructor(private readonly options: LiveHubOptions) {
     this.budget = new PollBudget(options.maxPollsPerSecond);
-    this.random = options.random ?? Math.random;
     this.coordinator = options.coordinator ?? createLocalCoordinator(options.pubsub);
+    this.env = {
+      coordinator: this.coordinator,
+      pubsub: options.pubsub,
+      adoptPublished: options.coordinator !== undefined,
+      jitterRatio: options.jitterRatio,
+      maxBackoffMs: options.maxBackoffMs,
+      failureToleranceMs: options.failureToleranceMs,
+      random: options.random ?? Math.random,
+      count: (outcome) => void this.stats.polls[outcome]++,
+      ...(options.onChange ? { onChange: options.onChange } : {}),
+    };
   }
 
-  count(outcome: Outcome): void {
-    this.stats.polls[outcome]++;
-  }
+  /** One upstream call within the budgets: this process's, then the per-operation (shared) one. */
+  private readonly call: BudgetedCall = async (operation, call) => {
+    await this.budget.take();
+    await this.options.rateBudget?.take(operation);
+    this.stats.calls++;
+    return call();
+  };
 
   watch(ref: LoadRef): AsyncIterableIterator<object> {
     const topic = `load:${loadRefKey(ref)}`;
-    return this.subscribe(topic, () => this.loadPoller(topic, ref), true);
+    return this.subscribe(topic, () => this.loadPoller(topic, ref), true, ref.kind);
   }
 
   watchMany(refs: readonly LoadRef[]): AsyncIterableIterator<object> {
@@ -283,10 +158,7 @@ class Hub implements LiveHub {
   }
 
   watchStarted(parent: StartedParent): AsyncIterableIterator<object> {
-    const topic =
-      parent.kind === 'FLOW_EXECUTIONS'
-        ? `started:${parent.kind}/${parent.instanceId}/${parent.flowName}`
-        : `started:${parent.kind}/${parent.domainId}/${parent.dataSourceId}`;
+    const topic = startedTopic(parent);
     return this.subscribe(topic, () => this.startedPoller(topic, parent), false);
   }
 
@@ -300,7 +172,12 @@ class Hub implements LiveHub {
    * Subscribes to a topic, then acquires (or creates) its poller. Subscribing first means no change can
    * fall between the two; versions make the current state and a concurrent publish never both arrive.
    */
-  private subscribe(topic: string, create: () => Poller, replayLast: boolean): AsyncIterableIterator<object> {
+  private subscribe(
+    topic: string,
+    create: () => Poller,
+    replayLast: boolean,
+    kind?: LoadKind,
+  ): AsyncIterableIterator<object> {
     let delivered = 0;
     let poller: Poller | undefined;
     this.stats.subscriptions++;
@@ -319,7 +196,8 @@ class Hub implements LiveHub {
         queue.fail(new GraphQLError(message.error.message, { extensions: message.error.extensions }));
         return;
       }
-      queue.push(message.state);
+      // Marked with its kind for the graph's type resolution (a state from Redis is a new object).
+      queue.push(kind ? markKind(message.state, kind) : message.state);
       if (message.terminal) queue.end();
     };
     const unsubscribe = this.options.pubsub.subscribe(topic, deliver);
@@ -349,133 +227,69 @@ class Hub implements LiveHub {
     };
   }
 
+  /** The refresh of a parent's list, shared by the loads watched under it. */
+  private parentRefresh(parent: ListParent, operation: string): ParentRefresh {
+    let refresh = this.parents.get(parent.key);
+    if (!refresh) {
+      const { readers } = this.options;
+      const { refreshes } = this.stats;
+      refresh = new ParentRefresh(parent, {
+        maxPages: this.options.maxListPages ?? 20,
+        page: (nextToken, notBefore) =>
+          this.call(operation, () => parent.page(readers, nextToken, notBefore)),
+        onRefresh: (pages, served, missed) => {
+          refreshes.pages += pages;
+          refreshes.served += served;
+          refreshes.missed += missed;
+        },
+      });
+      this.parents.set(parent.key, refresh);
+    }
+    return refresh;
+  }
+
   private loadPoller(topic: string, ref: LoadRef): Poller {
-    const { readers, intervalsMs } = this.options;
-    const id = loadRefKey(ref);
-    let lastPolledAt = -Infinity;
-    let group: { key: string; siblings: SiblingGroup } | undefined;
-    const joinGroup = (key: string, list: () => Promise<ReadonlyMap<string, object>>): void => {
-      if (group) return;
-      let siblings = this.groups.get(key);
-      if (!siblings) this.groups.set(key, (siblings = new SiblingGroup(list)));
-      siblings.join(id);
-      group = { key, siblings };
-    };
-    const read = async (): Promise<[object, boolean]> => {
-      const now = performance.now();
-      const previous = lastPolledAt;
-      lastPolledAt = now;
-      switch (ref.kind) {
-        case 'DATA_INTEGRATION_EVENT': {
-          const event = await readers.event.read(ref.key, now);
-          return [event, isTerminalEvent(event)];
-        }
-        case 'FLOW_EXECUTION': {
-          const { instanceId, flowName } = ref.key;
-          joinGroup(`FLOW_EXECUTIONS/${instanceId}/${flowName}`, async () => {
-            const page = await readers.flowExecutionsPage.read(
-              { instanceId, flowName, maxResults: 20 },
-              performance.now(),
-            );
-            return new Map(
-              page.items.map((x) => [
-                loadRefKey({
-                  kind: 'FLOW_EXECUTION',
-                  key: { instanceId, flowName, executionId: x.executionId! },
-                }),
-                x,
-              ]),
-            );
-          });
-          const listed = (await group!.siblings.read(id, previous)) as
-            DataIntegrationFlowExecution | undefined;
-          const execution = listed ?? (await readers.flowExecution.read(ref.key, now));
-          return [execution, isTerminalExecution(execution)];
-        }
-        case 'DATA_SOURCE_RUN': {
-          const listed = (await group?.siblings.read(id, previous)) as DataSourceRunModel | undefined;
-          // A list summary lacks the configuration snapshot and domain id: keep those from the last full read.
-          const run = listed
-            ? { ...lastRun, ...listed, domainId: ref.key.domainId }
-            : await readers.dataSourceRun.read(ref.key, now);
-          lastRun = run;
-          const { domainId } = ref.key;
-          const dataSourceId = run.dataSourceId!;
-          joinGroup(`DATA_SOURCE_RUNS/${domainId}/${dataSourceId}`, async () => {
-            const page = await readers.runsPage.read(
-              { domainId, dataSourceId, maxResults: 50 },
-              performance.now(),
-            );
-            return new Map(
-              page.items.map((r) => [
-                loadRefKey({ kind: 'DATA_SOURCE_RUN', key: { domainId, runId: r.id! } }),
-                r,
-              ]),
-            );
-          });
-          return [run, isTerminalRun(run)];
-        }
-      }
-    };
-    let lastRun: DataSourceRunModel | undefined;
+    const d = kindOf(ref);
+    let joined: ParentRefresh | undefined;
+    const source = createLoadSource({
+      ref,
+      readers: this.options.readers,
+      call: this.call,
+      parentRefresh: (parent) => (joined = this.parentRefresh(parent, d.listOperation)),
+      onListed: (state, terminal) => poller.deliver(state, terminal),
+    });
     const unregister = this.register(topic);
-    return new Poller(
+    const poller: Poller = new Poller({
       topic,
-      ref.kind,
-      POLL_OPERATION[ref.kind],
-      this,
-      intervalsMs[ref.kind],
-      async (poller) => {
-        const [state, terminal] = await read();
+      label: ref.kind,
+      operation: d.pollOperation,
+      intervalMs: this.options.intervalsMs[ref.kind],
+      env: this.env,
+      poll: async (poller) => {
+        const [state, terminal] = await source.poll();
         const message = poller.offer(state, terminal);
         return message ? [message] : [];
       },
-      () => {
+      onStop: () => {
         unregister();
-        if (group) {
-          group.siblings.leave(id);
-          if (group.siblings.size === 0 && this.groups.get(group.key) === group.siblings)
-            this.groups.delete(group.key);
-        }
+        source.close();
+        if (joined && joined.size === 0 && this.parents.get(joined.parent.key) === joined)
+          this.parents.delete(joined.parent.key);
       },
-    );
+    });
+    return poller;
   }
 
   private startedPoller(topic: string, parent: StartedParent): Poller {
-    const { readers, intervalsMs } = this.options;
-    let seen: Set<string> | undefined;
-    const firstPage = async (): Promise<{ id: string; state: object }[]> => {
-      const now = performance.now();
-      if (parent.kind === 'FLOW_EXECUTIONS') {
-        const page = await readers.flowExecutionsPage.read({ ...parent, maxResults: 20 }, now);
-        return page.items.map((x) => ({ id: x.executionId!, state: x }));
-      }
-      const page = await readers.runsPage.read(
-        { domainId: parent.domainId, dataSourceId: parent.dataSourceId, maxResults: 50 },
-        now,
-      );
-      return page.items.map((r) => ({ id: r.id!, state: { ...r, domainId: parent.domainId } }));
-    };
-    return new Poller(
+    return new Poller({
       topic,
-      'STARTED',
-      parent.kind === 'FLOW_EXECUTIONS' ? 'ListDataIntegrationFlowExecutions' : 'ListDataSourceRuns',
-      this,
-      intervalsMs.STARTED,
-      async (poller) => {
-        const items = await firstPage();
-        if (!seen) {
-          seen = new Set(items.map((i) => i.id));
-          return [];
-        }
-        // Lists are newest first: announce the new ones oldest first.
-        const fresh = items.filter((i) => !seen!.has(i.id)).reverse();
-        for (const i of fresh) seen.add(i.id);
-        if (seen.size > 10_000) seen = new Set(items.map((i) => i.id));
-        return fresh.map((i) => ({ version: ++poller.version, state: i.state, terminal: false }));
-      },
-      this.register(topic),
-    );
+      label: 'STARTED',
+      operation: startedOperation(parent),
+      intervalMs: this.options.intervalsMs.STARTED,
+      env: this.env,
+      poll: createStartedSource(parent, this.options.readers, this.call),
+      onStop: this.register(topic),
+    });
   }
 }
 

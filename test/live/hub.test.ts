@@ -155,7 +155,8 @@ describe('LiveHub.watch', () => {
   it('runs one poller per resource, shared by its subscribers, and stops it when the last one leaves', async () => {
     const upstream = createFakeUpstream();
     upstream.set('e1', event('e1', 'IN_PROGRESS'));
-    upstream.set('e2', event('e2', 'IN_PROGRESS'));
+    // Another event type: events of one type are refreshed from their list (parentRefresh.test.ts).
+    upstream.set('e2', { ...event('e2', 'IN_PROGRESS'), eventType: 'FORECAST' });
     const hub = createHub(upstream);
     const [a, b, other] = [hub.watch(eventRef('e1')), hub.watch(eventRef('e1')), hub.watch(eventRef('e2'))];
     expect(hub.stats).toMatchObject({ pollers: 2, subscriptions: 3 });

@@ -27,6 +27,7 @@ describe('loadConfig defaults', () => {
         port: 4010,
         seed: 1,
         clockSpeed: 1,
+        listOrder: 'newest',
         credentials: [{ accessKeyId: 'AKIALOADGRAPHEMULATOR', secretAccessKey: 'loadgraph-emulator-secret' }],
         region: 'us-east-1',
       },
@@ -63,6 +64,7 @@ describe('loadConfig defaults', () => {
         maxBackoffMs: 60_000,
         failureToleranceMs: 300_000,
         maxPollsPerSecond: 50,
+        maxListPages: 20,
       },
       scaleOut: {
         redisUrl: undefined,

@@ -36,7 +36,7 @@ import type {
   RunRecord,
 } from '../world/records.js';
 import { activitiesAt, runStatusAt } from '../world/schedules.js';
-import { byName, newestFirst, pageSize, paginate, type KeysetOrder } from './pagination.js';
+import { byName, loadOrder, pageSize, paginate, type KeysetOrder, type ListOrder } from './pagination.js';
 
 const DEFAULT_PAGE_SIZE = 50;
 const LIST_DOMAINS_MAX = 25;
@@ -56,11 +56,6 @@ const dataSourceOrder: KeysetOrder<DataSourceRecord> = byName(
   (d) => d.name,
   (d) => d.id,
 );
-const runOrder: KeysetOrder<RunRecord> = newestFirst(
-  'runs',
-  (r) => r.createdMs,
-  (r) => r.id,
-);
 const activityOrder: KeysetOrder<ActivityPlan> = {
   scope: 'activities',
   directions: ['asc', 'asc'],
@@ -74,7 +69,14 @@ const notFound = (message: string): never => {
 const contains = (value: string, part: string | undefined): boolean =>
   part === undefined || value.toLowerCase().includes(part.toLowerCase());
 
-export function createDataZoneHandlers(world: World): ServiceHandlers {
+/** `listOrder`: the order of the run lists (default newest first). */
+export function createDataZoneHandlers(world: World, listOrder: ListOrder = 'newest'): ServiceHandlers {
+  const runOrder: KeysetOrder<RunRecord> = loadOrder(
+    listOrder,
+    'runs',
+    (r) => r.createdMs,
+    (r) => r.id,
+  );
   const domainOf = (id: string): DomainRecord => world.domains.get(id) ?? notFound(`Domain ${id} not found`);
   const dataSourceOf = (domain: DomainRecord, id: string): DataSourceRecord =>
     domain.dataSources.get(id) ?? notFound(`Data source ${id} not found in domain ${domain.id}`);

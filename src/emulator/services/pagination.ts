@@ -114,3 +114,36 @@ export function byName<T>(
 ): KeysetOrder<T> {
   return { scope, directions: ['asc', 'asc'], key: (item) => [nameOf(item), idOf(item)] };
 }
+
+/**
+ * The orders the lists of loads (events, flow executions, data source runs) can be answered in. AWS
+ * documents none, so a client must rely on none: `newest` (the default, what AWS appears to do) is newest
+ * first; `oldest` oldest first; `shuffled` a fixed pseudo-random order by a hash of the id, where new
+ * loads land anywhere and push others to later pages.
+ */
+export const LIST_ORDERS = ['newest', 'oldest', 'shuffled'] as const;
+export type ListOrder = (typeof LIST_ORDERS)[number];
+
+/** FNV-1a of a string, as an unsigned 32-bit number. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** A list of loads ordered as `order` says, by its time and id. */
+export function loadOrder<T>(
+  order: ListOrder,
+  scope: string,
+  timeOf: (item: T) => number,
+  idOf: (item: T) => string,
+): KeysetOrder<T> {
+  switch (order) {
+    case 'newest':
+      return newestFirst(scope, timeOf, idOf);
+    case 'oldest':
+      return { scope, directions: ['asc', 'asc'], key: (item) => [timeOf(item), idOf(item)] };
+    case 'shuffled':
+      return { scope, directions: ['asc', 'asc'], key: (item) => [fnv1a(idOf(item)), idOf(item)] };
+  }
+}

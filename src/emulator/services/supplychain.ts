@@ -35,7 +35,7 @@ import {
   instanceView,
   namespaceView,
 } from '../world/supplychain.views.js';
-import { byName, newestFirst, pageSize, paginate, type KeysetOrder } from './pagination.js';
+import { byName, loadOrder, pageSize, paginate, type KeysetOrder, type ListOrder } from './pagination.js';
 
 const DEFAULT_PAGE_SIZE = 10;
 const DATASET_EVENT = 'scn.data.dataset';
@@ -48,16 +48,6 @@ const instanceOrder: KeysetOrder<InstanceRecord> = byName(
 const namespaceOrder: KeysetOrder<NamespaceRecord> = byName('namespaces', (n) => n.name);
 const datasetOrder: KeysetOrder<DatasetRecord> = byName('datasets', (d) => d.name);
 const flowOrder: KeysetOrder<FlowRecord> = byName('flows', (f) => f.name);
-const eventOrder: KeysetOrder<EventRecord> = newestFirst(
-  'events',
-  (e) => e.eventTimestampMs,
-  (e) => e.eventId,
-);
-const executionOrder: KeysetOrder<ExecutionRecord> = newestFirst(
-  'executions',
-  (x) => x.startMs,
-  (x) => x.executionId,
-);
 
 const notFound = (message: string): never => {
   throw new AwsError('ResourceNotFoundException', message);
@@ -76,7 +66,20 @@ interface SendInput {
   datasetTarget?: { datasetIdentifier: string; operationType: DatasetOperationType };
 }
 
-export function createSupplyChainHandlers(world: World): ServiceHandlers {
+/** `listOrder`: the order of the event and execution lists (default newest first). */
+export function createSupplyChainHandlers(world: World, listOrder: ListOrder = 'newest'): ServiceHandlers {
+  const eventOrder: KeysetOrder<EventRecord> = loadOrder(
+    listOrder,
+    'events',
+    (e) => e.eventTimestampMs,
+    (e) => e.eventId,
+  );
+  const executionOrder: KeysetOrder<ExecutionRecord> = loadOrder(
+    listOrder,
+    'executions',
+    (x) => x.startMs,
+    (x) => x.executionId,
+  );
   const instanceOf = (instanceId: string): InstanceRecord =>
     world.instances.get(instanceId) ?? notFound(`Instance ${instanceId} not found`);
   const namespaceOf = (instance: InstanceRecord, name: string): NamespaceRecord =>

@@ -14,7 +14,7 @@ import { GraphQLError } from 'graphql';
 import type { LiveHub, StartedParent } from '../../live/hub.js';
 import type { Actions } from '../../upstream/actions.js';
 import { ErrorCode } from '../../errors.js';
-import type { LoadRef } from '../../upstream/loadRef.js';
+import { kindOf, type LoadKind, type LoadKindDescriptor, type LoadRef } from '../../upstream/loadKinds.js';
 import type { ReadGate } from '../../upstream/loaders.js';
 import type { Readers } from '../../upstream/readers.js';
 import {
@@ -49,14 +49,9 @@ const HOME_OF: { readonly [N in keyof Readers]: (key: any) => Home } = {
   domain: (k) => ({ domainId: k.id }),
 };
 
-const POLL_OPERATION: Readonly<Record<LoadRef['kind'], string>> = {
-  DATA_INTEGRATION_EVENT: 'GetDataIntegrationEvent',
-  FLOW_EXECUTION: 'GetDataIntegrationFlowExecution',
-  DATA_SOURCE_RUN: 'GetDataSourceRun',
-};
-
+const pollOperationOf = (ref: LoadRef): string => kindOf(ref).pollOperation;
 const homeOfRef = (ref: LoadRef): Home =>
-  ref.kind === 'DATA_SOURCE_RUN' ? { domainId: ref.key.domainId } : { instanceId: ref.key.instanceId };
+  (kindOf(ref) as LoadKindDescriptor<LoadKind>).home(ref.key as never);
 
 /** The NOT_FOUND error both a hidden and a missing resource are answered with. */
 function hiddenNotFound(awsOperation: string): GraphQLError {
@@ -211,7 +206,7 @@ function reducingNotFound(
  */
 export function gateLive(live: LiveHub, access: Access): LiveHub {
   const reduceFor = (ref: LoadRef) => (err: unknown) =>
-    access.notFoundAs(homeOfRef(ref), err, POLL_OPERATION[ref.kind]);
+    access.notFoundAs(homeOfRef(ref), err, pollOperationOf(ref));
   return {
     get stats() {
       return live.stats;
@@ -219,13 +214,13 @@ export function gateLive(live: LiveHub, access: Access): LiveHub {
     close: () => live.close(),
     watch(ref) {
       access.require('loads:read');
-      if (!access.mayTouch(homeOfRef(ref))) return failing(hiddenNotFound(POLL_OPERATION[ref.kind]));
+      if (!access.mayTouch(homeOfRef(ref))) return failing(hiddenNotFound(pollOperationOf(ref)));
       return reducingNotFound(live.watch(ref), reduceFor(ref));
     },
     watchMany(refs) {
       access.require('loads:read');
       const hidden = refs.find((ref) => !access.mayTouch(homeOfRef(ref)));
-      if (hidden) return failing(hiddenNotFound(POLL_OPERATION[hidden.kind]));
+      if (hidden) return failing(hiddenNotFound(pollOperationOf(hidden)));
       return reducingNotFound(live.watchMany(refs), (err) => {
         const operation = err instanceof GraphQLError ? err.extensions['awsOperation'] : undefined;
         const home = refs.map(homeOfRef).find((h) => access.hidesSome(h));
