@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClock } from './clock.js';
 import { handleControl } from './control.js';
-import { FaultInjector } from './faults.js';
+import { FAULT_ERROR_NAMES, FaultInjector } from './faults.js';
 import { SmithyModel } from './protocol/model.js';
 import { RestJsonService, errorResponse, type WireResponse } from './protocol/restJson.js';
 import { checkSigV4 } from './protocol/sigv4.js';
@@ -57,7 +57,10 @@ const noopLogger: EmulatorLogger = { debug() {}, info() {}, warn() {}, error() {
 
 /** Mutable state of one emulator, shared with the control API. Internal. */
 export interface EmulatorState {
+  /** The seed of the current world. */
   seed: number;
+  /** The seed the emulator started with: what a reset without a seed goes back to. */
+  readonly initialSeed: number;
   world: World;
   services: RestJsonService[];
   readonly clock: Clock;
@@ -91,13 +94,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const world = createWorld({ seed, clock, ...(timing ? { timing } : {}) });
   const state: EmulatorState = {
     seed,
+    initialSeed: seed,
     world,
     services: buildServices(world),
     clock,
     faults: new FaultInjector(seed),
     calls: new Map(),
     timing,
-    reset(next = state.seed) {
+    reset(next = state.initialSeed) {
       state.seed = next;
       state.world = createWorld({ seed: next, clock, ...(timing ? { timing } : {}) });
       state.services = buildServices(state.world);
@@ -211,14 +215,7 @@ async function serve(
         return;
       case 'error': {
         const status = decision.failure.status;
-        const name =
-          status === 500
-            ? 'InternalServerException'
-            : status === 503
-              ? 'ServiceUnavailableException'
-              : status === 504
-                ? 'GatewayTimeoutException'
-                : 'BadGatewayException';
+        const name = FAULT_ERROR_NAMES[status];
         send(
           res,
           errorResponse(
