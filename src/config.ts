@@ -372,6 +372,13 @@ export const SETTINGS: readonly Setting[] = [
     help: '1: the production security defaults (no introspection, no field suggestions, internal errors masked) even when NODE_ENV is not production',
   },
   {
+    name: 'GRAPHQL_INTROSPECTION',
+    default: '',
+    defaultHelp: '1, or 0 in production mode',
+    schema: flag,
+    help: '1: the schema may be introspected (__schema, __type), 0: introspection is refused with GRAPHQL_VALIDATION_FAILED naming this setting',
+  },
+  {
     name: 'CORS_ORIGINS',
     default: '',
     schema: origins,
@@ -567,8 +574,10 @@ export interface Config {
       readonly maxCost: number;
     };
     readonly requestTimeoutMs: number;
-    /** No introspection, no field suggestions, internal errors masked. */
+    /** No introspection (unless `introspection` says otherwise), no field suggestions, internal errors masked. */
     readonly production: boolean;
+    /** `__schema` and `__type` may be queried. */
+    readonly introspection: boolean;
     /** Allowed browser origins (`['*']`: any); empty: same origin only. */
     readonly corsOrigins: readonly string[];
     readonly corsAllowCredentials: boolean;
@@ -697,6 +706,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       },
       requestTimeoutMs: read('REQUEST_TIMEOUT_MS'),
       production: read('PRODUCTION_MODE') === '1' || read('NODE_ENV') === 'production',
+      introspection:
+        read('GRAPHQL_INTROSPECTION') === undefined
+          ? !(read('PRODUCTION_MODE') === '1' || read('NODE_ENV') === 'production')
+          : read('GRAPHQL_INTROSPECTION') === '1',
       corsOrigins: read('CORS_ORIGINS') ?? [],
       corsAllowCredentials: read('CORS_ALLOW_CREDENTIALS') === '1',
       wsRequireOrigin: read('WS_REQUIRE_ORIGIN') === '1',

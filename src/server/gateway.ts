@@ -21,6 +21,7 @@ import { createTerminalCache } from '../upstream/reader.js';
 import { authStartProblem } from '../config.auth.js';
 import { createAdmission } from './auth/admission.js';
 import { createContext, type GraphContext } from './context.js';
+import { introspectionOffRule } from './introspection.js';
 import { createFormatError } from './errors.js';
 import { createHttpHandler } from './http.js';
 import type { Principal } from './auth/principal.js';
@@ -164,6 +165,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   const streaming = {
     schema,
     production,
+    introspection: config.hardening.introspection,
     formatError,
     createContext: (principal?: Principal) => createContext(contextDeps, undefined, principal),
     logger,
@@ -172,13 +174,17 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   };
   const apollo = new ApolloServer<GraphContext>({
     ...(jit ? { gateway: jitGateway(schema, jit) } : { schema }),
-    introspection: !production,
+    // Refused by introspectionOffRule when off, which names the setting (Apollo's own names an option).
+    introspection: true,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     parseOptions: { maxTokens: hardening.operation.maxTokens },
-    validationRules: [createShapeRule(hardening.operation)],
+    validationRules: [
+      createShapeRule(hardening.operation),
+      ...(hardening.introspection ? [] : [introspectionOffRule]),
+    ],
     formatError,
     logger,
     plugins: [

@@ -7,7 +7,6 @@
  */
 import {
   GraphQLError,
-  NoSchemaIntrospectionCustomRule,
   validate,
   type ExecutionArgs,
   type ExecutionResult,
@@ -19,12 +18,15 @@ import { WebSocket as WebSocketClass, type WebSocket, type WebSocketServer } fro
 import { createDocumentCache } from './documentCache.js';
 import { prepareOperation, validationRules, type DocumentSteps, type OperationLimits } from './limits.js';
 import type { GraphContext } from './context.js';
+import { introspectionOffRule } from './introspection.js';
 
 export interface StreamLimitOptions {
   readonly schema: GraphQLSchema;
   readonly limits: OperationLimits;
-  /** No introspection, no field suggestions in error messages. */
+  /** No field suggestions in error messages. */
   readonly production: boolean;
+  /** `__schema` and `__type` may be queried. */
+  readonly introspection: boolean;
 }
 
 /** Drops graphql-js's "Did you mean …?" hints, as Apollo's `hideSchemaDetailsFromClientErrors` does. */
@@ -52,7 +54,7 @@ interface Payload {
  * depend on each request's variables, so they are checked every time.
  */
 function preparer(options: StreamLimitOptions) {
-  const rules = validationRules(options.limits, options.production ? [NoSchemaIntrospectionCustomRule] : []);
+  const rules = validationRules(options.limits, options.introspection ? [] : [introspectionOffRule]);
   const documents = createDocumentCache({ maxQueryChars: options.limits.maxQueryChars });
   const steps: DocumentSteps = {
     parse: (query, parseOptions) => documents.parse(query, parseOptions),

@@ -41,6 +41,8 @@ export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => 
 export interface StreamingOptions {
   readonly schema: GraphQLSchema;
   readonly production: boolean;
+  /** `__schema` and `__type` may be queried. */
+  readonly introspection: boolean;
   readonly formatError: FormatError;
   readonly createContext: (principal?: Principal) => GraphContext;
   readonly logger: AppLogger;
@@ -140,6 +142,7 @@ export function attachWebSocket(
     schema: options.schema,
     limits: options.operationLimits,
     production: options.production,
+    introspection: options.introspection,
     maxSubscriptions: options.socketRules.maxSubscriptions,
   });
   // A group's result is formatted (the error funnel onNext applies) and serialized once for all its
@@ -274,6 +277,7 @@ export function createSseTransport(options: StreamingOptions) {
     schema: options.schema,
     limits: options.operationLimits,
     production: options.production,
+    introspection: options.introspection,
     createContext: (raw) => options.createContext(options.admission?.principalOf(raw)),
     withCode: withRequestErrorCode,
     formatErrors: (errors) => formatRequestErrors(errors, options.formatError),
