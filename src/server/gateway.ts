@@ -22,6 +22,8 @@ import { authStartProblem } from '../config.auth.js';
 import { createAdmission } from './auth/admission.js';
 import { createContext, type GraphContext } from './context.js';
 import { introspectionOffRule } from './introspection.js';
+import { variablesPlugin } from './variables.plugin.js';
+import { sendEventRawProblems } from '../graph/sendEvent.rawInput.js';
 import { createFormatError } from './errors.js';
 import { createHttpHandler } from './http.js';
 import type { Principal } from './auth/principal.js';
@@ -194,6 +196,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
       loggingPlugin(),
       limitsPlugin(hardening.operation),
+      variablesPlugin({ production, inputChecks: { SendEventInput: sendEventRawProblems } }),
       requestIdOnInternalErrorsPlugin(),
       metricsPlugin(metrics),
       ...(tracing ? [tracingPlugin(tracing)] : []),
