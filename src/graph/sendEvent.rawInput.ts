@@ -25,12 +25,7 @@ export function sendEventRawProblems(raw: Readonly<Record<string, unknown>>, fie
     data: text(raw['data']) ?? '{}',
     eventGroupId: text(raw['eventGroupId']) ?? 'given',
     clientToken: text(raw['clientToken']) ?? null,
-    datasetTarget:
-      targetArn !== undefined
-        ? { datasetIdentifier: targetArn, operationType: 'UPSERT' }
-        : target
-          ? null
-          : null,
+    datasetTarget: targetArn !== undefined ? { datasetIdentifier: targetArn, operationType: 'UPSERT' } : null,
   };
   const unchecked = new Set<string>();
   if (text(raw['instanceId']) === undefined) unchecked.add('instanceId');
