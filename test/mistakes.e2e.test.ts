@@ -203,6 +203,8 @@ describe('README "Common mistakes"', () => {
         if (status) expect(answer.code).toContain(`(${status})`);
         expect(answer.text).toContain(hint);
       },
+      // The AWS CLI takes seconds to start on a busy machine.
+      120_000,
     );
   }
 });

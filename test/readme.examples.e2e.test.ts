@@ -178,7 +178,8 @@ describe('README examples, run as written', () => {
         expect(result.stdout.trim()).not.toBe('');
         expect(result.stdout).not.toContain('"errors"');
       },
-      60_000,
+      // The AWS CLI takes seconds to start on a busy machine.
+      120_000,
     );
   }
 });
