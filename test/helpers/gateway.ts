@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import type { AppLogger } from '../../src/server/logger.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -31,7 +32,10 @@ export interface TestGateway {
 }
 
 /** `env` overrides settings (e.g. `{ TERMINAL_CACHE_MAX: '0' }`). */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  { logger = pino({ level: 'silent' }) }: { logger?: AppLogger } = {},
+): Promise<TestGateway> {
   const config = loadConfig({
     PORT: '0',
     EMULATOR_PORT: '0',
@@ -44,8 +48,12 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     AUTH_RATE_LIMIT_PER_SECOND: '0',
     ...env,
   });
-  const gateway = await startGateway({ config, logger: pino({ level: 'silent' }) });
-  const emulator = gateway.emulatorEndpoint!;
+  const gateway = await startGateway({ config, logger });
+  return testGatewayFor(gateway, gateway.emulatorEndpoint!);
+}
+
+/** The test client of a running gateway whose upstream is the emulator at `emulator`. */
+export function testGatewayFor(gateway: RunningGateway, emulator: string): TestGateway {
   const control = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${emulator}/_emulator/${path}`, {
       method,
