@@ -449,6 +449,13 @@ const DECLARED_SETTINGS = [
     help: '1: the production security defaults (no introspection, no field suggestions, internal errors masked) even when NODE_ENV is not production',
   },
   {
+    name: 'GRAPHQL_INTROSPECTION',
+    default: '',
+    defaultHelp: '1, or 0 in production mode',
+    schema: flag,
+    help: '1: the schema may be introspected (__schema, __type), 0: introspection is refused with GRAPHQL_VALIDATION_FAILED naming this setting',
+  },
+  {
     name: 'CORS_ORIGINS',
     default: '',
     schema: origins,
@@ -748,6 +755,11 @@ function configFrom(
       requestTimeoutMs: read('REQUEST_TIMEOUT_MS'),
       /** No introspection, no field suggestions, internal errors masked. */
       production: read('PRODUCTION_MODE') === '1' || read('NODE_ENV') === 'production',
+      /** `__schema` and `__type` may be queried. */
+      introspection:
+        read('GRAPHQL_INTROSPECTION') === undefined
+          ? !(read('PRODUCTION_MODE') === '1' || read('NODE_ENV') === 'production')
+          : read('GRAPHQL_INTROSPECTION') === '1',
       /** Allowed browser origins (`['*']`: any); empty: same origin only. */
       corsOrigins: read('CORS_ORIGINS') ?? ([] as string[]),
       corsAllowCredentials: read('CORS_ALLOW_CREDENTIALS') === '1',

@@ -6,11 +6,11 @@
  * | `GET /_emulator/calls` | calls per AWS operation since the last reset, e.g. `{"GetDataIntegrationEvent": 12}` |
  * | `DELETE /_emulator/calls` | resets the counts |
  * | `GET /_emulator/world` | the seeded ids: instances, namespaces, datasets, flows, domains, projects, data sources |
- * | `POST /_emulator/reset` `{seed?}` | a new world from the seed (default: the current one); clears calls and faults |
+ * | `POST /_emulator/reset` `{seed?}` | a new world from the seed (default: the one the emulator started with, `EMULATOR_SEED`); clears calls and faults |
  * | `GET /_emulator/clock` | `{now, nowMs, speed}` |
  * | `POST /_emulator/clock` `{advanceMs?, speed?}` | moves simulated time forward and/or sets its speed |
  * | `GET /_emulator/faults` | the active faults |
- * | `POST /_emulator/faults` `{operation?, kind, count?, percent?, status?, latencyMs?}` | adds a fault |
+ * | `POST /_emulator/faults` `{operation?, kind, count?, percent?, status?, latencyMs?}` | adds a fault; echoes it as it will act (`status`, `answer`) |
  * | `DELETE /_emulator/faults` | clears every fault |
  * | `POST /_emulator/scene` `{kind, parent ids, count, durationMs, spreadMs?, outcome?}` | creates `count` running loads under one parent (see world/scene.ts); `{ids, endsAtMs}` |
  *

@@ -6,6 +6,23 @@
 import { z } from 'zod';
 import { mulberry32 } from './world/rng.js';
 
+/** The AWS error each injected 5xx answers with. */
+export const FAULT_ERROR_NAMES = {
+  500: 'InternalServerException',
+  502: 'BadGatewayException',
+  503: 'ServiceUnavailableException',
+  504: 'GatewayTimeoutException',
+} as const;
+export type FaultErrorStatus = keyof typeof FAULT_ERROR_NAMES;
+
+const errorStatus = z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]);
+
+/**
+ * A fault as the control API takes it. `status` is for `error` faults only (default 500); a `throttle`
+ * always answers 429 (giving `status: 429` is allowed), and `latency` and `drop` answer with no status of
+ * their own. The parsed spec states what the fault does: the `status` it answers with, if any, and an
+ * `answer` in words.
+ */
 export const faultSpecSchema = z
   .object({
     operation: z
@@ -16,27 +33,51 @@ export const faultSpecSchema = z
     kind: z.enum(['throttle', 'error', 'latency', 'drop']),
     count: z.number().int().positive().optional(),
     percent: z.number().min(0).max(100).optional(),
-    status: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).default(500),
+    status: z.union([errorStatus, z.literal(429)]).optional(),
     latencyMs: z.number().int().min(0).max(600_000).optional(),
   })
   .strict()
   .refine((f) => f.kind !== 'latency' || f.latencyMs !== undefined, {
     message: "a 'latency' fault needs latencyMs",
     path: ['latencyMs'],
+  })
+  .refine(
+    (f) =>
+      f.status === undefined ||
+      (f.kind === 'throttle' ? f.status === 429 : f.kind === 'error' && f.status !== 429),
+    {
+      message:
+        "status is for 'error' faults (500, 502, 503 or 504); a 'throttle' fault always answers 429 ThrottlingException, and 'latency' and 'drop' faults answer with no status of their own",
+      path: ['status'],
+    },
+  )
+  .transform(({ status, ...f }) => {
+    switch (f.kind) {
+      case 'throttle':
+        return { ...f, status: 429, answer: '429 ThrottlingException' };
+      case 'error': {
+        const code = (status ?? 500) as FaultErrorStatus;
+        return { ...f, status: code, answer: `${code} ${FAULT_ERROR_NAMES[code]}` };
+      }
+      case 'latency':
+        return { ...f, answer: `the normal answer, ${f.latencyMs} ms late` };
+      case 'drop':
+        return { ...f, answer: 'no answer: the connection is closed' };
+    }
   });
 
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
-export interface Fault extends FaultSpec {
+export type Fault = FaultSpec & {
   readonly id: number;
   /** Calls this fault has fired for. */
   fired: number;
-}
+};
 
 /** What to do to one call: wait `latencyMs`, then fail (or not). */
 export interface FaultDecision {
   readonly latencyMs: number;
   readonly failure?:
-    { readonly kind: 'throttle' | 'drop' } | { readonly kind: 'error'; readonly status: number };
+    { readonly kind: 'throttle' | 'drop' } | { readonly kind: 'error'; readonly status: FaultErrorStatus };
 }
 
 /** A seedable PRNG (uniform in [0, 1)): the world's mulberry32. */
@@ -76,7 +117,11 @@ export class FaultInjector {
       if (fault.percent !== undefined && this.random() * 100 >= fault.percent) continue;
       fault.fired++;
       if (fault.kind === 'latency') latencyMs += fault.latencyMs ?? 0;
-      else failure = fault.kind === 'error' ? { kind: 'error', status: fault.status } : { kind: fault.kind };
+      else
+        failure =
+          fault.kind === 'error'
+            ? { kind: 'error', status: ('status' in fault ? fault.status : 500) as FaultErrorStatus }
+            : { kind: fault.kind };
     }
     this.faults = this.faults.filter((f) => f.count === undefined || f.fired < f.count);
     return failure ? { latencyMs, failure } : { latencyMs };

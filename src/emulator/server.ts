@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClock } from './clock.js';
 import { handleControl } from './control.js';
-import { FaultInjector } from './faults.js';
+import { FAULT_ERROR_NAMES, FaultInjector } from './faults.js';
 import { SmithyModel } from './protocol/model.js';
 import { RestJsonService, errorResponse, type WireResponse } from './protocol/restJson.js';
 import { DEFAULT_EMULATOR_CREDENTIALS, verifySigV4, type SigV4Verifier } from './protocol/sigv4.js';
@@ -82,7 +82,10 @@ const noopLogger: EmulatorLogger = { debug() {}, info() {}, warn() {}, error() {
 
 /** Mutable state of one emulator, shared with the control API. Internal. */
 export interface EmulatorState {
+  /** The seed of the current world. */
   seed: number;
+  /** The seed the emulator started with: what a reset without a seed goes back to. */
+  readonly initialSeed: number;
   world: World;
   services: RestJsonService[];
   readonly clock: Clock;
@@ -126,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const world = newWorld(seed);
   const state: EmulatorState = {
     seed,
+    initialSeed: seed,
     world,
     services: buildServices(world, listOrder),
     clock,
@@ -133,7 +137,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     calls: new Map(),
     timing,
     sigv4: { secrets: new Map(credentials.map((c) => [c.accessKeyId, c.secretAccessKey])), region },
-    reset(next = state.seed) {
+    reset(next = state.initialSeed) {
       state.seed = next;
       generation++;
       state.world = newWorld(next);
@@ -274,14 +278,7 @@ async function serve(
         return;
       case 'error': {
         const status = decision.failure.status;
-        const name =
-          status === 500
-            ? 'InternalServerException'
-            : status === 503
-              ? 'ServiceUnavailableException'
-              : status === 504
-                ? 'GatewayTimeoutException'
-                : 'BadGatewayException';
+        const name = FAULT_ERROR_NAMES[status];
         send(
           res,
           errorResponse(

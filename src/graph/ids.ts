@@ -71,10 +71,21 @@ export function fromGlobalId(id: string, argument = 'id'): LoadRef {
   return ref;
 }
 
+/** Where a client passed an AWS id for a global id: what the id looks like and how to read that load. */
+function awsIdHint(id: string): string {
+  if (UUID.test(id))
+    return ' It looks like an AWS id (a Supply Chain instance, event or execution id), not a global id: read an event with dataIntegrationEvent(instanceId:, eventId:), a flow execution with flowExecution(instanceId:, flowName:, executionId:), or pass the `id` field they return.';
+  if (DOMAIN_ID.test(id))
+    return " It looks like a DataZone domain id, not a load: pass a load's `id` field, or read a run with dataSourceRun(domainIdentifier:, identifier:).";
+  if (DATAZONE_ID.test(id))
+    return ' It looks like a DataZone id (a data source run id), not a global id: read the run with dataSourceRun(domainIdentifier:, identifier:), or pass the `id` field it returns.';
+  return '';
+}
+
 function decodeGlobalId(id: string, argument: string): LoadRef {
   const bad = (why: string) =>
     badInput(
-      `${argument} ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not a Loadgraph load id: ${why}. Use the \`id\` field of a ${TYPENAMES}.`,
+      `${argument} ${JSON.stringify(id.length > 80 ? `${id.slice(0, 80)}…` : id)} is not a Loadgraph load id: ${why}. Use the \`id\` field of a ${TYPENAMES}.${awsIdHint(id)}`,
       argument,
     );
   if (id.length === 0 || id.length > 512 || !/^[A-Za-z0-9_-]+$/.test(id))
@@ -117,9 +128,27 @@ export function checkKey(key: keyof typeof KEYS, value: unknown, argument: strin
   const text = typeof value === 'string' ? value : '';
   if (!pattern.test(text)) {
     throw badInput(
-      `${argument} ${JSON.stringify(text.slice(0, 80))} is not a valid ${what} (expected ${pattern.source}).`,
+      `${argument} ${JSON.stringify(text.slice(0, 80))} is not a valid ${what} (expected ${pattern.source}).${globalIdHint(key, text, argument)}`,
       argument,
     );
   }
   return text;
+}
+
+/**
+ * Where a client passed a global id for an AWS key: which load it is the id of, and the field of that
+ * load that holds the value to pass instead. Empty when `text` is no global id.
+ */
+function globalIdHint(key: keyof typeof KEYS, text: string, argument: string): string {
+  let ref: LoadRef;
+  try {
+    ref = fromGlobalId(text);
+  } catch {
+    return '';
+  }
+  const type = kindOf(ref).typename;
+  const own = Object.entries(ref.key).find(([name]) => name === key)?.[1] as string | undefined;
+  return own === undefined
+    ? ` It is the global id of a ${type} (its \`id\` field), not a ${KEYS[key][1]}: read that load with node(id:) or loads(ids:).`
+    : ` It is the global id of a ${type} (its \`id\` field): ${argument} takes the AWS ${KEYS[key][1]}, the load's \`${key}\` field (here ${JSON.stringify(own)}), or read the load by its global id with node(id:) or loads(ids:).`;
 }

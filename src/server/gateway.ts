@@ -23,6 +23,9 @@ import { accessLogPlugin, createAccessLog, type RequestScopes } from './accessLo
 import { createAdmission } from './auth/admission.js';
 import type { Principal } from './auth/principal.js';
 import { createContext, type GraphContext } from './context.js';
+import { introspectionOffRule } from './introspection.js';
+import { variablesPlugin } from './variables.plugin.js';
+import { sendEventRawProblems } from '../graph/sendEvent.rawInput.js';
 import { createFormatError } from './errors.js';
 import { requestIdOnInternalErrorsPlugin } from './requestId.plugin.js';
 import { createHttpHandler } from './http.js';
@@ -120,6 +123,7 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
   const streaming = {
     schema,
     production,
+    introspection: config.hardening.introspection,
     formatError,
     createContext: (principal?: Principal) => createContext(contextDeps, undefined, principal),
     logger,
@@ -130,7 +134,8 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
   };
   const apollo = new ApolloServer<GraphContext>({
     ...(jit ? { gateway: jitGateway(schema, jit) } : { schema }),
-    introspection: !production,
+    // Refused by introspectionOffRule when off, which names the setting (Apollo's own names an option).
+    introspection: true,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: production,
     allowBatchedHttpRequests: false,
@@ -139,7 +144,10 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
     stopOnTerminationSignals: false,
     csrfPrevention: true,
     parseOptions: { maxTokens: hardening.operation.maxTokens },
-    validationRules: [createShapeRule(hardening.operation)],
+    validationRules: [
+      createShapeRule(hardening.operation),
+      ...(hardening.introspection ? [] : [introspectionOffRule]),
+    ],
     formatError,
     logger,
     plugins: [
@@ -150,6 +158,7 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
       loggingPlugin(),
       accessLogPlugin(accessLog, scopes),
       limitsPlugin(hardening.operation),
+      variablesPlugin({ production, inputChecks: { SendEventInput: sendEventRawProblems } }),
       requestIdOnInternalErrorsPlugin(),
       metricsPlugin(metrics),
       ...(tracing ? [tracingPlugin(tracing)] : []),

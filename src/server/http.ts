@@ -177,7 +177,12 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
       }
       if (url.pathname !== graphqlPath && url.pathname !== options.streamPath) {
         return sendJson(res, 404, {
-          errors: [{ message: `Not found: the GraphQL endpoint is ${graphqlPath}` }],
+          errors: [
+            {
+              message: `Nothing at ${url.pathname.slice(0, 200)}: send GraphQL requests to ${graphqlPath} (POST, GET for queries, WebSocket), subscriptions over SSE to ${options.streamPath}; /healthz, /readyz and /metrics are the other paths`,
+              extensions: { code: 'NOT_FOUND' },
+            },
+          ],
         });
       }
       if (options.cors?.(req, res)) return;

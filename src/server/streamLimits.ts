@@ -7,7 +7,6 @@
  */
 import {
   GraphQLError,
-  NoSchemaIntrospectionCustomRule,
   validate,
   type ExecutionArgs,
   type ExecutionResult,
@@ -20,13 +19,16 @@ import { createDocumentCache } from './documentCache.js';
 import { prepareOperation, validationRules, type DocumentSteps, type OperationLimits } from './limits.js';
 import type { GraphContext } from './context.js';
 import { ErrorCode } from '../errors.js';
+import { introspectionOffRule } from './introspection.js';
 
 /** What the streaming transports check an operation against: the schema, the operation limits, production mode. */
 export interface StreamLimitOptions {
   readonly schema: GraphQLSchema;
   readonly limits: OperationLimits;
-  /** No introspection, no field suggestions in error messages. */
+  /** No field suggestions in error messages. */
   readonly production: boolean;
+  /** `__schema` and `__type` may be queried. */
+  readonly introspection: boolean;
 }
 
 /** Drops graphql-js's "Did you mean …?" hints, as Apollo's `hideSchemaDetailsFromClientErrors` does. */
@@ -54,7 +56,7 @@ interface Payload {
  * depend on each request's variables, so they are checked every time.
  */
 function preparer(options: StreamLimitOptions) {
-  const rules = validationRules(options.limits, options.production ? [NoSchemaIntrospectionCustomRule] : []);
+  const rules = validationRules(options.limits, options.introspection ? [] : [introspectionOffRule]);
   const documents = createDocumentCache({ maxQueryChars: options.limits.maxQueryChars });
   const steps: DocumentSteps = {
     parse: (query, parseOptions) => documents.parse(query, parseOptions),

@@ -6,7 +6,8 @@
  * a source stream that fails (NOT_FOUND, persistent upstream trouble) ends its subscription with a last
  * `next` carrying the formatted error, then `complete`.
  */
-import type { Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import {
   execute,
   GraphQLError,
@@ -16,7 +17,9 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
+import { TOKEN_HEADER_KEY, TOKEN_QUERY_KEY, type Response as SseResponse } from 'graphql-sse';
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
+import { CloseCode, DEPRECATED_GRAPHQL_WS_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import {
@@ -49,6 +52,8 @@ export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => 
 export interface StreamingOptions {
   readonly schema: GraphQLSchema;
   readonly production: boolean;
+  /** `__schema` and `__type` may be queried. */
+  readonly introspection: boolean;
   readonly formatError: FormatError;
   readonly createContext: (principal?: Principal) => GraphContext;
   readonly logger: AppLogger;
@@ -204,6 +209,7 @@ export function attachWebSocket(
       : {}),
   });
   wss.on('error', (err) => options.logger.error({ err }, 'websocket server error'));
+  refuseOtherSubprotocols(wss);
   const connections = new WeakMap<object, { subscriptions: object }>();
   applySocketRules(wss, {
     ...options.socketRules,
@@ -213,6 +219,7 @@ export function attachWebSocket(
     schema: options.schema,
     limits: options.operationLimits,
     production: options.production,
+    introspection: options.introspection,
     maxSubscriptions: options.socketRules.maxSubscriptions,
   });
   // A group's result is formatted (the error funnel onNext applies) and serialized once for all its
@@ -238,6 +245,9 @@ export function attachWebSocket(
   const operationOfArgs = (args: ExecutionArgs): StreamedOperation | undefined => byArgs.get(args);
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
     {
+      // Internal errors never reach a client, whatever NODE_ENV (which graphql-ws would read itself); it
+      // also keeps graphql-ws from writing to the console about refused legacy clients.
+      isProd: true,
       schema: options.schema,
       connectionInitWaitTimeout: options.connectionInitTimeoutMs,
       onSubscribe: (ctx, id, payload) => {
@@ -308,6 +318,13 @@ export function attachWebSocket(
     // them, where graphql-ws keeps one interval per socket).
     0,
   );
+  // After useServer, which sets its own: it selects no subprotocol for a client that offers another one,
+  // and such a client (subscriptions-transport-ws among them) then fails with a bare 1006 before it could
+  // read why. Selecting what it offers lets it read the close reason above.
+  wss.options.handleProtocols = (offered: Set<string>) =>
+    offered.has(GRAPHQL_TRANSPORT_WS_PROTOCOL)
+      ? GRAPHQL_TRANSPORT_WS_PROTOCOL
+      : (offered.values().next().value ?? false);
   return {
     clientCount: () => wss.clients.size,
     async close() {
@@ -318,12 +335,67 @@ export function attachWebSocket(
   };
 }
 
+/** Close reasons (at most 123 bytes) for a client that speaks another subprotocol than graphql-transport-ws. */
+export const SUBPROTOCOL_REFUSAL = {
+  legacy:
+    'graphql-ws (subscriptions-transport-ws) is not supported: use graphql-transport-ws (the graphql-ws library)',
+  other: 'Subprotocol not acceptable: use graphql-transport-ws (the graphql-ws library)',
+} as const;
+
+/**
+ * Closes with 4406 and a reason naming the protocol to use every connection that does not speak
+ * graphql-transport-ws. Registered before graphql-ws's own listener, whose close (a bare "Subprotocol not
+ * acceptable") then does nothing.
+ */
+function refuseOtherSubprotocols(wss: WebSocketServer): void {
+  wss.on('connection', (socket) => {
+    if (socket.protocol === GRAPHQL_TRANSPORT_WS_PROTOCOL) return;
+    socket.close(
+      CloseCode.SubprotocolNotAcceptable,
+      socket.protocol === DEPRECATED_GRAPHQL_WS_PROTOCOL
+        ? SUBPROTOCOL_REFUSAL.legacy
+        : SUBPROTOCOL_REFUSAL.other,
+    );
+  });
+}
+
+/**
+ * graphql-sse's stream token, as its default `authenticate` reads it (header, then `?token=`), except
+ * that a GET or POST that has no token and does not accept an event stream is answered 406
+ * NOT_ACCEPTABLE saying what to send: left to graphql-sse it reads as a single-connection request for a
+ * stream that was never reserved, a bare 404 "Stream not found".
+ */
+function streamToken(req: {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null | undefined };
+}): string | SseResponse {
+  const token =
+    req.headers.get(TOKEN_HEADER_KEY) ?? new URL(req.url, 'http://gateway').searchParams.get(TOKEN_QUERY_KEY);
+  if (token) return token;
+  if ((req.method === 'GET' || req.method === 'POST') && req.headers.get('accept') !== 'text/event-stream') {
+    const message =
+      'GraphQL over SSE answers with an event stream: send the header "accept: text/event-stream" ' +
+      `(or, for graphql-sse's single-connection mode, reserve a stream with PUT first and pass its token in ${TOKEN_HEADER_KEY})`;
+    return [
+      JSON.stringify({ errors: [{ message, extensions: { code: 'NOT_ACCEPTABLE' } }] }),
+      {
+        status: 406,
+        statusText: 'Not Acceptable',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+      },
+    ];
+  }
+  return randomUUID();
+}
+
 /** The GraphQL over SSE handler (`/graphql/stream`). */
 export function createSseTransport(options: StreamingOptions) {
   const limitSse = createSseOnSubscribe({
     schema: options.schema,
     limits: options.operationLimits,
     production: options.production,
+    introspection: options.introspection,
     createContext: (raw) => options.createContext(options.admission?.principalOf(raw)),
     withCode: withRequestErrorCode,
     formatErrors: (errors) => formatRequestErrors(errors, options.formatError),
@@ -333,8 +405,9 @@ export function createSseTransport(options: StreamingOptions) {
   /** Per request (graphql-sse passes the same object to every hook) and per execution: the access record. */
   const byRequest = new WeakMap<object, StreamedOperation>();
   const byArgs = new WeakMap<ExecutionArgs, StreamedOperation>();
-  return createSseHandler<GraphContext & Record<PropertyKey, unknown>>({
+  const handler = createSseHandler<GraphContext & Record<PropertyKey, unknown>>({
     schema: options.schema,
+    authenticate: streamToken,
     // graphql-sse validates what onSubscribe returns once more; the limits check has already validated it
     // with the same rules and more.
     validate: () => [],
@@ -358,4 +431,11 @@ export function createSseTransport(options: StreamingOptions) {
     },
     onComplete: (_ctx, req) => writeAccess(options, 'sse', byRequest.get(req)),
   });
+  return (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // graphql-sse takes only the exact `text/event-stream`; a client listing it among others means it.
+    const accept = req.headers.accept;
+    if (accept && accept !== 'text/event-stream' && /(^|,)\s*text\/event-stream\s*(;|,|$)/.test(accept))
+      req.headers.accept = 'text/event-stream';
+    return handler(req, res);
+  };
 }

@@ -156,6 +156,13 @@ describe('other paths', () => {
     const res = await fetch(`${origin}/graphql/nope`);
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(await json(res)).toEqual({ errors: [{ message: expect.stringContaining('/graphql') }] });
+    expect(await json(res)).toEqual({
+      errors: [
+        {
+          message: expect.stringContaining('send GraphQL requests to /graphql'),
+          extensions: { code: 'NOT_FOUND' },
+        },
+      ],
+    });
   });
 });

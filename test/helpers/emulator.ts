@@ -50,7 +50,7 @@ export interface ControlApi {
   now(): Promise<number>;
   addFault(spec: FaultInput): Promise<{ id: number }>;
   clearFaults(): Promise<void>;
-  /** A new world from `seed` (default: the current one); clears calls and faults. */
+  /** A new world from `seed` (default: the one the emulator started with); clears calls and faults. */
   reset(seed?: number): Promise<WorldSummary>;
   /** The current world summary (`GET /_emulator/world`). */
   world(): Promise<WorldSummary>;

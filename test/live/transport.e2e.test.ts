@@ -87,12 +87,14 @@ describe('the graphql-ws protocol', () => {
     expect((await raw.closed).code).toBe(4406);
   });
 
-  it('selects no subprotocol for a socket asking for another one (graphql-ws), and closes it with 4406', async () => {
-    // A conforming client fails such a handshake itself, so the upgrade is read from a bare TCP socket.
+  it('selects the legacy graphql-ws subprotocol so the client reads why, and closes it with 4406 naming graphql-transport-ws', async () => {
+    // Had no subprotocol been selected, a conforming client would fail the handshake (a bare 1006) itself.
     const reply = await rawUpgrade(gw, 'graphql-ws');
     expect(reply.status).toBe(101);
-    expect(reply.headers['sec-websocket-protocol']).toBeUndefined();
+    expect(reply.headers['sec-websocket-protocol']).toBe('graphql-ws');
     expect(reply.closeCode).toBe(4406);
+    const closed = await rawSocket(gw, 'graphql-ws').closed;
+    expect(closed).toEqual({ code: 4406, reason: expect.stringContaining('use graphql-transport-ws') });
   });
 
   it('closes a socket that sends no connection_init in time with 4408, not before', async () => {

@@ -117,6 +117,7 @@ describe('loadConfig defaults', () => {
         },
         requestTimeoutMs: 30_000,
         production: false,
+        introspection: true,
         corsOrigins: [],
         corsAllowCredentials: false,
         wsRequireOrigin: false,

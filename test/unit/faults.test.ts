@@ -153,11 +153,28 @@ describe('seededRandom', () => {
 });
 
 describe('faultSpecSchema', () => {
-  it('fills in the operation "*" and status 500', () => {
+  it('fills in the operation "*" and states what a fault answers', () => {
     expect(faultSpecSchema.parse({ kind: 'throttle' })).toEqual({
       kind: 'throttle',
       operation: '*',
+      status: 429,
+      answer: '429 ThrottlingException',
+    });
+    expect(faultSpecSchema.parse({ kind: 'error' })).toMatchObject({
       status: 500,
+      answer: '500 InternalServerException',
+    });
+    expect(faultSpecSchema.parse({ kind: 'error', status: 503 })).toMatchObject({
+      status: 503,
+      answer: '503 ServiceUnavailableException',
+    });
+    expect(faultSpecSchema.parse({ kind: 'throttle', status: 429 })).toMatchObject({ status: 429 });
+    expect(faultSpecSchema.parse({ kind: 'drop' })).not.toHaveProperty('status');
+    expect(faultSpecSchema.parse({ kind: 'latency', latencyMs: 5 })).toEqual({
+      kind: 'latency',
+      operation: '*',
+      latencyMs: 5,
+      answer: 'the normal answer, 5 ms late',
     });
   });
 
@@ -181,6 +198,9 @@ describe('faultSpecSchema', () => {
     ['an empty operation', { kind: 'drop', operation: '' }],
     ['an unknown key', { kind: 'drop', times: 3 }],
     ['a count given as text', { kind: 'drop', count: '3' }],
+    ['a 5xx status on a throttle fault (it answers 429)', { kind: 'throttle', status: 500 }],
+    ['status 429 on an error fault (that is a throttle)', { kind: 'error', status: 429 }],
+    ['a status on a drop fault', { kind: 'drop', status: 503 }],
   ])('rejects %s', (_what, input) => {
     expect(faultSpecSchema.safeParse(input).success).toBe(false);
   });
