@@ -39,6 +39,7 @@ const config: CodegenConfig = {
           Instance: `${upstream}#InstanceModel`,
           DataSource: `${upstream}#DataSourceModel`,
           Domain: `${upstream}#DomainModel`,
+          Project: `${upstream}#ProjectModel`,
           DataSourceRunActivity: `${upstream}#ActivityModel`,
           SageMakerRunConfiguration: `${upstream}#SageMakerRunConfigurationModel`,
           SendEventPayload: '../graph/mutation.resolvers.js#SendEventPayloadModel',
