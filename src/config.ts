@@ -378,6 +378,13 @@ export const SETTINGS: readonly Setting[] = [
     help: 'comma-separated origins (https://app.example.com) browsers may call from, over HTTP and WebSocket; * for any (without credentials); empty: same origin only',
   },
   {
+    name: 'WEB_UI',
+    default: '',
+    defaultHelp: '1, except 0 in production',
+    schema: flag,
+    help: '1: serve the GraphQL IDE (to browsers at the GraphQL path) and the live board of loads (at /); 0: neither',
+  },
+  {
     name: 'CORS_ALLOW_CREDENTIALS',
     default: '0',
     schema: flag,
@@ -483,7 +490,12 @@ interface Setting {
 }
 
 export interface Config {
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    /** Serve the browser pages: the GraphQL IDE and the live board of loads. */
+    readonly webUi: boolean;
+  };
   /** The embedded emulator; `enabled: false` means the clients talk to `aws` as configured. */
   readonly emulator: {
     readonly enabled: boolean;
@@ -621,7 +633,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     );
   }
   const config: Config = {
-    server: { host: read('HOST'), port: read('PORT') },
+    server: {
+      host: read('HOST'),
+      port: read('PORT'),
+      webUi:
+        read('WEB_UI') === '1' ||
+        (read('WEB_UI') === undefined && read('PRODUCTION_MODE') !== '1' && read('NODE_ENV') !== 'production'),
+    },
     emulator: {
       enabled: emulatorEnabled,
       port: read('EMULATOR_PORT'),

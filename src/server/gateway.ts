@@ -41,6 +41,7 @@ import { requestIdOnInternalErrorsPlugin } from './hardening.js';
 import { createJitExecutor, jitGateway } from './jit.js';
 import { createShapeRule, limitsPlugin } from './limits.js';
 import { combineGuards, createOriginPolicy } from './origin.js';
+import { createWebUi, emulatorExamples, webUiOff } from './web.js';
 import { createRedisScaleOut } from '../live/redis/scaleOut.js';
 
 export interface RunningGateway {
@@ -160,7 +161,26 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
     allowedOrigins: hardening.corsOrigins,
     allowCredentials: hardening.corsAllowCredentials,
     requireOrigin: hardening.wsRequireOrigin,
+    // Development on the emulator: a frontend on localhost (any port) works without a setting.
+    allowLocalhost: config.emulator.enabled && !production && hardening.corsOrigins.length === 0,
+    logger,
   });
+  const web = config.server.webUi
+    ? createWebUi({
+        graphqlPath: GRAPHQL_PATH,
+        pageConfig: () => ({
+          graphqlPath: GRAPHQL_PATH,
+          apiKeyHeader: config.auth.apiKeyHeader,
+          authRequired: config.auth.modes.length > 0,
+          ...(emulator ? { examples: emulatorExamples(emulator.world) } : {}),
+        }),
+      })
+    : undefined;
+  if (web && !web.dir) {
+    logger.warn(
+      'the web pages are not built: run `npm run build:web` to serve the board and the GraphQL IDE',
+    );
+  }
   const streaming = {
     schema,
     production,
@@ -185,7 +205,8 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       // The schema sets no cache hints: the per-field hook would cost ~15% of a request for nothing.
       ApolloServerPluginCacheControlDisabled(),
-      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's landing page loads Apollo Sandbox from a CDN: the gateway serves its own IDE instead.
+      ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(),
       limitsPlugin(hardening.operation),
       requestIdOnInternalErrorsPlugin(),
@@ -219,6 +240,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       stream: createSseTransport(streaming),
       guard: combineGuards(origins.http, guard),
       cors: origins.cors,
+      web: web ? web.handle : webUiOff,
       requestTimeoutMs: hardening.requestTimeoutMs,
       admit: (req) => admission.admit(req),
       readiness: createReadiness(clients, config.readinessCacheMs),
@@ -254,7 +276,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   const { port } = httpServer.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
-  logger.info({ url }, 'gateway listening');
+  logger.info({ url, ...(web ? { board: `http://${host}:${port}/` } : {}) }, 'gateway listening');
   return {
     url,
     port,

@@ -20,7 +20,7 @@ describe('loadConfig defaults', () => {
   it('gives every setting its documented default from an empty environment', () => {
     const config = loadConfig({});
     expect(config).toEqual({
-      server: { host: '127.0.0.1', port: 4000 },
+      server: { host: '127.0.0.1', port: 4000, webUi: true },
       emulator: { enabled: true, port: 4010, seed: 1, clockSpeed: 1 },
       aws: {
         region: 'us-east-1',
