@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { expect } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startGateway, type RunningGateway } from '../../src/server/gateway.js';
+import type { AppLogger } from '../../src/server/logger.js';
 
 export interface GraphQLResponse<T = any> {
   status: number;
@@ -30,8 +31,11 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-/** `env` overrides settings (e.g. `{ TERMINAL_CACHE_MAX: '0' }`). */
-export async function startTestGateway(env: Record<string, string> = {}): Promise<TestGateway> {
+/** `env` overrides settings (e.g. `{ TERMINAL_CACHE_MAX: '0' }`); `logger` receives the gateway's log (silent by default). */
+export async function startTestGateway(
+  env: Record<string, string> = {},
+  { logger = pino({ level: 'silent' }) }: { logger?: AppLogger } = {},
+): Promise<TestGateway> {
   const config = loadConfig({
     PORT: '0',
     EMULATOR_PORT: '0',
@@ -44,7 +48,7 @@ export async function startTestGateway(env: Record<string, string> = {}): Promis
     AUTH_RATE_LIMIT_PER_SECOND: '0',
     ...env,
   });
-  const gateway = await startGateway({ config, logger: pino({ level: 'silent' }) });
+  const gateway = await startGateway({ config, logger });
   const emulator = gateway.emulatorEndpoint!;
   const control = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${emulator}/_emulator/${path}`, {

@@ -7,7 +7,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import { config, onSubscriptionCount, query, resetConnection, type ApiError } from './api';
 import { AuthBar } from './AuthBar';
 import { Detail } from './Detail';
-import { BoardDomain, BoardInstance, BoardScopes } from './documents';
+import { BoardDomain, BoardInstance, BoardRuns, BoardScopes } from './documents';
 import type { BoardScopesQuery, LoadKind, LoadStatus } from './gql/graphql';
 import { LiveLoads } from './live';
 import {
@@ -121,16 +121,20 @@ export function Board() {
     }
     if (domainId) {
       reads.push(
-        query(BoardDomain, { domainId }).then(({ data, errors: errs }) => {
+        query(BoardDomain, { domainId }).then(async ({ data, errors: errs }) => {
           if (errs.length) addErrors(errs);
           if (!data?.domain || cancelled) return;
-          for (const project of data.domain.projects.nodes) {
-            for (const source of project.dataSources.nodes) {
-              names.set(source.id, source.name);
-              found.push(...source.runs.nodes);
+          const sources = data.domain.projects.nodes.flatMap((p) => p.dataSources.nodes);
+          for (const source of sources) names.set(source.id, source.name);
+          await Promise.all(
+            sources.map(async (source) => {
+              const runs = await query(BoardRuns, { domainId, dataSourceId: source.id });
+              if (runs.errors.length) addErrors(runs.errors);
+              if (cancelled) return;
+              found.push(...(runs.data?.dataSourceRuns.nodes ?? []));
               watcher.runsStarted(domainId, source.id);
-            }
-          }
+            }),
+          );
         }),
       );
     }
@@ -262,7 +266,7 @@ export function Board() {
         </div>
       </section>
 
-      <Timeline loads={shown} now={now} onSelect={setSelected} />
+      <Timeline loads={shown} now={now} names={dataSourceNames} onSelect={setSelected} />
 
       <table class="loads" data-testid="loads">
         <thead>

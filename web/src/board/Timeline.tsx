@@ -1,62 +1,49 @@
 /**
- * A timeline of the loads shown: one bar per load from its start to its finish (or to now while it runs),
- * coloured by status, newest on top. Where a table says "3 min", the bars show which loads overlapped and
- * which one took the longest.
+ * How long the loads shown took: one bar per load (the newest first), its length the duration, its
+ * colour the status; a running load's bar grows as it runs. Where a table says "45 s" row after row, the
+ * bars show at a glance which load took the longest and which failed.
  */
-import { durationMs, finishMs, formatDuration, startMs, type Load } from './model';
+import { KINDS, describe, durationMs, formatDuration, type Load } from './model';
 
-const MAX_BARS = 40;
-const ROW = 12;
-const WIDTH = 1000;
+const MAX_BARS = 12;
 
 export function Timeline({
   loads,
   now,
+  names,
   onSelect,
 }: {
   loads: readonly Load[];
   now: number;
+  names: ReadonlyMap<string, string>;
   onSelect: (id: string) => void;
 }) {
-  const bars = loads.filter((l) => startMs(l) !== undefined).slice(0, MAX_BARS);
+  const bars = loads
+    .map((load) => ({ load, ms: durationMs(load, now) }))
+    .filter((b): b is { load: Load; ms: number } => b.ms !== undefined)
+    .slice(0, MAX_BARS);
   if (bars.length === 0) return null;
-  const ends = bars.map((l) => finishMs(l) ?? (l.terminal ? startMs(l)! : now));
-  const from = Math.min(...bars.map((l) => startMs(l)!));
-  const to = Math.max(from + 1_000, ...ends);
-  const x = (t: number): number => ((t - from) / (to - from)) * WIDTH;
-  const height = bars.length * ROW;
+  const longest = Math.max(1_000, ...bars.map((b) => b.ms));
   return (
-    <figure class="timeline" aria-label="Timeline of the loads shown">
-      <svg viewBox={`0 0 ${WIDTH} ${height}`} preserveAspectRatio="none" style={{ height: `${height}px` }}>
-        {bars.map((load, i) => {
-          const start = x(startMs(load)!);
-          const width = Math.max(2, x(ends[i]!) - start);
-          return (
-            <rect
-              key={load.id}
-              class={`bar status-${load.status}${load.terminal ? '' : ' running'}`}
-              x={start}
-              y={i * ROW + 2}
-              width={width}
-              height={ROW - 4}
-              rx={2}
-              onClick={() => onSelect(load.id)}
-            >
-              <title>
-                {load.kind.toLowerCase().replace(/_/g, ' ')} · {load.status} ·{' '}
-                {formatDuration(durationMs(load, now))}
-              </title>
-            </rect>
-          );
-        })}
-      </svg>
+    <figure class="durations" aria-label="Durations of the loads shown">
       <figcaption>
-        <span>{new Date(from).toLocaleString()}</span>
-        <span>
-          {bars.length} of {loads.length} loads · span {formatDuration(to - from)}
-        </span>
-        <span>{new Date(to).toLocaleString()}</span>
+        Durations of the {bars.length} newest loads shown · longest {formatDuration(longest)}
       </figcaption>
+      {bars.map(({ load, ms }) => (
+        <div key={load.id} class="bar-row" onClick={() => onSelect(load.id)} data-id={load.id}>
+          <span class="bar-label" title={describe(load, names).detail}>
+            <small>{KINDS.find((k) => k.kind === load.kind)?.label.replace(/s$/, '')}</small>{' '}
+            {describe(load, names).title}
+          </span>
+          <span class="bar-track">
+            <span
+              class={`bar status-${load.status}${load.terminal ? '' : ' running'}`}
+              style={{ width: `${Math.max(0.5, (ms / longest) * 100)}%` }}
+            />
+          </span>
+          <span class="bar-value">{formatDuration(ms)}</span>
+        </div>
+      ))}
     </figure>
   );
 }

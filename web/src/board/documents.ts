@@ -64,7 +64,7 @@ export const BoardInstance = graphql(`
     dataIntegrationFlows(instanceId: $instanceId, first: 20) {
       nodes {
         name
-        executions(first: 10) {
+        executions(first: 5) {
           nodes {
             ...BoardLoad
           }
@@ -83,19 +83,25 @@ export const BoardDomain = graphql(`
         nodes {
           id
           name
-          dataSources(first: 10) {
+          dataSources(first: 20) {
             nodes {
               id
               name
               type
-              runs(first: 10) {
-                nodes {
-                  ...BoardLoad
-                }
-              }
             }
           }
         }
+      }
+    }
+  }
+`);
+
+/** The runs of one data source: a request per source keeps each under the gateway's cost limit. */
+export const BoardRuns = graphql(`
+  query BoardRuns($domainId: ID!, $dataSourceId: ID!) {
+    dataSourceRuns(domainIdentifier: $domainId, dataSourceIdentifier: $dataSourceId, first: 10) {
+      nodes {
+        ...BoardLoad
       }
     }
   }

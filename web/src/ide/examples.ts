@@ -12,8 +12,9 @@ export function exampleTabs(examples: Examples | undefined): Tab[] {
   const instanceId = examples?.instanceId ?? '<an instance id: run the first tab>';
   const tabs: Tab[] = [
     {
-      query: `# Welcome to Loadgraph. Run an operation with Ctrl+Enter; the Docs button (top left) lists
-# every type and field. The live board of loads is at /.
+      query: `# Welcome to Loadgraph. Run with Ctrl+Enter.
+# The docs (top left) list every type and field;
+# the live board of loads is at /.
 query Instances {
   instances(first: 10) {
     nodes { instanceId instanceName state }

@@ -284,7 +284,15 @@ export type BoardDomainQueryVariables = Exact<{
 }>;
 
 
-export type BoardDomainQuery = { domain: { id: string, name: string | null, projects: { nodes: Array<{ id: string, name: string, dataSources: { nodes: Array<{ id: string, name: string, type: string | null, runs: { nodes: Array<{ __typename: 'DataSourceRun', domainId: string, runId: string, dataSourceId: string, type: DataSourceRunType, id: string, kind: LoadKind, status: LoadStatus, upstreamStatus: string | null, terminal: boolean, startedAt: string | null, finishedAt: string | null, message: string | null }> } }> } }> } } | null };
+export type BoardDomainQuery = { domain: { id: string, name: string | null, projects: { nodes: Array<{ id: string, name: string, dataSources: { nodes: Array<{ id: string, name: string, type: string | null }> } }> } } | null };
+
+export type BoardRunsQueryVariables = Exact<{
+  domainId: string | number;
+  dataSourceId: string | number;
+}>;
+
+
+export type BoardRunsQuery = { dataSourceRuns: { nodes: Array<{ __typename: 'DataSourceRun', domainId: string, runId: string, dataSourceId: string, type: DataSourceRunType, id: string, kind: LoadKind, status: LoadStatus, upstreamStatus: string | null, terminal: boolean, startedAt: string | null, finishedAt: string | null, message: string | null }> } };
 
 export type BoardLoadsChangedSubscriptionVariables = Exact<{
   ids: Array<string | number> | string | number;
@@ -403,7 +411,7 @@ export const BoardInstanceDocument = new TypedDocumentString(`
   dataIntegrationFlows(instanceId: $instanceId, first: 20) {
     nodes {
       name
-      executions(first: 10) {
+      executions(first: 5) {
         nodes {
           ...BoardLoad
         }
@@ -451,19 +459,27 @@ export const BoardDomainDocument = new TypedDocumentString(`
       nodes {
         id
         name
-        dataSources(first: 10) {
+        dataSources(first: 20) {
           nodes {
             id
             name
             type
-            runs(first: 10) {
-              nodes {
-                ...BoardLoad
-              }
-            }
           }
         }
       }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<BoardDomainQuery, BoardDomainQueryVariables>;
+export const BoardRunsDocument = new TypedDocumentString(`
+    query BoardRuns($domainId: ID!, $dataSourceId: ID!) {
+  dataSourceRuns(
+    domainIdentifier: $domainId
+    dataSourceIdentifier: $dataSourceId
+    first: 10
+  ) {
+    nodes {
+      ...BoardLoad
     }
   }
 }
@@ -497,7 +513,7 @@ export const BoardDomainDocument = new TypedDocumentString(`
     dataSourceId
     type
   }
-}`) as unknown as TypedDocumentString<BoardDomainQuery, BoardDomainQueryVariables>;
+}`) as unknown as TypedDocumentString<BoardRunsQuery, BoardRunsQueryVariables>;
 export const BoardLoadsChangedDocument = new TypedDocumentString(`
     subscription BoardLoadsChanged($ids: [ID!]!) {
   loadsChanged(ids: $ids) {
