@@ -54,6 +54,26 @@ export async function openPage(browser: Browser): Promise<WatchedPage> {
   return { page, requests, errors, close: () => context.close() };
 }
 
+/** What the page cost: first paints (ms) and the bytes of its resources as sent (gzip) and decoded. */
+export async function pageFigures(page: Page): Promise<string> {
+  const figures = await page.evaluate(() => {
+    const paint = Object.fromEntries(
+      performance.getEntriesByType('paint').map((e) => [e.name, Math.round(e.startTime)]),
+    );
+    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+    const navigation = performance.getEntriesByType('navigation') as PerformanceResourceTiming[];
+    const all = [...navigation, ...resources];
+    const kb = (n: number): number => Math.round(n / 1024);
+    return {
+      paint,
+      files: all.length,
+      encodedKB: kb(all.reduce((sum, r) => sum + r.encodedBodySize, 0)),
+      decodedKB: kb(all.reduce((sum, r) => sum + r.decodedBodySize, 0)),
+    };
+  });
+  return JSON.stringify(figures);
+}
+
 /** The hosts (`name:port`) among `urls` (data: and blob: URLs have none: they are not requests to a host). */
 export const hostsOf = (urls: readonly string[]): string[] => [
   ...new Set(urls.filter((u) => /^(https?|wss?):/.test(u)).map((u) => new URL(u).host)),

@@ -11,7 +11,7 @@ import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
-import { ensureWebBuilt, launchChromium, openPage, hostsOf } from './chromium.js';
+import { ensureWebBuilt, hostsOf, launchChromium, openPage, pageFigures } from './chromium.js';
 
 const BROWSER_TIMEOUT = 120_000;
 
@@ -71,6 +71,7 @@ describe('the GraphQL IDE', () => {
       await docs.locator('input').first().fill('loadsChanged');
       await page.getByText('loadsChanged', { exact: false }).first().waitFor();
 
+      process.stdout.write(`ide: ${await pageFigures(page)}\n`);
       await page.screenshot({ path: 'docs/ide.png' });
       await close();
       expect(hostsOf(requests)).toEqual([new URL(origin).host]);
@@ -129,11 +130,8 @@ describe('the live board', () => {
       await detail.getByText('activities', { exact: true }).waitFor();
       await page.locator('[data-testid="detail"] button[aria-label="Close"]').click();
 
-      const paint = await page.evaluate(() =>
-        performance.getEntriesByType('paint').map((e) => [e.name, Math.round(e.startTime)]),
-      );
-      // Figures for the README (bundle and first-paint notes): printed, never asserted.
-      process.stdout.write(`board: ${rows} loads on screen, ${subscriptions}; paint ${JSON.stringify(paint)}\n`);
+      // Figures for the README (sizes, first paint, subscriptions): printed, never asserted.
+      process.stdout.write(`board: ${rows} loads on screen, ${subscriptions}; ${await pageFigures(page)}\n`);
 
       await page.screenshot({ path: 'docs/board.png' });
       await close();
