@@ -43,17 +43,18 @@ async function main(argv: readonly string[]): Promise<void> {
   const gateway = await startGateway({ config, logger });
   process.stdout.write(`${gateway.url}\n`);
   if (gateway.emulatorEndpoint) process.stdout.write(`${gateway.emulatorEndpoint}\n`);
-  if (gateway.emulator) process.stderr.write(firstQuery(gateway.url, gateway.emulator.world.summary()));
+  if (gateway.emulator) process.stderr.write(firstQuery(gateway.url, gateway.emulator.world.summary(), config.emulator.clockSpeed));
   onSignal(() => gateway.stop(), config.shutdownGraceMs);
 }
 
 /** A first query to paste, with ids from the emulator's demo world. */
-function firstQuery(url: string, world: WorldSummary): string {
+function firstQuery(url: string, world: WorldSummary, speed: number): string {
   const instanceId = world.supplychain.instances[0]?.instanceId ?? '<instanceId>';
   const query = `{ dataIntegrationEvents(instanceId: "${instanceId}", first: 5) { nodes { id eventType status terminal startedAt dataset { name } } } }`;
   return [
     '',
-    `Loadgraph is running on the embedded AWS emulator. Open ${url} in a browser, or paste:`,
+    `Loadgraph is running on the embedded AWS emulator, at ${speed}x AWS's pace (EMULATOR_CLOCK_SPEED).`,
+    `Open ${new URL('/', url).href} for the live board of loads, ${url} for the GraphQL IDE, or paste:`,
     '',
     `  curl -s ${url} -H 'content-type: application/json' \\`,
     `    --data '${JSON.stringify({ query })}'`,
