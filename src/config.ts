@@ -638,7 +638,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       port: read('PORT'),
       webUi:
         read('WEB_UI') === '1' ||
-        (read('WEB_UI') === undefined && read('PRODUCTION_MODE') !== '1' && read('NODE_ENV') !== 'production'),
+        (read('WEB_UI') === undefined &&
+          read('PRODUCTION_MODE') !== '1' &&
+          read('NODE_ENV') !== 'production'),
     },
     emulator: {
       enabled: emulatorEnabled,

@@ -43,7 +43,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const gateway = await startGateway({ config, logger });
   process.stdout.write(`${gateway.url}\n`);
   if (gateway.emulatorEndpoint) process.stdout.write(`${gateway.emulatorEndpoint}\n`);
-  if (gateway.emulator) process.stderr.write(firstQuery(gateway.url, gateway.emulator.world.summary(), config.emulator.clockSpeed));
+  if (gateway.emulator)
+    process.stderr.write(
+      firstQuery(gateway.url, gateway.emulator.world.summary(), config.emulator.clockSpeed),
+    );
   onSignal(() => gateway.stop(), config.shutdownGraceMs);
 }
 

@@ -52,17 +52,13 @@ describe('the GraphQL IDE', () => {
       // The first tab: the instances and domains of the emulator's world.
       await page.locator('.graphiql-query-editor .view-lines').getByText('query Instances').waitFor();
       await page.locator('.graphiql-execute-button').click();
-      await expect
-        .poll(() => resultText(), { timeout: 30_000 })
-        .toContain(instanceName);
+      await expect.poll(() => resultText(), { timeout: 30_000 }).toContain(instanceName);
 
       // A subscription over graphql-ws: the example event's current state arrives.
       await page.locator('.graphiql-tab', { hasText: 'WatchEvent' }).click();
       await page.locator('.graphiql-query-editor .view-lines').getByText('subscription WatchEvent').waitFor();
       await page.locator('.graphiql-execute-button').click();
-      await expect
-        .poll(() => resultText(), { timeout: 30_000 })
-        .toContain('dataIntegrationEventChanged');
+      await expect.poll(() => resultText(), { timeout: 30_000 }).toContain('dataIntegrationEventChanged');
 
       // The schema docs, and a search in them.
       await page.getByRole('button', { name: /documentation explorer/i }).click();
@@ -179,7 +175,7 @@ describe('a refused browser origin', () => {
       const appOrigin = `http://127.0.0.1:${(app.address() as AddressInfo).port}`;
       const { page, close } = await openPage(browser);
       await page.goto(`${appOrigin}/`);
-      await page.waitForFunction(() => document.title === 'done', undefined, { timeout: 30_000 });
+      await page.waitForFunction(`document.title === 'done'`, undefined, { timeout: 30_000 });
       await close();
 
       const refused = lines.filter((l) => l.origin === appOrigin);
@@ -192,7 +188,9 @@ describe('a refused browser origin', () => {
         headers: { origin: appOrigin, 'access-control-request-method': 'POST' },
       });
       expect(preflight.status).toBe(403);
-      const body = (await preflight.json()) as { errors: { message: string; extensions: { code: string } }[] };
+      const body = (await preflight.json()) as {
+        errors: { message: string; extensions: { code: string } }[];
+      };
       expect(body.errors[0]!.extensions.code).toBe('FORBIDDEN');
       expect(body.errors[0]!.message).toContain(appOrigin);
       expect(body.errors[0]!.message).toContain('CORS_ORIGINS');

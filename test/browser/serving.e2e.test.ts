@@ -132,7 +132,10 @@ describe('development CORS', () => {
 
   it('refuses other origins, and localhost once CORS_ORIGINS is set or in production', async () => {
     expect((await preflight(gw.url, 'http://localhost.evil.example:5173')).status).toBe(403);
-    for (const env of [{ CORS_ORIGINS: 'https://app.example.com' }, { PRODUCTION_MODE: '1' }]) {
+    for (const env of [{ CORS_ORIGINS: 'https://app.example.com' }, { PRODUCTION_MODE: '1' }] as Record<
+      string,
+      string
+    >[]) {
       const other = await startTestGateway(env);
       try {
         expect((await preflight(other.url, 'http://localhost:5173')).status).toBe(403);
