@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
+import { KEYS, apiKeysJson } from '../security/helpers.js';
 import { ensureWebBuilt, hostsOf, launchChromium, openPage, pageFigures } from './chromium.js';
 
 const BROWSER_TIMEOUT = 120_000;
@@ -194,6 +195,41 @@ describe('a refused browser origin', () => {
       expect(body.errors[0]!.extensions.code).toBe('FORBIDDEN');
       expect(body.errors[0]!.message).toContain(appOrigin);
       expect(body.errors[0]!.message).toContain('CORS_ORIGINS');
+    },
+    BROWSER_TIMEOUT,
+  );
+});
+
+describe('the board behind authentication', () => {
+  it(
+    'says a credential is needed, then reads and follows loads with the API key typed in',
+    async () => {
+      const world = await gw.world();
+      const instanceId: string = world.supplychain.instances[0].instanceId;
+      const domainId: string = world.datazone.domains[0].domainId;
+      const authed = await startTestGateway({
+        AUTH_MODE: 'apikey',
+        AUTH_API_KEYS: apiKeysJson(instanceId, domainId),
+      });
+      const { page, errors, close } = await openPage(browser);
+      try {
+        await page.goto(`${new URL(authed.url).origin}/`, { waitUntil: 'load' });
+        await page.locator('.errors').getByText('UNAUTHENTICATED').first().waitFor({ timeout: 30_000 });
+        expect(await page.locator('tr[data-id]').count()).toBe(0);
+
+        await page.getByLabel('Credential', { exact: true }).fill(KEYS.mine);
+        await page.getByRole('button', { name: 'Use' }).click();
+        await page.locator('tr[data-id]').first().waitFor({ timeout: 30_000 });
+        // The key travels on the WebSocket too: the started-load subscriptions are open, with no error.
+        await expect.poll(() => page.locator('.live').innerText()).toMatch(/[1-9]\d* subscriptions?/);
+        await expect.poll(() => page.locator('.errors').count()).toBe(0);
+        expect(await page.evaluate(`localStorage.getItem('loadgraph.credentials')`)).toContain(KEYS.mine);
+        // The only console errors are the browser's notes of the refused (401) requests before the key.
+        expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+      } finally {
+        await close();
+        await authed.stop();
+      }
     },
     BROWSER_TIMEOUT,
   );
