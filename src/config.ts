@@ -125,9 +125,9 @@ export const SETTINGS: readonly Setting[] = [
   },
   {
     name: 'UPSTREAM_TIMEOUT_MS',
-    default: '10000',
+    default: '9000',
     schema: timer(1),
-    help: 'timeout of one upstream HTTP attempt',
+    help: 'cut of one upstream HTTP attempt (connecting, waiting for the answer, a stalled body); retried, then UPSTREAM_TIMEOUT. With the defaults, 3 attempts stay within REQUEST_TIMEOUT_MS',
   },
   {
     name: 'UPSTREAM_CONNECT_TIMEOUT_MS',
@@ -176,6 +176,18 @@ export const SETTINGS: readonly Setting[] = [
     default: '5000000',
     schema: positiveInt,
     help: 'largest GraphQL request body (413 beyond)',
+  },
+  {
+    name: 'GRAPHQL_BODY_DRAIN_MAX_BYTES',
+    default: '67108864',
+    schema: wholeNumber(0),
+    help: 'a body refused with 413 is read and discarded to its end up to this size, so the client (a browser, fetch) reads the 413 instead of a reset; larger: 413 and the socket closed',
+  },
+  {
+    name: 'GRAPHQL_BODY_DRAIN_TIMEOUT_MS',
+    default: '10000',
+    schema: timer(1),
+    help: 'longest time spent discarding a refused body before the 413 is sent and the socket closed',
   },
   {
     name: 'GRAPHQL_JIT_HOT_AFTER',
@@ -518,6 +530,8 @@ export interface Config {
     readonly terminalCacheTtlMs: number;
     readonly definitionCacheTtlMs: number;
     readonly maxBodyBytes: number;
+    /** How much of a body refused with 413 is read and discarded first (server/http.ts). */
+    readonly bodyDrain: { readonly maxBytes: number; readonly timeoutMs: number };
     /** Compiled execution of hot queries (server/jit.ts). */
     readonly jit: { readonly hotAfter: number; readonly maxDocuments: number };
     readonly loadsMaxIds: number;
@@ -663,6 +677,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       terminalCacheTtlMs: read('TERMINAL_CACHE_TTL_MS'),
       definitionCacheTtlMs: read('DEFINITION_CACHE_TTL_MS'),
       maxBodyBytes: read('GRAPHQL_MAX_BODY_BYTES'),
+      bodyDrain: {
+        maxBytes: read('GRAPHQL_BODY_DRAIN_MAX_BYTES'),
+        timeoutMs: read('GRAPHQL_BODY_DRAIN_TIMEOUT_MS'),
+      },
       jit: { hotAfter: read('GRAPHQL_JIT_HOT_AFTER'), maxDocuments: read('GRAPHQL_JIT_MAX_DOCUMENTS') },
       loadsMaxIds: read('LOADS_MAX_IDS'),
       sendEventsMaxItems: read('SEND_EVENTS_MAX_ITEMS'),

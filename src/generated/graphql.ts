@@ -74,8 +74,16 @@ export type DataAssetLineageInfo = {
   errorMessage?: Maybe<Scalars['String']['output']>;
   /** The lineage event identifier (AWS `eventId`). */
   eventId?: Maybe<Scalars['String']['output']>;
-  /** The processing state of the lineage event (AWS `eventStatus`). */
+  /**
+   * The processing state of the lineage event (AWS `eventStatus`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `eventStatusRaw`.
+   */
   eventStatus?: Maybe<LineageEventProcessingStatus>;
+  /**
+   * The raw AWS value of `eventStatus`, as AWS sent it: also a value the gateway does not know yet (then
+   * `eventStatus` is null). Null when AWS sent none.
+   */
+  eventStatusRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -116,8 +124,16 @@ export type DataIntegrationEvent = Load & Node & {
    * AWS received the event when the sender gave none.
    */
   eventTimestamp: Scalars['DateTime']['output'];
-  /** The event type (AWS `eventType`, e.g. `scn.data.forecast`, rendered without the `scn.data.` prefix). */
-  eventType: DataIntegrationEventType;
+  /**
+   * The event type (AWS `eventType`, e.g. `scn.data.forecast`, rendered without the `scn.data.` prefix).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `eventTypeRaw`.
+   */
+  eventType?: Maybe<DataIntegrationEventType>;
+  /**
+   * The raw AWS value of `eventType`, as AWS sent it: also a value the gateway does not know yet (then
+   * `eventType` is null). Null when AWS sent none.
+   */
+  eventTypeRaw?: Maybe<Scalars['String']['output']>;
   /** Always null: AWS does not report when an event's dataset load finished. Use `terminal` to know it has. */
   finishedAt?: Maybe<Scalars['DateTime']['output']>;
   /**
@@ -337,8 +353,16 @@ export type DataLakeDatasetPartitionField = {
 /** The transformation of a partition field (AWS shape `DataLakeDatasetPartitionFieldTransform`). */
 export type DataLakeDatasetPartitionFieldTransform = {
   __typename?: 'DataLakeDatasetPartitionFieldTransform';
-  /** The partition transformation (AWS `type`). */
-  type: DataLakeDatasetPartitionTransformType;
+  /**
+   * The partition transformation (AWS `type`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `typeRaw`.
+   */
+  type?: Maybe<DataLakeDatasetPartitionTransformType>;
+  /**
+   * The raw AWS value of `type`, as AWS sent it: also a value the gateway does not know yet (then
+   * `type` is null). Null when AWS sent none.
+   */
+  typeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The partitioning of a data lake dataset (AWS shape `DataLakeDatasetPartitionSpec`). */
@@ -392,8 +416,16 @@ export type DataLakeDatasetSchemaField = {
   isRequired: Scalars['Boolean']['output'];
   /** The field name (AWS `name`, 1 to 100 characters of `a-z0-9_`). */
   name: Scalars['String']['output'];
-  /** The field's data type (AWS `type`). */
-  type: DataLakeDatasetSchemaFieldType;
+  /**
+   * The field's data type (AWS `type`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `typeRaw`.
+   */
+  type?: Maybe<DataLakeDatasetSchemaFieldType>;
+  /**
+   * The raw AWS value of `type`, as AWS sent it: also a value the gateway does not know yet (then
+   * `type` is null). Null when AWS sent none.
+   */
+  typeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The data type of a data lake dataset field (AWS enum `DataLakeDatasetSchemaFieldType`). */
@@ -454,8 +486,16 @@ export type DataSource = {
   description?: Maybe<Scalars['String']['output']>;
   /** The DataZone domain of the data source (AWS `domainId`). */
   domainId: Scalars['ID']['output'];
-  /** Whether the data source is enabled (AWS `enableSetting`). */
+  /**
+   * Whether the data source is enabled (AWS `enableSetting`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `enableSettingRaw`.
+   */
   enableSetting?: Maybe<DataSourceEnableSetting>;
+  /**
+   * The raw AWS value of `enableSetting`, as AWS sent it: also a value the gateway does not know yet (then
+   * `enableSetting` is null). Null when AWS sent none.
+   */
+  enableSettingRaw?: Maybe<Scalars['String']['output']>;
   /** The environment where the data source creates and publishes assets (AWS `environmentId`). */
   environmentId?: Maybe<Scalars['ID']['output']>;
   /** The error of the data source itself (AWS `errorMessage`), e.g. a failed creation or update. */
@@ -471,8 +511,16 @@ export type DataSource = {
   lastRunAt?: Maybe<Scalars['DateTime']['output']>;
   /** The error of the last run (AWS `lastRunErrorMessage`), if it failed. */
   lastRunErrorMessage?: Maybe<DataSourceErrorMessage>;
-  /** The status of the data source's last run (AWS `lastRunStatus`). */
+  /**
+   * The status of the data source's last run (AWS `lastRunStatus`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `lastRunStatusRaw`.
+   */
   lastRunStatus?: Maybe<DataSourceRunStatus>;
+  /**
+   * The raw AWS value of `lastRunStatus`, as AWS sent it: also a value the gateway does not know yet (then
+   * `lastRunStatus` is null). Null when AWS sent none.
+   */
+  lastRunStatusRaw?: Maybe<Scalars['String']['output']>;
   /**
    * The data source name (AWS `name`, 1 to 256 characters). Sensitive: AWS marks it as possibly
    * confidential; do not log it.
@@ -499,8 +547,16 @@ export type DataSource = {
    * its fields is set, matching the kind of source.
    */
   selfGrantStatus?: Maybe<DataSourceSelfGrantStatus>;
-  /** The lifecycle state of the data source (AWS `status`). */
+  /**
+   * The lifecycle state of the data source (AWS `status`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `statusRaw`.
+   */
   status?: Maybe<DataSourceStatus>;
+  /**
+   * The raw AWS value of `status`, as AWS sent it: also a value the gateway does not know yet (then
+   * `status` is null). Null when AWS sent none.
+   */
+  statusRaw?: Maybe<Scalars['String']['output']>;
   /**
    * The kind of data source, as free text (AWS `type`, 1 to 256 characters, not an enum), e.g. `GLUE` or
    * `REDSHIFT`.
@@ -568,8 +624,16 @@ export type DataSourceErrorMessage = {
   __typename?: 'DataSourceErrorMessage';
   /** What went wrong, in words (AWS `errorDetail`); null when AWS gives only the type. */
   errorDetail?: Maybe<Scalars['String']['output']>;
-  /** The kind of error (AWS `errorType`). */
-  errorType: DataSourceErrorType;
+  /**
+   * The kind of error (AWS `errorType`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `errorTypeRaw`.
+   */
+  errorType?: Maybe<DataSourceErrorType>;
+  /**
+   * The raw AWS value of `errorType`, as AWS sent it: also a value the gateway does not know yet (then
+   * `errorType` is null). Null when AWS sent none.
+   */
+  errorTypeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The kind of a data source error (AWS enum `DataSourceErrorType`): the AWS exception behind it. */
@@ -664,8 +728,9 @@ export type DataSourceRun = Load & Node & {
   /**
    * The AWS `status` as a typed enum. Exposed under this name because `status` is the normalized `Load`
    * status.
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `upstreamStatus`.
    */
-  runStatus: DataSourceRunStatus;
+  runStatus?: Maybe<DataSourceRunStatus>;
   /** When the run started (AWS `startedAt`); null until it starts. */
   startedAt?: Maybe<Scalars['DateTime']['output']>;
   /** The normalized status: `QUEUED`, `RUNNING`, `SUCCEEDED`, `PARTIALLY_SUCCEEDED` or `FAILED`. */
@@ -674,8 +739,16 @@ export type DataSourceRun = Load & Node & {
   stoppedAt?: Maybe<Scalars['DateTime']['output']>;
   /** True when the run succeeded, partially succeeded or failed. */
   terminal: Scalars['Boolean']['output'];
-  /** Whether the run was started on demand or by the data source's schedule (AWS `type`). */
-  type: DataSourceRunType;
+  /**
+   * Whether the run was started on demand or by the data source's schedule (AWS `type`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `typeRaw`.
+   */
+  type?: Maybe<DataSourceRunType>;
+  /**
+   * The raw AWS value of `type`, as AWS sent it: also a value the gateway does not know yet (then
+   * `type` is null). Null when AWS sent none.
+   */
+  typeRaw?: Maybe<Scalars['String']['output']>;
   /** When the run was last updated (AWS `updatedAt`). */
   updatedAt: Scalars['DateTime']['output'];
   /**
@@ -716,8 +789,16 @@ export type DataSourceRunActivity = {
   createdAt: Scalars['DateTime']['output'];
   /** The identifier of the DataZone asset (AWS `dataAssetId`); null when AWS reports none. */
   dataAssetId?: Maybe<Scalars['ID']['output']>;
-  /** What happened to the asset (AWS `dataAssetStatus`). */
-  dataAssetStatus: DataAssetActivityStatus;
+  /**
+   * What happened to the asset (AWS `dataAssetStatus`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `dataAssetStatusRaw`.
+   */
+  dataAssetStatus?: Maybe<DataAssetActivityStatus>;
+  /**
+   * The raw AWS value of `dataAssetStatus`, as AWS sent it: also a value the gateway does not know yet (then
+   * `dataAssetStatus` is null). Null when AWS sent none.
+   */
+  dataAssetStatusRaw?: Maybe<Scalars['String']['output']>;
   /** The run this activity belongs to (AWS `dataSourceRunId`). */
   dataSourceRunId: Scalars['ID']['output'];
   /**
@@ -788,8 +869,16 @@ export type DataSourceRunEdge = {
 /** The lineage summary of a data source run (AWS shape `DataSourceRunLineageSummary`). */
 export type DataSourceRunLineageSummary = {
   __typename?: 'DataSourceRunLineageSummary';
-  /** The state of the run's lineage import (AWS `importStatus`). */
+  /**
+   * The state of the run's lineage import (AWS `importStatus`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `importStatusRaw`.
+   */
   importStatus?: Maybe<LineageImportStatus>;
+  /**
+   * The raw AWS value of `importStatus`, as AWS sent it: also a value the gateway does not know yet (then
+   * `importStatus` is null). Null when AWS sent none.
+   */
+  importStatusRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The status of a data source run (AWS enum `DataSourceRunStatus`). */
@@ -826,8 +915,16 @@ export type DataSourceScheduleConfiguration = {
    * `schedule`, 1 to 256 characters).
    */
   schedule?: Maybe<Scalars['String']['output']>;
-  /** The time zone the schedule is evaluated in (AWS `timezone`). */
+  /**
+   * The time zone the schedule is evaluated in (AWS `timezone`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `timezoneRaw`.
+   */
   timezone?: Maybe<DataSourceScheduleTimezone>;
+  /**
+   * The raw AWS value of `timezone`, as AWS sent it: also a value the gateway does not know yet (then
+   * `timezone` is null). Null when AWS sent none.
+   */
+  timezoneRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -1005,8 +1102,16 @@ export type DatasetLoadExecutionDetails = {
   __typename?: 'DatasetLoadExecutionDetails';
   /** The failure message of a failed load (AWS `message`), if any. */
   message?: Maybe<Scalars['String']['output']>;
-  /** The load status (AWS `status`). The event's normalized `status` is derived from it. */
-  status: DatasetLoadStatus;
+  /**
+   * The load status (AWS `status`). The event's normalized `status` is derived from it.
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `statusRaw`.
+   */
+  status?: Maybe<DatasetLoadStatus>;
+  /**
+   * The raw AWS value of `status`, as AWS sent it: also a value the gateway does not know yet (then
+   * `status` is null). Null when AWS sent none.
+   */
+  statusRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The status of an event's load into its target dataset (AWS enum `DataIntegrationEventDatasetLoadStatus`). */
@@ -1049,8 +1154,16 @@ export type DatasetTargetDetails = {
   datasetIdentifier: Scalars['String']['output'];
   /** The state of the load into the dataset (AWS `datasetLoadExecution`). */
   datasetLoadExecution: DatasetLoadExecutionDetails;
-  /** How the event's records are written to the dataset (AWS `operationType`). */
-  operationType: DatasetOperationType;
+  /**
+   * How the event's records are written to the dataset (AWS `operationType`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `operationTypeRaw`.
+   */
+  operationType?: Maybe<DatasetOperationType>;
+  /**
+   * The raw AWS value of `operationType`, as AWS sent it: also a value the gateway does not know yet (then
+   * `operationType` is null). Null when AWS sent none.
+   */
+  operationTypeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The target dataset of a `DATASET` event (the AWS `DataIntegrationEventDatasetTargetConfiguration`). */
@@ -1082,8 +1195,16 @@ export type Domain = {
   description?: Maybe<Scalars['String']['output']>;
   /** The ARN of the IAM role the domain was created with (AWS `domainExecutionRole`). */
   domainExecutionRole: Scalars['String']['output'];
-  /** The version of the domain (AWS `domainVersion`). */
+  /**
+   * The version of the domain (AWS `domainVersion`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `domainVersionRaw`.
+   */
   domainVersion?: Maybe<DomainVersion>;
+  /**
+   * The raw AWS value of `domainVersion`, as AWS sent it: also a value the gateway does not know yet (then
+   * `domainVersion` is null). Null when AWS sent none.
+   */
+  domainVersionRaw?: Maybe<Scalars['String']['output']>;
   /** The domain identifier (AWS `id`, `dzd_` or `dzd-` followed by up to 36 characters). */
   id: Scalars['ID']['output'];
   /**
@@ -1111,8 +1232,16 @@ export type Domain = {
   serviceRole?: Maybe<Scalars['String']['output']>;
   /** The single sign-on settings of the domain (AWS `singleSignOn`). */
   singleSignOn?: Maybe<DomainSingleSignOn>;
-  /** The lifecycle state of the domain (AWS `status`). */
-  status: DomainStatus;
+  /**
+   * The lifecycle state of the domain (AWS `status`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `statusRaw`.
+   */
+  status?: Maybe<DomainStatus>;
+  /**
+   * The raw AWS value of `status`, as AWS sent it: also a value the gateway does not know yet (then
+   * `status` is null). Null when AWS sent none.
+   */
+  statusRaw?: Maybe<Scalars['String']['output']>;
   /** The tags of the domain (AWS `tags`, a map), as a list of key-value pairs. */
   tags?: Maybe<Array<DomainTag>>;
 };
@@ -1152,10 +1281,26 @@ export type DomainSingleSignOn = {
   __typename?: 'DomainSingleSignOn';
   /** The ARN of the IAM Identity Center instance (AWS `idcInstanceArn`). */
   idcInstanceArn?: Maybe<Scalars['String']['output']>;
-  /** The kind of single sign-on (AWS `type`). */
+  /**
+   * The kind of single sign-on (AWS `type`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `typeRaw`.
+   */
   type?: Maybe<DomainSingleSignOnType>;
-  /** How users are assigned to the domain (AWS `userAssignment`). */
+  /**
+   * The raw AWS value of `type`, as AWS sent it: also a value the gateway does not know yet (then
+   * `type` is null). Null when AWS sent none.
+   */
+  typeRaw?: Maybe<Scalars['String']['output']>;
+  /**
+   * How users are assigned to the domain (AWS `userAssignment`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `userAssignmentRaw`.
+   */
   userAssignment?: Maybe<DomainUserAssignment>;
+  /**
+   * The raw AWS value of `userAssignment`, as AWS sent it: also a value the gateway does not know yet (then
+   * `userAssignment` is null). Null when AWS sent none.
+   */
+  userAssignmentRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The kind of single sign-on of a DataZone domain (AWS enum `AuthType`). */
@@ -1242,12 +1387,20 @@ export type ErrorCode =
   | 'THROTTLED'
   /**
    * The request carries no valid credentials for the gateway, or the gateway could not authenticate to the
-   * upstream service (AWS `UnauthorizedException` and signature or token errors).
+   * upstream service (AWS `UnauthorizedException`, `UnrecognizedClientException`, `InvalidSignatureException`,
+   * `IncompleteSignatureException`, expired or missing tokens).
    */
   | 'UNAUTHENTICATED'
   /**
-   * The upstream service did not answer in time. Retry later; for a mutation, retry with the same
-   * `clientToken` so the operation is not done twice.
+   * The gateway has no usable AWS credentials of its own (none found by the default provider chain, or the
+   * provider failed): nothing the client can fix. Operators: the gateway's log says which chain was tried
+   * and what to set; `/readyz` fails until credentials resolve. Outside production the message says it too.
+   */
+  | 'UPSTREAM_CREDENTIALS'
+  /**
+   * The upstream service did not answer in time (each attempt is cut at `UPSTREAM_TIMEOUT_MS` and retried).
+   * Retry later; for a mutation, retry with the `clientToken` in `extensions.clientToken` so the operation is
+   * not done twice.
    */
   | 'UPSTREAM_TIMEOUT'
   /**
@@ -1274,8 +1427,14 @@ export type FlowDatasetOptions = {
   /**
    * How the S3 files under the source prefix are selected for the target dataset (AWS `loadType`); only
    * affects S3-to-dataset flows.
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `loadTypeRaw`.
    */
   loadType?: Maybe<FlowLoadType>;
+  /**
+   * The raw AWS value of `loadType`, as AWS sent it: also a value the gateway does not know yet (then
+   * `loadType` is null). Null when AWS sent none.
+   */
+  loadTypeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The dataset a flow execution read (AWS shape `DataIntegrationFlowDatasetSource`). */
@@ -1308,8 +1467,16 @@ export type FlowDedupeStrategy = {
   __typename?: 'FlowDedupeStrategy';
   /** The field priority settings (AWS `fieldPriority`); set when `type` is `FIELD_PRIORITY`. */
   fieldPriority?: Maybe<FlowFieldPriorityDedupeStrategyConfiguration>;
-  /** The kind of strategy (AWS `type`). */
-  type: FlowDedupeStrategyType;
+  /**
+   * The kind of strategy (AWS `type`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `typeRaw`.
+   */
+  type?: Maybe<FlowDedupeStrategyType>;
+  /**
+   * The raw AWS value of `type`, as AWS sent it: also a value the gateway does not know yet (then
+   * `type` is null). Null when AWS sent none.
+   */
+  typeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The kind of a flow deduplication strategy (AWS enum `DataIntegrationFlowDedupeStrategyType`). */
@@ -1341,6 +1508,7 @@ export type FlowExecution = Load & Node & {
   /**
    * The AWS `status` as a typed enum; null while AWS reports none. Exposed under this name because `status`
    * is the normalized `Load` status.
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `upstreamStatus`.
    */
   executionStatus?: Maybe<FlowExecutionStatus>;
   /** When the execution ended: the AWS `endTime`; null while it runs. */
@@ -1425,8 +1593,16 @@ export type FlowExecutionSourceInfo = {
   datasetSource?: Maybe<FlowDatasetSource>;
   /** The S3 object the execution read (AWS `s3Source`); set when `sourceType` is `S3`. */
   s3Source?: Maybe<FlowS3Source>;
-  /** Whether the execution read an S3 object or a dataset (AWS `sourceType`). */
-  sourceType: FlowSourceType;
+  /**
+   * Whether the execution read an S3 object or a dataset (AWS `sourceType`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `sourceTypeRaw`.
+   */
+  sourceType?: Maybe<FlowSourceType>;
+  /**
+   * The raw AWS value of `sourceType`, as AWS sent it: also a value the gateway does not know yet (then
+   * `sourceType` is null). Null when AWS sent none.
+   */
+  sourceTypeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The status of a flow execution (AWS enum `DataIntegrationFlowExecutionStatus`). */
@@ -1452,8 +1628,14 @@ export type FlowFieldPriorityDedupeField = {
   /**
    * The sort order deciding whether the record with the larger or the smaller value of this field is kept
    * (AWS `sortOrder`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `sortOrderRaw`.
    */
-  sortOrder: FlowFieldPriorityDedupeSortOrder;
+  sortOrder?: Maybe<FlowFieldPriorityDedupeSortOrder>;
+  /**
+   * The raw AWS value of `sortOrder`, as AWS sent it: also a value the gateway does not know yet (then
+   * `sortOrder` is null). Null when AWS sent none.
+   */
+  sortOrderRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /**
@@ -1501,8 +1683,16 @@ export type FlowLoadType =
 /** S3 options of a flow source or target (AWS shape `DataIntegrationFlowS3Options`). */
 export type FlowS3Options = {
   __typename?: 'FlowS3Options';
-  /** The file format of the S3 objects (AWS `fileType`); null when not set. */
+  /**
+   * The file format of the S3 objects (AWS `fileType`); null when not set.
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `fileTypeRaw`.
+   */
   fileType?: Maybe<FlowFileType>;
+  /**
+   * The raw AWS value of `fileType`, as AWS sent it: also a value the gateway does not know yet (then
+   * `fileType` is null). Null when AWS sent none.
+   */
+  fileTypeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The S3 object a flow execution read (AWS shape `DataIntegrationFlowS3Source`). */
@@ -1564,8 +1754,16 @@ export type FlowSource = {
    * characters of `A-Za-z0-9_`).
    */
   sourceName: Scalars['String']['output'];
-  /** Whether the source is an S3 prefix or a dataset (AWS `sourceType`). */
-  sourceType: FlowSourceType;
+  /**
+   * Whether the source is an S3 prefix or a dataset (AWS `sourceType`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `sourceTypeRaw`.
+   */
+  sourceType?: Maybe<FlowSourceType>;
+  /**
+   * The raw AWS value of `sourceType`, as AWS sent it: also a value the gateway does not know yet (then
+   * `sourceType` is null). Null when AWS sent none.
+   */
+  sourceTypeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The kind of a flow source (AWS enum `DataIntegrationFlowSourceType`). */
@@ -1588,8 +1786,16 @@ export type FlowTarget = {
   datasetTarget?: Maybe<FlowDatasetTargetConfiguration>;
   /** The S3 target (AWS `s3Target`); set when `targetType` is `S3`. */
   s3Target?: Maybe<FlowS3TargetConfiguration>;
-  /** Whether the target is an S3 prefix or a dataset (AWS `targetType`). */
-  targetType: FlowTargetType;
+  /**
+   * Whether the target is an S3 prefix or a dataset (AWS `targetType`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `targetTypeRaw`.
+   */
+  targetType?: Maybe<FlowTargetType>;
+  /**
+   * The raw AWS value of `targetType`, as AWS sent it: also a value the gateway does not know yet (then
+   * `targetType` is null). Null when AWS sent none.
+   */
+  targetTypeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The kind of a flow target (AWS enum `DataIntegrationFlowTargetType`). */
@@ -1604,8 +1810,16 @@ export type FlowTransformation = {
   __typename?: 'FlowTransformation';
   /** The SQL transformation (AWS `sqlTransformation`); set when `transformationType` is `SQL`. */
   sqlTransformation?: Maybe<FlowSqlTransformationConfiguration>;
-  /** Whether a SQL transformation is applied (AWS `transformationType`). */
-  transformationType: FlowTransformationType;
+  /**
+   * Whether a SQL transformation is applied (AWS `transformationType`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `transformationTypeRaw`.
+   */
+  transformationType?: Maybe<FlowTransformationType>;
+  /**
+   * The raw AWS value of `transformationType`, as AWS sent it: also a value the gateway does not know yet (then
+   * `transformationType` is null). Null when AWS sent none.
+   */
+  transformationTypeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The kind of a flow transformation (AWS enum `DataIntegrationFlowTransformationType`). */
@@ -1667,8 +1881,16 @@ export type Instance = {
   kmsKeyArn?: Maybe<Scalars['String']['output']>;
   /** When the instance was last modified (AWS `lastModifiedTime`, epoch seconds upstream). */
   lastModifiedTime?: Maybe<Scalars['DateTime']['output']>;
-  /** The lifecycle state of the instance (AWS `state`). */
-  state: InstanceState;
+  /**
+   * The lifecycle state of the instance (AWS `state`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `stateRaw`.
+   */
+  state?: Maybe<InstanceState>;
+  /**
+   * The raw AWS value of `state`, as AWS sent it: also a value the gateway does not know yet (then
+   * `state` is null). Null when AWS sent none.
+   */
+  stateRaw?: Maybe<Scalars['String']['output']>;
   /** The version number of the instance (AWS `versionNumber`, a floating-point number). */
   versionNumber?: Maybe<Scalars['Float']['output']>;
   /** The DNS domain of the instance's web application (AWS `webAppDnsDomain`). */
@@ -1946,8 +2168,16 @@ export type Project = {
   name: Scalars['String']['output'];
   /** The category of the project (AWS `projectCategory`). */
   projectCategory?: Maybe<Scalars['String']['output']>;
-  /** The lifecycle state of the project (AWS `projectStatus`). */
+  /**
+   * The lifecycle state of the project (AWS `projectStatus`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `projectStatusRaw`.
+   */
   projectStatus?: Maybe<ProjectStatus>;
+  /**
+   * The raw AWS value of `projectStatus`, as AWS sent it: also a value the gateway does not know yet (then
+   * `projectStatus` is null). Null when AWS sent none.
+   */
+  projectStatusRaw?: Maybe<Scalars['String']['output']>;
   /** When the project was last updated (AWS `updatedAt`). */
   updatedAt?: Maybe<Scalars['DateTime']['output']>;
 };
@@ -2386,8 +2616,16 @@ export type RelationalFilterExpression = {
   __typename?: 'RelationalFilterExpression';
   /** The filter expression (AWS `expression`, 1 to 2048 characters). */
   expression: Scalars['String']['output'];
-  /** Whether matching tables are included or excluded (AWS `type`). */
-  type: RelationalFilterExpressionType;
+  /**
+   * Whether matching tables are included or excluded (AWS `type`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `typeRaw`.
+   */
+  type?: Maybe<RelationalFilterExpressionType>;
+  /**
+   * The raw AWS value of `type`, as AWS sent it: also a value the gateway does not know yet (then
+   * `type` is null). Null when AWS sent none.
+   */
+  typeRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** The kind of a relational filter expression (AWS enum `FilterExpressionType`). */
@@ -2464,8 +2702,16 @@ export type SelfGrantStatusDetail = {
   failureCause?: Maybe<Scalars['String']['output']>;
   /** The schema (AWS `schemaName`, 1 to 128 characters); null when not schema-specific. */
   schemaName?: Maybe<Scalars['String']['output']>;
-  /** The self-grant state (AWS `status`). */
-  status: SelfGrantStatus;
+  /**
+   * The self-grant state (AWS `status`).
+   * Null when AWS answers a value this gateway does not know yet; the raw value is in `statusRaw`.
+   */
+  status?: Maybe<SelfGrantStatus>;
+  /**
+   * The raw AWS value of `status`, as AWS sent it: also a value the gateway does not know yet (then
+   * `status` is null). Null when AWS sent none.
+   */
+  statusRaw?: Maybe<Scalars['String']['output']>;
 };
 
 /** Why one item of `sendEvents` failed. */
@@ -3080,6 +3326,7 @@ export type DataAssetLineageInfoResolvers<ContextType = GraphContext, ParentType
   errorMessage?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   eventStatus?: Resolver<Maybe<ResolversTypes['LineageEventProcessingStatus']>, ParentType, ContextType>;
+  eventStatusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DataIntegrationEventResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataIntegrationEvent'] = ResolversParentTypes['DataIntegrationEvent'], FederationReferenceType extends FederationReferenceTypes['DataIntegrationEvent'] = FederationReferenceTypes['DataIntegrationEvent']> = {
@@ -3089,7 +3336,8 @@ export type DataIntegrationEventResolvers<ContextType = GraphContext, ParentType
   eventGroupId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   eventId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   eventTimestamp?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
-  eventType?: Resolver<ResolversTypes['DataIntegrationEventType'], ParentType, ContextType>;
+  eventType?: Resolver<Maybe<ResolversTypes['DataIntegrationEventType']>, ParentType, ContextType>;
+  eventTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   finishedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   instance?: Resolver<Maybe<ResolversTypes['Instance']>, ParentType, ContextType>;
@@ -3167,7 +3415,8 @@ export type DataLakeDatasetPartitionFieldResolvers<ContextType = GraphContext, P
 };
 
 export type DataLakeDatasetPartitionFieldTransformResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataLakeDatasetPartitionFieldTransform'] = ResolversParentTypes['DataLakeDatasetPartitionFieldTransform']> = {
-  type?: Resolver<ResolversTypes['DataLakeDatasetPartitionTransformType'], ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['DataLakeDatasetPartitionTransformType']>, ParentType, ContextType>;
+  typeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DataLakeDatasetPartitionSpecResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataLakeDatasetPartitionSpec'] = ResolversParentTypes['DataLakeDatasetPartitionSpec']> = {
@@ -3187,7 +3436,8 @@ export type DataLakeDatasetSchemaResolvers<ContextType = GraphContext, ParentTyp
 export type DataLakeDatasetSchemaFieldResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataLakeDatasetSchemaField'] = ResolversParentTypes['DataLakeDatasetSchemaField']> = {
   isRequired?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['DataLakeDatasetSchemaFieldType'], ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['DataLakeDatasetSchemaFieldType']>, ParentType, ContextType>;
+  typeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DataLakeNamespaceResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataLakeNamespace'] = ResolversParentTypes['DataLakeNamespace']> = {
@@ -3208,6 +3458,7 @@ export type DataSourceResolvers<ContextType = GraphContext, ParentType extends R
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   domainId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   enableSetting?: Resolver<Maybe<ResolversTypes['DataSourceEnableSetting']>, ParentType, ContextType>;
+  enableSettingRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   environmentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['DataSourceErrorMessage']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -3215,6 +3466,7 @@ export type DataSourceResolvers<ContextType = GraphContext, ParentType extends R
   lastRunAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastRunErrorMessage?: Resolver<Maybe<ResolversTypes['DataSourceErrorMessage']>, ParentType, ContextType>;
   lastRunStatus?: Resolver<Maybe<ResolversTypes['DataSourceRunStatus']>, ParentType, ContextType>;
+  lastRunStatusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   projectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   publishOnImport?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
@@ -3223,6 +3475,7 @@ export type DataSourceResolvers<ContextType = GraphContext, ParentType extends R
   schedule?: Resolver<Maybe<ResolversTypes['DataSourceScheduleConfiguration']>, ParentType, ContextType>;
   selfGrantStatus?: Resolver<Maybe<ResolversTypes['DataSourceSelfGrantStatus']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['DataSourceStatus']>, ParentType, ContextType>;
+  statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
@@ -3246,7 +3499,8 @@ export type DataSourceEdgeResolvers<ContextType = GraphContext, ParentType exten
 
 export type DataSourceErrorMessageResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSourceErrorMessage'] = ResolversParentTypes['DataSourceErrorMessage']> = {
   errorDetail?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  errorType?: Resolver<ResolversTypes['DataSourceErrorType'], ParentType, ContextType>;
+  errorType?: Resolver<Maybe<ResolversTypes['DataSourceErrorType']>, ParentType, ContextType>;
+  errorTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DataSourceRecommendationConfigurationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSourceRecommendationConfiguration'] = ResolversParentTypes['DataSourceRecommendationConfiguration']> = {
@@ -3270,12 +3524,13 @@ export type DataSourceRunResolvers<ContextType = GraphContext, ParentType extend
   projectId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   runStatisticsForAssets?: Resolver<Maybe<ResolversTypes['RunStatisticsForAssets']>, ParentType, ContextType>;
-  runStatus?: Resolver<ResolversTypes['DataSourceRunStatus'], ParentType, ContextType>;
+  runStatus?: Resolver<Maybe<ResolversTypes['DataSourceRunStatus']>, ParentType, ContextType>;
   startedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['LoadStatus'], ParentType, ContextType>;
   stoppedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   terminal?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['DataSourceRunType'], ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['DataSourceRunType']>, ParentType, ContextType>;
+  typeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   upstreamStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   __isTypeOf?: IsTypeOfResolverFn<ParentType, ContextType>;
@@ -3284,7 +3539,8 @@ export type DataSourceRunResolvers<ContextType = GraphContext, ParentType extend
 export type DataSourceRunActivityResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSourceRunActivity'] = ResolversParentTypes['DataSourceRunActivity']> = {
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   dataAssetId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
-  dataAssetStatus?: Resolver<ResolversTypes['DataAssetActivityStatus'], ParentType, ContextType>;
+  dataAssetStatus?: Resolver<Maybe<ResolversTypes['DataAssetActivityStatus']>, ParentType, ContextType>;
+  dataAssetStatusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   dataSourceRunId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   database?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   errorMessage?: Resolver<Maybe<ResolversTypes['DataSourceErrorMessage']>, ParentType, ContextType>;
@@ -3319,11 +3575,13 @@ export type DataSourceRunEdgeResolvers<ContextType = GraphContext, ParentType ex
 
 export type DataSourceRunLineageSummaryResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSourceRunLineageSummary'] = ResolversParentTypes['DataSourceRunLineageSummary']> = {
   importStatus?: Resolver<Maybe<ResolversTypes['LineageImportStatus']>, ParentType, ContextType>;
+  importStatusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DataSourceScheduleConfigurationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSourceScheduleConfiguration'] = ResolversParentTypes['DataSourceScheduleConfiguration']> = {
   schedule?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   timezone?: Resolver<Maybe<ResolversTypes['DataSourceScheduleTimezone']>, ParentType, ContextType>;
+  timezoneRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DataSourceSelfGrantStatusResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DataSourceSelfGrantStatus'] = ResolversParentTypes['DataSourceSelfGrantStatus']> = {
@@ -3333,13 +3591,15 @@ export type DataSourceSelfGrantStatusResolvers<ContextType = GraphContext, Paren
 
 export type DatasetLoadExecutionDetailsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DatasetLoadExecutionDetails'] = ResolversParentTypes['DatasetLoadExecutionDetails']> = {
   message?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['DatasetLoadStatus'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['DatasetLoadStatus']>, ParentType, ContextType>;
+  statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DatasetTargetDetailsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DatasetTargetDetails'] = ResolversParentTypes['DatasetTargetDetails']> = {
   datasetIdentifier?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   datasetLoadExecution?: Resolver<ResolversTypes['DatasetLoadExecutionDetails'], ParentType, ContextType>;
-  operationType?: Resolver<ResolversTypes['DatasetOperationType'], ParentType, ContextType>;
+  operationType?: Resolver<Maybe<ResolversTypes['DatasetOperationType']>, ParentType, ContextType>;
+  operationTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -3352,6 +3612,7 @@ export type DomainResolvers<ContextType = GraphContext, ParentType extends Resol
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   domainExecutionRole?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   domainVersion?: Resolver<Maybe<ResolversTypes['DomainVersion']>, ParentType, ContextType>;
+  domainVersionRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   kmsKeyIdentifier?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastUpdatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
@@ -3361,7 +3622,8 @@ export type DomainResolvers<ContextType = GraphContext, ParentType extends Resol
   rootDomainUnitId?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   serviceRole?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   singleSignOn?: Resolver<Maybe<ResolversTypes['DomainSingleSignOn']>, ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['DomainStatus'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['DomainStatus']>, ParentType, ContextType>;
+  statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   tags?: Resolver<Maybe<Array<ResolversTypes['DomainTag']>>, ParentType, ContextType>;
 };
 
@@ -3379,7 +3641,9 @@ export type DomainEdgeResolvers<ContextType = GraphContext, ParentType extends R
 export type DomainSingleSignOnResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DomainSingleSignOn'] = ResolversParentTypes['DomainSingleSignOn']> = {
   idcInstanceArn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<Maybe<ResolversTypes['DomainSingleSignOnType']>, ParentType, ContextType>;
+  typeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   userAssignment?: Resolver<Maybe<ResolversTypes['DomainUserAssignment']>, ParentType, ContextType>;
+  userAssignmentRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type DomainTagResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['DomainTag'] = ResolversParentTypes['DomainTag']> = {
@@ -3391,6 +3655,7 @@ export type FlowDatasetOptionsResolvers<ContextType = GraphContext, ParentType e
   dedupeRecords?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
   dedupeStrategy?: Resolver<Maybe<ResolversTypes['FlowDedupeStrategy']>, ParentType, ContextType>;
   loadType?: Resolver<Maybe<ResolversTypes['FlowLoadType']>, ParentType, ContextType>;
+  loadTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlowDatasetSourceResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowDatasetSource'] = ResolversParentTypes['FlowDatasetSource']> = {
@@ -3409,7 +3674,8 @@ export type FlowDatasetTargetConfigurationResolvers<ContextType = GraphContext, 
 
 export type FlowDedupeStrategyResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowDedupeStrategy'] = ResolversParentTypes['FlowDedupeStrategy']> = {
   fieldPriority?: Resolver<Maybe<ResolversTypes['FlowFieldPriorityDedupeStrategyConfiguration']>, ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['FlowDedupeStrategyType'], ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['FlowDedupeStrategyType']>, ParentType, ContextType>;
+  typeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlowExecutionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowExecution'] = ResolversParentTypes['FlowExecution'], FederationReferenceType extends FederationReferenceTypes['FlowExecution'] = FederationReferenceTypes['FlowExecution']> = {
@@ -3452,12 +3718,14 @@ export type FlowExecutionOutputMetadataResolvers<ContextType = GraphContext, Par
 export type FlowExecutionSourceInfoResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowExecutionSourceInfo'] = ResolversParentTypes['FlowExecutionSourceInfo']> = {
   datasetSource?: Resolver<Maybe<ResolversTypes['FlowDatasetSource']>, ParentType, ContextType>;
   s3Source?: Resolver<Maybe<ResolversTypes['FlowS3Source']>, ParentType, ContextType>;
-  sourceType?: Resolver<ResolversTypes['FlowSourceType'], ParentType, ContextType>;
+  sourceType?: Resolver<Maybe<ResolversTypes['FlowSourceType']>, ParentType, ContextType>;
+  sourceTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlowFieldPriorityDedupeFieldResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowFieldPriorityDedupeField'] = ResolversParentTypes['FlowFieldPriorityDedupeField']> = {
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  sortOrder?: Resolver<ResolversTypes['FlowFieldPriorityDedupeSortOrder'], ParentType, ContextType>;
+  sortOrder?: Resolver<Maybe<ResolversTypes['FlowFieldPriorityDedupeSortOrder']>, ParentType, ContextType>;
+  sortOrderRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlowFieldPriorityDedupeStrategyConfigurationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowFieldPriorityDedupeStrategyConfiguration'] = ResolversParentTypes['FlowFieldPriorityDedupeStrategyConfiguration']> = {
@@ -3466,6 +3734,7 @@ export type FlowFieldPriorityDedupeStrategyConfigurationResolvers<ContextType = 
 
 export type FlowS3OptionsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowS3Options'] = ResolversParentTypes['FlowS3Options']> = {
   fileType?: Resolver<Maybe<ResolversTypes['FlowFileType']>, ParentType, ContextType>;
+  fileTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlowS3SourceResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowS3Source'] = ResolversParentTypes['FlowS3Source']> = {
@@ -3493,18 +3762,21 @@ export type FlowSourceResolvers<ContextType = GraphContext, ParentType extends R
   datasetSource?: Resolver<Maybe<ResolversTypes['FlowDatasetSourceConfiguration']>, ParentType, ContextType>;
   s3Source?: Resolver<Maybe<ResolversTypes['FlowS3SourceConfiguration']>, ParentType, ContextType>;
   sourceName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  sourceType?: Resolver<ResolversTypes['FlowSourceType'], ParentType, ContextType>;
+  sourceType?: Resolver<Maybe<ResolversTypes['FlowSourceType']>, ParentType, ContextType>;
+  sourceTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlowTargetResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowTarget'] = ResolversParentTypes['FlowTarget']> = {
   datasetTarget?: Resolver<Maybe<ResolversTypes['FlowDatasetTargetConfiguration']>, ParentType, ContextType>;
   s3Target?: Resolver<Maybe<ResolversTypes['FlowS3TargetConfiguration']>, ParentType, ContextType>;
-  targetType?: Resolver<ResolversTypes['FlowTargetType'], ParentType, ContextType>;
+  targetType?: Resolver<Maybe<ResolversTypes['FlowTargetType']>, ParentType, ContextType>;
+  targetTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type FlowTransformationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['FlowTransformation'] = ResolversParentTypes['FlowTransformation']> = {
   sqlTransformation?: Resolver<Maybe<ResolversTypes['FlowSQLTransformationConfiguration']>, ParentType, ContextType>;
-  transformationType?: Resolver<ResolversTypes['FlowTransformationType'], ParentType, ContextType>;
+  transformationType?: Resolver<Maybe<ResolversTypes['FlowTransformationType']>, ParentType, ContextType>;
+  transformationTypeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type GlueRunConfigurationResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['GlueRunConfiguration'] = ResolversParentTypes['GlueRunConfiguration']> = {
@@ -3529,7 +3801,8 @@ export type InstanceResolvers<ContextType = GraphContext, ParentType extends Res
   instanceName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   kmsKeyArn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastModifiedTime?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
-  state?: Resolver<ResolversTypes['InstanceState'], ParentType, ContextType>;
+  state?: Resolver<Maybe<ResolversTypes['InstanceState']>, ParentType, ContextType>;
+  stateRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   versionNumber?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   webAppDnsDomain?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
@@ -3582,6 +3855,7 @@ export type ProjectResolvers<ContextType = GraphContext, ParentType extends Reso
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   projectCategory?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   projectStatus?: Resolver<Maybe<ResolversTypes['ProjectStatus']>, ParentType, ContextType>;
+  projectStatusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   updatedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
 };
 
@@ -3659,7 +3933,8 @@ export type RelationalFilterConfigurationResolvers<ContextType = GraphContext, P
 
 export type RelationalFilterExpressionResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['RelationalFilterExpression'] = ResolversParentTypes['RelationalFilterExpression']> = {
   expression?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  type?: Resolver<ResolversTypes['RelationalFilterExpressionType'], ParentType, ContextType>;
+  type?: Resolver<Maybe<ResolversTypes['RelationalFilterExpressionType']>, ParentType, ContextType>;
+  typeRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type RunStatisticsForAssetsResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['RunStatisticsForAssets'] = ResolversParentTypes['RunStatisticsForAssets']> = {
@@ -3685,7 +3960,8 @@ export type SelfGrantStatusDetailResolvers<ContextType = GraphContext, ParentTyp
   databaseName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   failureCause?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   schemaName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
-  status?: Resolver<ResolversTypes['SelfGrantStatus'], ParentType, ContextType>;
+  status?: Resolver<Maybe<ResolversTypes['SelfGrantStatus']>, ParentType, ContextType>;
+  statusRaw?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type SendEventErrorResolvers<ContextType = GraphContext, ParentType extends ResolversParentTypes['SendEventError'] = ResolversParentTypes['SendEventError']> = {

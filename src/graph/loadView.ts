@@ -1,13 +1,14 @@
 /**
  * The `Load` interface fields of each kind, derived from its upstream shape: the normalized status, the
- * raw one, whether it is terminal, and its start, finish and message. Exhaustive over the AWS enums.
+ * raw one, whether it is terminal, and its start, finish and message. Exhaustive over the AWS enums; a
+ * status the gateway does not know is UNKNOWN (and not terminal), its raw value still in `upstreamStatus`.
  */
 import type {
   DataIntegrationEvent,
   DataIntegrationFlowExecution,
   DataSourceRunModel,
 } from '../upstream/models.js';
-import { assertNever, isTerminalEvent, isTerminalExecution, isTerminalRun } from '../upstream/terminal.js';
+import { unknownValue, isTerminalEvent, isTerminalExecution, isTerminalRun } from '../upstream/terminal.js';
 
 export type LoadStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'PARTIALLY_SUCCEEDED' | 'FAILED' | 'UNKNOWN';
 
@@ -44,7 +45,7 @@ function supplyChainStatus(status: 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | unde
     case 'FAILED':
       return 'FAILED';
     default:
-      return assertNever(status, 'Supply Chain load status');
+      return unknownValue(status, 'UNKNOWN');
   }
 }
 
@@ -99,7 +100,7 @@ function computeDataSourceRunView(run: DataSourceRunModel): LoadView {
       status = 'FAILED';
       break;
     default:
-      status = assertNever(run.status, 'data source run status');
+      status = unknownValue(run.status, 'UNKNOWN');
   }
   return {
     status,

@@ -22,6 +22,7 @@ import {
 } from './datazone.resolvers.js';
 import { loadTypeResolvers } from './loads.resolvers.js';
 import { mutationResolvers, sendEventPayloadResolvers } from './mutation.resolvers.js';
+import { openAwsEnums, type UnknownValueSink } from './openEnums.js';
 import { queryResolvers } from './query.resolvers.js';
 import { subscriptionResolvers } from './subscription.resolvers.js';
 import {
@@ -99,10 +100,16 @@ type SubgraphResolvers = Extract<
   { resolvers?: unknown }
 >['resolvers'];
 
+export interface SchemaOptions {
+  /** Told of each AWS enum value the gateway does not know, each time one is served (openEnums.ts). */
+  readonly onUnknownValue?: UnknownValueSink;
+}
+
 /** The executable subgraph schema. */
-export function createSchema(): GraphQLSchema {
-  return buildSubgraphSchema({
+export function createSchema({ onUnknownValue = () => {} }: SchemaOptions = {}): GraphQLSchema {
+  const schema = buildSubgraphSchema({
     typeDefs: parse(loadTypeDefs()),
     resolvers: resolvers as SubgraphResolvers,
   });
+  return openAwsEnums(schema, onUnknownValue);
 }

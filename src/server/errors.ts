@@ -5,6 +5,7 @@
  */
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
+import { CREDENTIALS_HELP } from '../upstream/credentials.js';
 import { ErrorCode } from '../upstream/errors.js';
 
 const CONTRACT_CODES = new Set<string>([
@@ -19,10 +20,26 @@ const CONTRACT_CODES = new Set<string>([
   'PAYLOAD_TOO_LARGE',
 ]);
 
-export function createFormatError({ exposeInternalMessages }: { exposeInternalMessages: boolean }) {
+export interface FormatErrorOptions {
+  /** Internal errors carry their original message (development only). */
+  readonly exposeInternalMessages: boolean;
+  /**
+   * UPSTREAM_CREDENTIALS errors say what to set (outside production; in production the message stays
+   * generic and the detail is in the log line written at start).
+   */
+  readonly explainCredentials?: boolean;
+}
+
+export function createFormatError({
+  exposeInternalMessages,
+  explainCredentials = false,
+}: FormatErrorOptions) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.['code'];
     const { stacktrace: _, ...extensions } = formatted.extensions ?? {};
+    if (code === ErrorCode.UPSTREAM_CREDENTIALS && explainCredentials) {
+      return { ...formatted, message: `${formatted.message}. To fix: ${CREDENTIALS_HELP}`, extensions };
+    }
     if (typeof code === 'string' && CONTRACT_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
       return { ...formatted, extensions };
     }

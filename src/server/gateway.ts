@@ -11,11 +11,13 @@ import {
   ApolloServerPluginLandingPageDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Config } from '../config.js';
 import { startEmulator, type RunningEmulator } from '../emulator/server.js';
 import { createSchema } from '../graph/schema.js';
 import { createActions } from '../upstream/actions.js';
 import { EMULATOR_CREDENTIALS, createUpstreamClients } from '../upstream/clients.js';
+import { checkCredentialsAtStart } from '../upstream/credentials.js';
 import { createReaders, type Readers } from '../upstream/readers.js';
 import { createTerminalCache } from '../upstream/reader.js';
 import { authStartProblem } from '../config.auth.js';
@@ -30,8 +32,10 @@ import { Metrics } from './metrics.js';
 import { createTracing } from './tracing.js';
 import { tracingPlugin } from './tracing.plugin.js';
 import { createReadiness } from './readiness.js';
+import { createUnknownValueSink } from './unknownValues.js';
 import { metricsPlugin } from './metrics.plugin.js';
 import { createSubgraphSecretGuard } from './subgraphSecret.js';
+import { plainHttpSubscriptionPlugin } from './plainHttpSubscription.plugin.js';
 import { subscriptionCallbackPlugin } from './subscriptionCallback.plugin.js';
 import { attachWebSocket, createSseTransport, type WebSocketTransport } from './subscriptions.js';
 import { observeClient, type UpstreamCall } from '../upstream/observe.js';
@@ -60,12 +64,17 @@ export interface RunningGateway {
 export interface GatewayOptions {
   readonly config: Config;
   readonly logger: AppLogger;
+  /**
+   * Credentials for real-AWS mode in place of the default provider chain (an embedder's own, or a test's);
+   * ignored with the embedded emulator, which has its own pair.
+   */
+  readonly credentials?: AwsCredentialIdentity;
 }
 
 export const GRAPHQL_PATH = '/graphql';
 export const STREAM_PATH = '/graphql/stream';
 
-export async function startGateway({ config, logger }: GatewayOptions): Promise<RunningGateway> {
+export async function startGateway({ config, logger, credentials }: GatewayOptions): Promise<RunningGateway> {
   const authProblem = authStartProblem(config.auth, config.emulator.enabled);
   if (authProblem) throw new Error(authProblem);
   let emulator: RunningEmulator | undefined;
@@ -81,7 +90,11 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   const aws = emulator
     ? { ...config.aws, supplyChainEndpoint: emulator.endpoint, dataZoneEndpoint: emulator.endpoint }
     : config.aws;
-  const clients = createUpstreamClients({ aws, ...(emulator ? { credentials: EMULATOR_CREDENTIALS } : {}) });
+  const staticCredentials = emulator ? EMULATOR_CREDENTIALS : credentials;
+  const clients = createUpstreamClients({
+    aws,
+    ...(staticCredentials ? { credentials: staticCredentials } : {}),
+  });
   const upstreamLog = logger.child({ component: 'upstream' });
   const tracing = config.tracing.otlpEndpoint
     ? createTracing({ endpoint: config.tracing.otlpEndpoint, serviceName: config.tracing.serviceName })
@@ -95,6 +108,9 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
   };
   observeClient(clients.supplyChain, 'SupplyChain', observer);
   observeClient(clients.dataZone, 'DataZone', observer);
+  // Real AWS with the default chain: say at once whether it finds credentials (serving goes on either way).
+  if (!staticCredentials)
+    void checkCredentialsAtStart(() => clients.supplyChain.config.credentials(), upstreamLog);
   const readers = createReaders(
     clients,
     createTerminalCache(config.graph.terminalCacheMax, config.graph.terminalCacheTtlMs),
@@ -142,9 +158,10 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
 
   const httpServer: Server = createServer();
   const production = config.hardening.production;
-  const schema = createSchema();
+  const schema = createSchema({ onUnknownValue: createUnknownValueSink(upstreamLog, metrics) });
   const formatError = createFormatError({
     exposeInternalMessages: config.nodeEnv === 'development' && !production,
+    explainCredentials: !production,
   });
   const guard = createSubgraphSecretGuard(config.subgraph);
   if (!guard && production) {
@@ -212,6 +229,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       requestIdOnInternalErrorsPlugin(),
       metricsPlugin(metrics),
       ...(tracing ? [tracingPlugin(tracing)] : []),
+      plainHttpSubscriptionPlugin({ graphqlPath: GRAPHQL_PATH, streamPath: STREAM_PATH }),
       subscriptionCallbackPlugin({
         callbackUrlPrefixes: config.subgraph.callbackUrlPrefixes,
         formatError,
@@ -226,6 +244,7 @@ export async function startGateway({ config, logger }: GatewayOptions): Promise<
       apollo,
       graphqlPath: GRAPHQL_PATH,
       maxBodyBytes: config.graph.maxBodyBytes,
+      bodyDrain: config.graph.bodyDrain,
       logger,
       context: async (req, signal) => {
         const header = req.headers['x-request-id'];

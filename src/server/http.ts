@@ -24,6 +24,8 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   readonly apollo: ApolloServer<C>;
   readonly graphqlPath: string;
   readonly maxBodyBytes: number;
+  /** How much of a refused body is drained before the 413 (default {@link DEFAULT_BODY_DRAIN}). */
+  readonly bodyDrain?: BodyDrain | undefined;
   /** `signal` fires when the request has run past `requestTimeoutMs`. */
   readonly context: (req: IncomingMessage, signal?: Deadline) => Promise<C>;
   /** Readiness: resolves to the problems that make the gateway unready (empty when ready). */
@@ -54,27 +56,58 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   readonly requestTimeoutMs?: number | undefined;
 }
 
-class BodyTooLarge extends Error {}
+/**
+ * A body refused for its size. `drained`: the rest of it was read and discarded, so the client has
+ * finished sending and will read the 413; otherwise it was over the drain bounds and the socket is closed.
+ */
+class BodyTooLarge extends Error {
+  constructor(readonly drained: boolean) {
+    super('request body too large');
+  }
+}
 
-/** The body as text; rejects with BodyTooLarge past `limit` bytes. Events, not `for await`: far cheaper per request. */
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+/** How much of a refused body is read and discarded before the 413, so that ordinary clients read it. */
+export interface BodyDrain {
+  /** Largest refused body read to its end (bytes in all); a larger one gets the 413 and a closed socket. */
+  readonly maxBytes: number;
+  /** Time the discarding may take, from the refusal. */
+  readonly timeoutMs: number;
+}
+
+/**
+ * The body as text; rejects with BodyTooLarge past `limit` bytes. Events, not `for await`: far cheaper per
+ * request. Once the body is refused, the rest is read and discarded (within `drain`) before the rejection:
+ * a client still uploading when the answer comes and the socket closes gets EPIPE instead of the 413 (most
+ * do: browsers, Node's fetch).
+ */
+function readBody(req: IncomingMessage, limit: number, drain: BodyDrain): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.reject(new BodyTooLarge());
+  if (declared > limit && declared > drain.maxBytes) return Promise.reject(new BodyTooLarge(false));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let refused = declared > limit;
+    let timer: NodeJS.Timeout | undefined;
+    const refuse = (): void => {
+      refused = true;
+      chunks.length = 0;
+      timer = setTimeout(() => (cleanup(), reject(new BodyTooLarge(false))), drain.timeoutMs);
+    };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        req.resume();
-        reject(new BodyTooLarge());
+      if (refused) {
+        if (size > drain.maxBytes) {
+          cleanup();
+          reject(new BodyTooLarge(false));
+        }
         return;
       }
+      if (size > limit) return refuse();
       chunks.push(chunk);
     };
     const onEnd = (): void => {
       cleanup();
+      if (refused) return reject(new BodyTooLarge(true));
       try {
         resolve(decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
       } catch (err) {
@@ -89,11 +122,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
       if (!req.complete) onError(new Error('the request was aborted'));
     };
     const cleanup = (): void => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
       req.off('close', onClose);
     };
+    if (refused) refuse();
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
@@ -128,8 +163,10 @@ function targetOf(raw: string | undefined): { readonly pathname: string; readonl
   return { pathname: raw.slice(0, q), search: q === raw.length - 1 ? '' : raw.slice(q) };
 }
 
+export const DEFAULT_BODY_DRAIN: BodyDrain = { maxBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
+
 export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOptions<C>) {
-  const { apollo, graphqlPath, maxBodyBytes, logger } = options;
+  const { apollo, graphqlPath, maxBodyBytes, logger, bodyDrain = DEFAULT_BODY_DRAIN } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = targetOf(req.url);
     setSecurityHeaders(res);
@@ -186,9 +223,11 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
         }
         let text: string;
         try {
-          text = await readBody(req, maxBodyBytes);
+          text = await readBody(req, maxBodyBytes, bodyDrain);
         } catch (err) {
           if (err instanceof BodyTooLarge) {
+            // Past the drain bounds the client is still sending: the socket closes once the 413 is written.
+            if (!err.drained) res.once('finish', () => req.destroy());
             return sendJson(
               res,
               413,

@@ -23,7 +23,8 @@ export function loggingPlugin(): ApolloServerPlugin<GraphContext> {
                 code,
                 path: error.path,
                 extensions: error.extensions,
-                err: error.originalError ?? error,
+                // A deliberate error (a contract code, no cause) has no stack worth logging.
+                ...(level === 'error' || error.originalError ? { err: error.originalError ?? error } : {}),
               },
               error.message,
             );

@@ -58,6 +58,12 @@ export class Metrics {
     labelNames: ['service', 'operation'] as const,
     registers: [this.registry],
   });
+  readonly unknownEnumValues = new Counter({
+    name: 'loadgraph_upstream_unknown_enum_values_total',
+    help: 'AWS enum values this gateway does not know, each time a field served one (as null, raw value in its *Raw field)',
+    labelNames: ['enum', 'value'] as const,
+    registers: [this.registry],
+  });
   readonly upstreamThrottled = new Counter({
     name: 'loadgraph_upstream_throttled_total',
     help: 'Upstream calls that ended throttled after their retries',

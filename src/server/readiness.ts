@@ -5,6 +5,7 @@
  */
 import { ListDomainsCommand } from '@aws-sdk/client-datazone';
 import type { UpstreamClients } from '../upstream/clients.js';
+import { credentialsProblem } from '../upstream/credentials.js';
 import { codeOf } from '../upstream/errors.js';
 import { ListInstancesCommand } from '../upstream/supplychain/index.js';
 
@@ -22,7 +23,7 @@ export function createReadiness(clients: UpstreamClients, cacheMs: number): () =
     try {
       await clients.supplyChain.config.credentials();
     } catch (err) {
-      return [`AWS credentials could not be resolved: ${err instanceof Error ? err.message : String(err)}`];
+      return [credentialsProblem(err)];
     }
     const check = async (service: string, call: () => Promise<unknown>): Promise<void> => {
       try {

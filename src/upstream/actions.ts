@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { StartDataSourceRunCommand } from '@aws-sdk/client-datazone';
+import { GraphQLError } from 'graphql';
 import type { UpstreamClients } from './clients.js';
-import { upstreamError } from './errors.js';
+import { ErrorCode, upstreamError } from './errors.js';
 import type { DataSourceRunModel } from './models.js';
 import {
   SendDataIntegrationEventCommand,
@@ -42,22 +43,46 @@ export function createActions(clients: UpstreamClients): Actions {
         );
         return { eventId: out.eventId!, clientToken };
       } catch (err) {
-        throw upstreamError(err, 'SendDataIntegrationEvent');
+        throw withClientToken(upstreamError(err, 'SendDataIntegrationEvent'), clientToken);
       }
     },
-    async startDataSourceRun({ domainId, dataSourceId, clientToken }) {
+    async startDataSourceRun({ domainId, dataSourceId, clientToken: given }) {
+      const clientToken = given ?? randomUUID();
       try {
         const { $metadata: _, ...run } = await clients.dataZone.send(
           new StartDataSourceRunCommand({
             domainIdentifier: domainId,
             dataSourceIdentifier: dataSourceId,
-            clientToken: clientToken ?? randomUUID(),
+            clientToken,
           }),
         );
         return run as DataSourceRunModel;
       } catch (err) {
-        throw upstreamError(err, 'StartDataSourceRun');
+        throw withClientToken(upstreamError(err, 'StartDataSourceRun'), clientToken);
       }
     },
   };
+}
+
+/** Failures after which the write may or may not have happened upstream. */
+const OUTCOME_UNKNOWN: ReadonlySet<string> = new Set([
+  ErrorCode.UPSTREAM_TIMEOUT,
+  ErrorCode.UPSTREAM_UNAVAILABLE,
+  ErrorCode.INTERNAL_SERVER_ERROR,
+]);
+
+/**
+ * Puts the idempotency token a failed write used in `extensions.clientToken`. When the outcome is
+ * unknown (the upstream timed out or failed mid-call) the message says to retry with it: AWS does not
+ * perform a write twice for one token, so the retry is safe whether or not the first one landed.
+ */
+function withClientToken(error: GraphQLError, clientToken: string): GraphQLError {
+  const unknown = OUTCOME_UNKNOWN.has(String(error.extensions['code']));
+  const message = unknown
+    ? `${error.message}. It may or may not have been applied: retry with clientToken "${clientToken}" (the same token is never applied twice)`
+    : error.message;
+  return new GraphQLError(message, {
+    ...(error.originalError ? { originalError: error.originalError } : {}),
+    extensions: { ...error.extensions, clientToken },
+  });
 }

@@ -1,8 +1,14 @@
 /**
  * Builds the two upstream clients from the config: the official DataZone client and our Supply Chain
- * client, both on the node HTTP handler with keep-alive, explicit connect and request timeouts, the
- * standard retry strategy, and an endpoint override when one is configured. Without an override they
- * resolve the real AWS endpoints from the region and sign with the default credential chain.
+ * client, both on the node HTTP handler with keep-alive, the standard retry strategy, and an endpoint
+ * override when one is configured. Without an override they resolve the real AWS endpoints from the region
+ * and sign with the default credential chain.
+ *
+ * Every attempt is cut: connecting at `connectTimeoutMs`, waiting for the response head at
+ * `requestTimeoutMs` (`throwOnRequestTimeout`: without it the handler only logs a warning and waits on),
+ * and a response body that stalls for `requestTimeoutMs` (the socket timeout). A cut attempt fails with
+ * a `TimeoutError`, which the standard strategy retries (every operation we call is a read or takes an
+ * idempotency token) and errors.ts maps to UPSTREAM_TIMEOUT.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -42,6 +48,8 @@ export function createUpstreamClients({ aws, credentials, logger }: UpstreamClie
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
       connectionTimeout: aws.connectTimeoutMs,
       requestTimeout: aws.requestTimeoutMs,
+      throwOnRequestTimeout: true,
+      socketTimeout: aws.requestTimeoutMs,
     });
   const common = {
     region: aws.region,

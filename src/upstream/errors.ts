@@ -15,29 +15,49 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   UPSTREAM_UNAVAILABLE: 'UPSTREAM_UNAVAILABLE',
   UPSTREAM_TIMEOUT: 'UPSTREAM_TIMEOUT',
+  UPSTREAM_CREDENTIALS: 'UPSTREAM_CREDENTIALS',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-const BY_AWS_NAME: Readonly<Record<string, ErrorCode>> = {
+/**
+ * AWS error names, each to one code: every error shape the Smithy models list for the operations we call
+ * (a test walks them), and the errors AWS's front door answers for any service (signature, token,
+ * throttling, availability).
+ */
+export const AWS_ERROR_CODES: Readonly<Record<string, ErrorCode>> = {
   ResourceNotFoundException: ErrorCode.NOT_FOUND,
   ThrottlingException: ErrorCode.THROTTLED,
+  Throttling: ErrorCode.THROTTLED,
   TooManyRequestsException: ErrorCode.THROTTLED,
+  RequestLimitExceeded: ErrorCode.THROTTLED,
   AccessDeniedException: ErrorCode.FORBIDDEN,
+  AccessDenied: ErrorCode.FORBIDDEN,
   ServiceQuotaExceededException: ErrorCode.FORBIDDEN,
   UnauthorizedException: ErrorCode.UNAUTHENTICATED,
   UnrecognizedClientException: ErrorCode.UNAUTHENTICATED,
+  InvalidClientTokenId: ErrorCode.UNAUTHENTICATED,
   InvalidSignatureException: ErrorCode.UNAUTHENTICATED,
+  SignatureDoesNotMatch: ErrorCode.UNAUTHENTICATED,
+  IncompleteSignatureException: ErrorCode.UNAUTHENTICATED,
+  IncompleteSignature: ErrorCode.UNAUTHENTICATED,
   ExpiredTokenException: ErrorCode.UNAUTHENTICATED,
+  ExpiredToken: ErrorCode.UNAUTHENTICATED,
+  RequestExpired: ErrorCode.UNAUTHENTICATED,
   MissingAuthenticationTokenException: ErrorCode.UNAUTHENTICATED,
+  MissingAuthenticationToken: ErrorCode.UNAUTHENTICATED,
   ValidationException: ErrorCode.BAD_USER_INPUT,
   ConflictException: ErrorCode.CONFLICT,
   InternalServerException: ErrorCode.UPSTREAM_UNAVAILABLE,
+  InternalFailure: ErrorCode.UPSTREAM_UNAVAILABLE,
   ServiceUnavailableException: ErrorCode.UPSTREAM_UNAVAILABLE,
+  ServiceUnavailable: ErrorCode.UPSTREAM_UNAVAILABLE,
   TimeoutError: ErrorCode.UPSTREAM_TIMEOUT,
   RequestTimeout: ErrorCode.UPSTREAM_TIMEOUT,
   RequestTimeoutException: ErrorCode.UPSTREAM_TIMEOUT,
   GatewayTimeoutException: ErrorCode.UPSTREAM_TIMEOUT,
+  // Raised by the SDK's credential providers, before any request is made.
+  CredentialsProviderError: ErrorCode.UPSTREAM_CREDENTIALS,
 };
 
 const NETWORK_TIMEOUT = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT', 'ECONNRESET', 'EPIPE']);
@@ -54,7 +74,7 @@ interface AwsLikeError {
 /** The code for any error thrown by an upstream client call. */
 export function codeOf(err: unknown): ErrorCode {
   const e = (err ?? {}) as AwsLikeError;
-  const byName = e.name ? BY_AWS_NAME[e.name] : undefined;
+  const byName = e.name && Object.hasOwn(AWS_ERROR_CODES, e.name) ? AWS_ERROR_CODES[e.name] : undefined;
   if (byName) return byName;
   if (e.code && NETWORK_TIMEOUT.has(e.code)) return ErrorCode.UPSTREAM_TIMEOUT;
   if (e.code && NETWORK_DOWN.has(e.code)) return ErrorCode.UPSTREAM_UNAVAILABLE;
@@ -79,6 +99,8 @@ const PUBLIC_MESSAGE: Readonly<Record<ErrorCode, string>> = {
   CONFLICT: 'the request conflicts with an earlier one',
   UPSTREAM_UNAVAILABLE: 'the upstream service is unavailable; retry later',
   UPSTREAM_TIMEOUT: 'the upstream service did not answer in time; retry later',
+  UPSTREAM_CREDENTIALS:
+    'the gateway has no usable AWS credentials; its operator must configure them (see the gateway log)',
   INTERNAL_SERVER_ERROR: 'internal error',
 };
 
