@@ -31,11 +31,7 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-<<<<<<< HEAD
 /** `env` overrides settings (e.g. `{ TERMINAL_CACHE_MAX: '0' }`); `logger` receives the gateway's log (silent by default). */
-=======
-/** `env` overrides settings (e.g. `{ TERMINAL_CACHE_MAX: '0' }`). */
->>>>>>> main
 export async function startTestGateway(
   env: Record<string, string> = {},
   { logger = pino({ level: 'silent' }) }: { logger?: AppLogger } = {},
@@ -53,15 +49,11 @@ export async function startTestGateway(
     ...env,
   });
   const gateway = await startGateway({ config, logger });
-<<<<<<< HEAD
-  const emulator = gateway.emulatorEndpoint!;
-=======
   return testGatewayFor(gateway, gateway.emulatorEndpoint!);
 }
 
 /** The test client of a running gateway whose upstream is the emulator at `emulator`. */
 export function testGatewayFor(gateway: RunningGateway, emulator: string): TestGateway {
->>>>>>> main
   const control = async (method: string, path: string, body?: unknown): Promise<any> => {
     const res = await fetch(`${emulator}/_emulator/${path}`, {
       method,
