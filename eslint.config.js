@@ -6,11 +6,20 @@ import boundaries from './scripts/eslint-boundaries.js';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'coverage/', 'src/generated/', 'src/upstream/supplychain/generated/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      'src/generated/',
+      'src/upstream/supplychain/generated/',
+      'web/dist/',
+      'web/src/board/gql/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node } },
+  { files: ['web/src/**/*.ts', 'web/src/**/*.tsx'], languageOptions: { globals: globals.browser } },
   {
     files: ['**/*.ts'],
     plugins: { boundaries },

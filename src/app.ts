@@ -11,6 +11,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Config } from './config.js';
 import { authStartProblem } from './config.auth.js';
 import { startEmulator, type RunningEmulator } from './emulator/server.js';
+import type { World } from './emulator/world/index.js';
 import { createLiveHub, type LiveHub } from './live/hub.js';
 import { MemoryPubSub } from './live/pubsub.js';
 import { createRedisScaleOut } from './live/redis/scaleOut.js';
@@ -236,6 +237,7 @@ async function compose(
     tracing,
     jit,
     scopes,
+    pageExamples: emulator ? emulatorExamples(emulator.world) : undefined,
     onRelease: (name, release) => teardown.add(name, release),
   };
   const gateway = await startGateway({ config, logger, services });
@@ -280,4 +282,23 @@ export async function startStandaloneEmulator({
     `emulator listening at ${emulator.endpoint} (control API at ${emulator.endpoint}/_emulator/world)`,
   );
   return { emulator, stop: () => teardown.run() };
+}
+
+/** Ids of the emulator's world for the IDE's example operations (the gateway writes them into the IDE's page; see web/src/shared/config.ts). */
+export function emulatorExamples(world: World): object | undefined {
+  const summary = world.summary();
+  const instance = summary.supplychain.instances[0];
+  if (!instance) return undefined;
+  const events = [...(world.instances.get(instance.instanceId)?.events.values() ?? [])];
+  // A dataset load shows a status that moves; any event does when there is none.
+  const event = events.find((e) => e.datasetTarget) ?? events[0];
+  const domain = summary.datazone.domains[0];
+  return {
+    instanceId: instance.instanceId,
+    instanceName: instance.instanceName,
+    ...(event ? { eventId: event.eventId } : {}),
+    ...(instance.flows[0] ? { flowName: instance.flows[0] } : {}),
+    ...(domain ? { domainId: domain.domainId } : {}),
+    ...(domain?.dataSources[0] ? { dataSourceId: domain.dataSources[0].id } : {}),
+  };
 }

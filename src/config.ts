@@ -158,9 +158,9 @@ const DECLARED_SETTINGS = [
   },
   {
     name: 'EMULATOR_CLOCK_SPEED',
-    default: '1',
+    default: '10',
     schema: decimal(1_000_000),
-    help: 'simulated ms per real ms in the emulator (60: a minute of load progress per second)',
+    help: "simulated ms per real ms in the emulator: 10 (the demo pace) finishes an event in ~2.5 s and a run in ~5 s; 1: AWS's own pace",
   },
   {
     name: 'EMULATOR_CREDENTIALS',
@@ -462,6 +462,13 @@ const DECLARED_SETTINGS = [
     help: 'comma-separated origins (https://app.example.com) browsers may call from, over HTTP and WebSocket; * for any (without credentials); empty: same origin only',
   },
   {
+    name: 'WEB_UI',
+    default: '',
+    defaultHelp: '1, except 0 in production',
+    schema: flag,
+    help: '1: serve the GraphQL IDE (to browsers at the GraphQL path) and the live board of loads (at /); 0: neither',
+  },
+  {
     name: 'CORS_ALLOW_CREDENTIALS',
     default: '0',
     schema: flag,
@@ -648,7 +655,16 @@ function configFrom(
     );
   }
   return {
-    server: { host: read('HOST'), port: read('PORT') },
+    server: {
+      host: read('HOST'),
+      port: read('PORT'),
+      /** Serve the browser pages: the GraphQL IDE and the live board of loads. */
+      webUi:
+        read('WEB_UI') === '1' ||
+        (read('WEB_UI') === undefined &&
+          read('PRODUCTION_MODE') !== '1' &&
+          read('NODE_ENV') !== 'production'),
+    },
     /** The embedded emulator; `enabled: false` means the clients talk to `aws` as configured. */
     emulator: {
       enabled: emulatorEnabled,

@@ -46,17 +46,19 @@ async function main(argv: readonly string[]): Promise<void> {
     process.stdout.write(`${app.url}\n`);
     if (app.emulatorEndpoint) process.stdout.write(`${app.emulatorEndpoint}\n`);
   }
-  if (development && app.emulator) process.stderr.write(firstQuery(app.url, app.emulator.world.summary()));
+  if (development && app.emulator)
+    process.stderr.write(firstQuery(app.url, app.emulator.world.summary(), config.emulator.clockSpeed));
   onSignal(() => app.stop(), config, logger);
 }
 
 /** A first query to paste, with ids from the emulator's demo world (development only). */
-function firstQuery(url: string, world: WorldSummary): string {
+function firstQuery(url: string, world: WorldSummary, speed: number): string {
   const instanceId = world.supplychain.instances[0]?.instanceId ?? '<instanceId>';
   const query = `{ dataIntegrationEvents(instanceId: "${instanceId}", first: 5) { nodes { id eventType status terminal startedAt dataset { name } } } }`;
   return [
     '',
-    `Loadgraph is running on the embedded AWS emulator. Open ${url} in a browser, or paste:`,
+    `Loadgraph is running on the embedded AWS emulator, at ${speed}x AWS's pace (EMULATOR_CLOCK_SPEED).`,
+    `Open ${new URL('/', url).href} for the live board of loads, ${url} for the GraphQL IDE, or paste:`,
     '',
     `  curl -s ${url} -H 'content-type: application/json' \\`,
     `    --data '${JSON.stringify({ query })}'`,

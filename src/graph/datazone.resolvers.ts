@@ -6,9 +6,11 @@ import type {
   DataSourceResolvers,
   DataSourceRunResolvers,
   DomainResolvers,
+  ProjectResolvers,
   SageMakerRunConfigurationResolvers,
 } from '../generated/graphql.js';
 import { loadNow } from '../upstream/loaders.js';
+import type { DataSourceModel } from '../upstream/models.js';
 import { paginate, type Connection } from './connections.js';
 import { memoizedId, toGlobalId } from './ids.js';
 import { selectsOnly } from './selection.js';
@@ -88,6 +90,27 @@ export function withDomainId<T extends object>(
 
 export const domainResolvers: DomainResolvers = {
   tags: (d) => (d.tags ? Object.entries(d.tags).map(([key, value]) => ({ key, value })) : null),
+  projects: (d, args, { loaders }) => {
+    const key = { domainId: d.id! };
+    return paginate(args, { list: ['ListProjects', key], ...DATAZONE_PAGE }, (page) =>
+      loaders.projectsPage.load({ ...key, ...page }),
+    );
+  },
+};
+
+export const projectResolvers: ProjectResolvers = {
+  // ListDataSources gives summaries; each data source is read in full (GetDataSource), so every field of
+  // `DataSource` has its value, as it does from `Query.dataSource`.
+  dataSources: (p, args, { loaders }) => {
+    const key = { domainId: p.domainId!, projectId: p.id! };
+    return paginate(args, { list: ['ListDataSources', key], ...DATAZONE_PAGE }, async (page) => {
+      const result = await loaders.dataSourcesPage.load({ ...key, ...page });
+      const items: DataSourceModel[] = await Promise.all(
+        result.items.map((s) => loaders.dataSource.load({ domainId: key.domainId, id: s.dataSourceId! })),
+      );
+      return { items, nextToken: result.nextToken };
+    });
+  },
 };
 
 export const sageMakerRunConfigurationResolvers: SageMakerRunConfigurationResolvers = {

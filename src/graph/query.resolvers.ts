@@ -4,7 +4,8 @@
  * NOT_FOUND error.
  */
 import type { QueryResolvers } from '../generated/graphql.js';
-import { loadNow } from '../upstream/loaders.js';
+import { loadNow, mayRead } from '../upstream/loaders.js';
+import type { DomainModel } from '../upstream/models.js';
 import { badInput } from '../upstream/errors.js';
 import { kindOf, markKind } from '../upstream/loadKinds.js';
 import type { GraphContext } from './context.js';
@@ -12,6 +13,9 @@ import { paginate } from './connections.js';
 import { DATAZONE_PAGE, withDomainId } from './datazone.resolvers.js';
 import { checkKey, fromGlobalId, type LoadRef } from './ids.js';
 import { SUPPLY_CHAIN_PAGE, eventTypeWire } from './supplychain.resolvers.js';
+
+/** Paging limits of ListDomains (maxResults 1..25, unlike the other DataZone lists). */
+const DOMAINS_PAGE = { defaultFirst: 20, maxFirst: 25 } as const;
 
 /** Loads one load of any kind through the loaders, marked with its kind (see `loadTypeOf`). */
 export function loadRef(ref: LoadRef, { loaders }: GraphContext): object | Promise<object> {
@@ -153,4 +157,26 @@ export const queryResolvers: QueryResolvers = {
 
   domain: (_, a, { loaders }) =>
     loaders.domain.load({ id: checkKey('domainId', a.identifier, 'identifier') }),
+
+  // The account-wide lists leave out what the caller may not touch: the same items on every read of a
+  // page, so cursors (offsets into the page as the caller sees it) stay exact.
+  instances: (_, a, { loaders }) =>
+    paginate(a, { list: ['ListInstances'], ...SUPPLY_CHAIN_PAGE }, async (page) => {
+      const result = await loaders.instancesPage.load(page);
+      const items = result.items.filter((i) => mayRead(loaders, 'instance', { instanceId: i.instanceId! }));
+      for (const i of items) loaders.instance.prime({ instanceId: i.instanceId! }, i);
+      return { items, nextToken: result.nextToken };
+    }),
+
+  domains: (_, a, { loaders }) =>
+    paginate(a, { list: ['ListDomains'], ...DOMAINS_PAGE }, async (page) => {
+      const result = await loaders.domainsPage.load(page);
+      // ListDomains gives summaries; `Domain` has GetDomain's fields (its execution role, tags...).
+      const items: DomainModel[] = await Promise.all(
+        result.items
+          .filter((d) => mayRead(loaders, 'domain', { id: d.id! }))
+          .map((d) => loaders.domain.load({ id: d.id! })),
+      );
+      return { items, nextToken: result.nextToken };
+    }),
 };

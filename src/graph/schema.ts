@@ -17,6 +17,7 @@ import {
   dataSourceResolvers,
   dataSourceRunResolvers,
   domainResolvers,
+  projectResolvers,
   sageMakerRunConfigurationResolvers,
 } from './datazone.resolvers.js';
 import { loadTypeResolvers } from './loads.resolvers.js';
@@ -94,6 +95,7 @@ export const resolvers = composeResolvers(
     DataSourceRun: dataSourceRunResolvers,
     DataSource: dataSourceResolvers,
     Domain: domainResolvers,
+    Project: projectResolvers,
     SageMakerRunConfiguration: sageMakerRunConfigurationResolvers,
   },
   entityResolvers,

@@ -36,6 +36,7 @@ import { loggingPlugin } from './logging.plugin.js';
 import type { Metrics } from './metrics.js';
 import { metricsPlugin } from './metrics.plugin.js';
 import { combineGuards, createOriginPolicy } from './origin.js';
+import { createWebUi, webUiOff } from './web.js';
 import { createReadiness } from './readiness.js';
 import { createSubgraphSecretGuard } from './subgraphSecret.js';
 import { plainHttpSubscriptionPlugin } from './plainHttpSubscription.plugin.js';
@@ -57,6 +58,8 @@ export interface GatewayServices {
   readonly jit: JitExecutor | undefined;
   /** Ties upstream calls to the request that caused them (accessLog.ts). */
   readonly scopes: RequestScopes;
+  /** Example operations' ids for the GraphQL IDE (from the emulator's world, when it runs). */
+  readonly pageExamples?: object | undefined;
   /** Registers a transport's stop with the composition root's teardown (released newest first). */
   onRelease(name: string, release: () => unknown): void;
 }
@@ -119,7 +122,26 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
     allowedOrigins: hardening.corsOrigins,
     allowCredentials: hardening.corsAllowCredentials,
     requireOrigin: hardening.wsRequireOrigin,
+    // Development on the emulator: a frontend on localhost (any port) works without a setting.
+    allowLocalhost: config.emulator.enabled && !production && hardening.corsOrigins.length === 0,
+    logger,
   });
+  const web = config.server.webUi
+    ? createWebUi({
+        graphqlPath: GRAPHQL_PATH,
+        pageConfig: () => ({
+          graphqlPath: GRAPHQL_PATH,
+          apiKeyHeader: config.auth.apiKeyHeader,
+          authRequired: config.auth.modes.length > 0,
+          ...(services.pageExamples ? { examples: services.pageExamples } : {}),
+        }),
+      })
+    : undefined;
+  if (web && !web.dir) {
+    logger.warn(
+      'the web pages are not built: run `npm run build:web` to serve the board and the GraphQL IDE',
+    );
+  }
   const streaming = {
     schema,
     production,
@@ -154,7 +176,8 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       // The schema sets no cache hints: the per-field hook would cost ~15% of a request for nothing.
       ApolloServerPluginCacheControlDisabled(),
-      ...(production ? [ApolloServerPluginLandingPageDisabled()] : []),
+      // Apollo's landing page loads Apollo Sandbox from a CDN: the gateway serves its own IDE instead.
+      ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(),
       accessLogPlugin(accessLog, scopes),
       limitsPlugin(hardening.operation),
@@ -194,6 +217,7 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
     stream: createSseTransport(streaming),
     guard: combineGuards(origins.http, guard),
     cors: origins.cors,
+    web: web ? web.handle : webUiOff,
     requestTimeoutMs: hardening.requestTimeoutMs,
     admit: (req) => admission.admit(req),
     readiness: createReadiness(clients, config.readinessCacheMs),
@@ -221,6 +245,6 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
   const { port } = httpServer.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
-  logger.info({ url }, 'gateway listening');
+  logger.info({ url, ...(web ? { board: `http://${host}:${port}/` } : {}) }, 'gateway listening');
   return { url, port, webSocketClients: () => ws.clientCount() };
 }

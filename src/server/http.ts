@@ -1,6 +1,7 @@
 /**
  * The gateway's `node:http` request handler: GraphQL over HTTP at `/graphql` (POST, and GET for queries)
- * through Apollo Server, `/healthz` and `/readyz`, and JSON 404s elsewhere. Bodies are bounded (413).
+ * through Apollo Server, `/healthz` and `/readyz`, the browser pages when they are on, and JSON 404s
+ * elsewhere. Bodies are bounded (413).
  * The GraphQL paths (HTTP and SSE) pass the request guard first, when there is one.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -40,6 +41,11 @@ export interface HttpHandlerOptions<C extends BaseContext> {
   readonly logger: AppLogger;
   /** CORS: sets the headers of an allowed origin; true when it has answered (a preflight). */
   readonly cors?: ((req: IncomingMessage, res: ServerResponse) => boolean) | undefined;
+  /**
+   * The browser pages (the board at `/`, the IDE at the GraphQL path to browsers, their assets): true when
+   * it has answered. None: no pages.
+   */
+  readonly web?: ((req: IncomingMessage, res: ServerResponse, pathname: string) => boolean) | undefined;
   /** A GraphQL request over HTTP still running after this gets 504 REQUEST_TIMEOUT; none: no limit. */
   readonly requestTimeoutMs?: number | undefined;
 }
@@ -175,6 +181,7 @@ export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOpt
         res.end(body);
         return;
       }
+      if (options.web?.(req, res, url.pathname)) return;
       if (url.pathname !== graphqlPath && url.pathname !== options.streamPath) {
         return sendJson(res, 404, {
           errors: [

@@ -9,14 +9,19 @@
  * - A request without `Origin` comes from a non-browser client and passes, except on the WebSocket
  *   handshake when `requireOrigin` is set.
  * - A CORS preflight (`OPTIONS` with `Access-Control-Request-Method`) from an allowed origin is answered
- *   204 with the methods and headers a GraphQL client needs; from another origin, 403.
+ *   204 with the methods and headers a GraphQL client needs; from another origin, 403 with a body that
+ *   says which setting to change (browsers hide it; curl and proxies show it).
+ * - Each refused origin is logged once (a warning naming the origin and `CORS_ORIGINS`), so a developer
+ *   whose browser only says "No 'Access-Control-Allow-Origin' header" finds the cause in the log.
+ * - `allowLocalhost` (development on the emulator, no CORS setting) also allows `http(s)://localhost` and
+ *   `http(s)://127.0.0.1` on any port: a frontend's dev server works without a setting.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { AppLogger } from './logger.js';
 import type { Refusal, RequestGuard } from './subgraphSecret.js';
 import { ErrorCode } from '../errors.js';
 
 /** The CORS and WebSocket origin settings (CORS_ORIGINS, CORS_ALLOW_CREDENTIALS, WS_REQUIRE_ORIGIN). */
-/** Applies the origin settings to HTTP requests (CORS) and WebSocket upgrades. */
 export interface OriginPolicyOptions {
   /** Allowed origins, lower case (`['*']`: any); empty: same origin only. */
   readonly allowedOrigins: readonly string[];
@@ -24,7 +29,16 @@ export interface OriginPolicyOptions {
   readonly allowCredentials: boolean;
   /** Refuse WebSocket handshakes that carry no `Origin`. */
   readonly requireOrigin: boolean;
+  /** Also allow `localhost` and `127.0.0.1` origins on any port (development). */
+  readonly allowLocalhost?: boolean | undefined;
+  /** Told once per refused origin. */
+  readonly logger?: Pick<AppLogger, 'warn'> | undefined;
 }
+
+/** How many refused origins are remembered (logged once each); past it, further ones are not logged. */
+const MAX_LOGGED_ORIGINS = 1_000;
+
+const LOCALHOST = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 
 export interface OriginPolicy {
   /** For HTTP requests (and SSE): refuses a disallowed `Origin`. */
@@ -65,12 +79,23 @@ export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
   const any = options.allowedOrigins.includes('*');
   const listed = new Set(options.allowedOrigins);
   const allowed = (origin: string, headers: IncomingHttpHeaders): boolean =>
-    any || listed.has(origin) || sameOrigin(origin, headers);
-  const refusal = (origin: string): Refusal => ({
-    status: 403,
-    code: ErrorCode.FORBIDDEN,
-    message: `Requests from the origin ${JSON.stringify(origin).slice(0, 200)} are not allowed: the gateway's CORS_ORIGINS setting lists the browser origins it accepts.`,
-  });
+    any ||
+    listed.has(origin) ||
+    sameOrigin(origin, headers) ||
+    (options.allowLocalhost === true && LOCALHOST.test(origin));
+  const logged = new Set<string>();
+  const refusal = (origin: string): Refusal => {
+    const shown = JSON.stringify(origin).slice(0, 200);
+    const message = `Requests from the origin ${shown} are not allowed: add it to the gateway's CORS_ORIGINS setting (comma-separated origins, e.g. CORS_ORIGINS=${origin.slice(0, 200)}).`;
+    if (options.logger && logged.size < MAX_LOGGED_ORIGINS && !logged.has(origin)) {
+      logged.add(origin);
+      options.logger.warn(
+        { origin: origin.slice(0, 200), setting: 'CORS_ORIGINS' },
+        `refused requests from the browser origin ${shown} (logged once per origin): add it to CORS_ORIGINS to allow it`,
+      );
+    }
+    return { status: 403, code: ErrorCode.FORBIDDEN, message };
+  };
   const check =
     (requireOrigin: boolean): RequestGuard =>
     (headers) => {
@@ -95,8 +120,22 @@ export function createOriginPolicy(options: OriginPolicyOptions): OriginPolicy {
         req.method === 'OPTIONS' && header(req.headers, 'access-control-request-method') !== undefined;
       if (origin === undefined || !allowed(origin, req.headers)) {
         if (!preflight) return false;
-        res.writeHead(403, { vary: 'Origin', 'content-length': 0 });
-        res.end();
+        const body = JSON.stringify({
+          errors: [
+            origin === undefined
+              ? {
+                  message: 'A CORS preflight must carry an Origin header.',
+                  extensions: { code: ErrorCode.FORBIDDEN },
+                }
+              : { message: refusal(origin).message, extensions: { code: ErrorCode.FORBIDDEN } },
+          ],
+        });
+        res.writeHead(403, {
+          vary: 'Origin',
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(body),
+        });
+        res.end(body);
         return true;
       }
       const credentials = options.allowCredentials && !any;

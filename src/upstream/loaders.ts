@@ -37,6 +37,15 @@ export function loadNow<N extends keyof Readers>(
   return loaders.loadNow(name, key);
 }
 
+/**
+ * Whether the request's gate lets `key` of loader `name` be read: items of an account-wide list that the
+ * caller may not see are left out of it.
+ */
+export function mayRead<N extends keyof Readers>(loaders: Loaders, name: N, key: KeyOf<N>): boolean {
+  const scope = (loaders as unknown as { [SCOPE]: LoaderScope })[SCOPE];
+  return !scope.gate?.refuse(name, key as object, scope.readers[name].operation);
+}
+
 /** Every batch each loader dispatched in this request, for tests and metrics: `[loader, keys]`. */
 export type BatchLog = [name: string, size: number][];
 

@@ -27,6 +27,7 @@ export type {
   Instance as InstanceModel,
 } from './supplychain/index.js';
 export type {
+  ProjectSummary as ProjectModel,
   DataSourceRunActivity as ActivityModel,
   SageMakerRunConfigurationOutput as SageMakerRunConfigurationModel,
 } from '@aws-sdk/client-datazone';

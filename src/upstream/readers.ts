@@ -8,6 +8,12 @@ import {
   GetDomainCommand,
   ListDataSourceRunActivitiesCommand,
   ListDataSourceRunsCommand,
+  ListDataSourcesCommand,
+  ListDomainsCommand,
+  ListProjectsCommand,
+  type DataSourceSummary,
+  type DomainSummary,
+  type ProjectSummary,
   type DataSourceRunActivity,
   type DataSourceRunSummary,
   type DataSourceRunStatus,
@@ -25,6 +31,7 @@ import {
   ListDataIntegrationFlowExecutionsCommand,
   ListDataIntegrationFlowsCommand,
   ListDataLakeDatasetsCommand,
+  ListInstancesCommand,
   type DataIntegrationEvent,
   type DataIntegrationEventType,
   type DataIntegrationFlow,
@@ -85,6 +92,13 @@ export interface RunsPageKey extends PageArgs {
   readonly domainId: string;
   readonly dataSourceId: string;
   readonly status?: DataSourceRunStatus | undefined;
+}
+export interface ProjectsPageKey extends PageArgs {
+  readonly domainId: string;
+}
+export interface DataSourcesPageKey extends PageArgs {
+  readonly domainId: string;
+  readonly projectId: string;
 }
 export interface ActivitiesPageKey extends PageArgs {
   readonly domainId: string;
@@ -217,6 +231,35 @@ export function createReaders(
           domainIdentifier: k.domainId,
           dataSourceIdentifier: k.dataSourceId,
           status: k.status,
+          maxResults: k.maxResults,
+          nextToken: k.nextToken,
+        }),
+      );
+      return { items: out.items ?? [], nextToken: out.nextToken };
+    }),
+    instancesPage: reader<PageArgs, Page<Instance>>('ListInstances', async (k) => {
+      const out = await scn.send(new ListInstancesCommand(k));
+      return { items: out.instances ?? [], nextToken: out.nextToken };
+    }),
+    domainsPage: reader<PageArgs, Page<DomainSummary>>('ListDomains', async (k) => {
+      const out = await dz.send(new ListDomainsCommand(k));
+      return { items: out.items ?? [], nextToken: out.nextToken };
+    }),
+    projectsPage: reader<ProjectsPageKey, Page<ProjectSummary>>('ListProjects', async (k) => {
+      const out = await dz.send(
+        new ListProjectsCommand({
+          domainIdentifier: k.domainId,
+          maxResults: k.maxResults,
+          nextToken: k.nextToken,
+        }),
+      );
+      return { items: out.items ?? [], nextToken: out.nextToken };
+    }),
+    dataSourcesPage: reader<DataSourcesPageKey, Page<DataSourceSummary>>('ListDataSources', async (k) => {
+      const out = await dz.send(
+        new ListDataSourcesCommand({
+          domainIdentifier: k.domainId,
+          projectIdentifier: k.projectId,
           maxResults: k.maxResults,
           nextToken: k.nextToken,
         }),

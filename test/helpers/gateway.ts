@@ -31,7 +31,7 @@ export interface TestGateway {
   stop(): Promise<void>;
 }
 
-/** `env` overrides settings (e.g. `{ TERMINAL_CACHE_MAX: '0' }`). */
+/** `env` overrides settings (e.g. `{ TERMINAL_CACHE_MAX: '0' }`); `logger` receives the gateway's log (silent by default). */
 export async function startTestGateway(
   env: Record<string, string> = {},
   { logger = pino({ level: 'silent' }) }: { logger?: AppLogger } = {},

@@ -57,6 +57,18 @@ afterAll(async () => {
 
 const mine = apiKey(KEYS.mine);
 
+describe('the account-wide lists', () => {
+  it('show a restricted caller only the instances and domains it may touch', async () => {
+    const query = `{ instances(first: 20) { nodes { instanceId } } domains(first: 25) { nodes { id } } }`;
+    const res = await post(gw, query, {}, mine);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.instances.nodes.map((i: any) => i.instanceId)).toEqual([instanceA]);
+    expect(res.body.data.domains.nodes.map((d: any) => d.id)).toEqual([domainD1]);
+    const all = await post(gw, query, {}, apiKey(KEYS.reader));
+    expect(all.body.data.instances.nodes.length).toBeGreaterThan(1);
+  });
+});
+
 /** Runs a subscription to its end: every payload, and how it ended. */
 async function collect(
   client: Parameters<typeof watch>[0],

@@ -341,7 +341,7 @@ const httpCases: HttpCase[] = [
         headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
       }).then(answer),
     status: 403,
-    code: null,
+    code: 'FORBIDDEN',
   },
 ];
 

@@ -20,13 +20,13 @@ describe('loadConfig defaults', () => {
   it('gives every setting its documented default from an empty environment', () => {
     const config = loadConfig({});
     expect(config).toEqual({
-      server: { host: '127.0.0.1', port: 4000 },
+      server: { host: '127.0.0.1', port: 4000, webUi: true },
       emulator: {
         enabled: true,
         awsChosenBy: undefined,
         port: 4010,
         seed: 1,
-        clockSpeed: 1,
+        clockSpeed: 10,
         listOrder: 'newest',
         credentials: [{ accessKeyId: 'AKIALOADGRAPHEMULATOR', secretAccessKey: 'loadgraph-emulator-secret' }],
         region: 'us-east-1',
@@ -142,7 +142,7 @@ describe('loadConfig defaults', () => {
       LOG_LEVEL: 'silent',
       NODE_ENV: 'test',
     });
-    expect(config.server).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(config.server).toEqual({ host: '0.0.0.0', port: 0, webUi: true });
     expect(config.emulator.clockSpeed).toBe(60);
     expect(config.graph.terminalCacheMax).toBe(0);
     expect(config.log.level).toBe('silent');
@@ -358,5 +358,15 @@ describe('settingsHelp', () => {
     for (const s of SETTINGS) {
       if (s.default !== '') expect(s.schema.safeParse(s.default).success, s.name).toBe(true);
     }
+  });
+});
+
+describe('WEB_UI', () => {
+  it('is on by default, off in production, and on in production when set', () => {
+    expect(loadConfig({}).server.webUi).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).server.webUi).toBe(false);
+    expect(loadConfig({ PRODUCTION_MODE: '1' }).server.webUi).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', WEB_UI: '1' }).server.webUi).toBe(true);
+    expect(loadConfig({ WEB_UI: '0' }).server.webUi).toBe(false);
   });
 });

@@ -25,6 +25,10 @@ const READERS = {
   datasetsPage: 'ListDataLakeDatasets',
   runsPage: 'ListDataSourceRuns',
   activitiesPage: 'ListDataSourceRunActivities',
+  instancesPage: 'ListInstances',
+  domainsPage: 'ListDomains',
+  projectsPage: 'ListProjects',
+  dataSourcesPage: 'ListDataSources',
 } as const satisfies Record<keyof Readers, string>;
 type Name = keyof typeof READERS;
 

@@ -30,8 +30,12 @@ import {
 /** Where a resource lives: the Supply Chain instance or the DataZone domain it belongs to. */
 type Home = { readonly instanceId: string } | { readonly domainId: string };
 
-/** The home of each reader's keys. A new reader must say where its keys live, or the build fails. */
-const HOME_OF: { readonly [N in keyof Readers]: (key: any) => Home } = {
+/**
+ * The home of each reader's keys. A new reader must say where its keys live, or the build fails. The
+ * account-wide lists (instances, domains) have none: they need only the scope, and their resolvers drop
+ * the items the principal may not touch (see `mayRead`).
+ */
+const HOME_OF: { readonly [N in keyof Readers]: (key: any) => Home | undefined } = {
   event: (k) => ({ instanceId: k.instanceId }),
   flowExecution: (k) => ({ instanceId: k.instanceId }),
   flow: (k) => ({ instanceId: k.instanceId }),
@@ -47,6 +51,10 @@ const HOME_OF: { readonly [N in keyof Readers]: (key: any) => Home } = {
   runsPage: (k) => ({ domainId: k.domainId }),
   activitiesPage: (k) => ({ domainId: k.domainId }),
   domain: (k) => ({ domainId: k.id }),
+  instancesPage: () => undefined,
+  domainsPage: () => undefined,
+  projectsPage: (k) => ({ domainId: k.domainId }),
+  dataSourcesPage: (k) => ({ domainId: k.domainId }),
 };
 
 const pollOperationOf = (ref: LoadRef): string => kindOf(ref).pollOperation;
@@ -121,10 +129,11 @@ function createAccess(principal: Principal): Access {
       refuse(loader, key, operation) {
         if (!hasScope(principal, 'loads:read')) return forbidden('loads:read');
         const home = HOME_OF[loader as keyof Readers](key);
-        return mayTouch(home) ? undefined : hiddenNotFound(operation);
+        return home === undefined || mayTouch(home) ? undefined : hiddenNotFound(operation);
       },
       failed(loader, key, error, operation) {
-        return notFoundAs(HOME_OF[loader as keyof Readers](key), error, operation) as Error;
+        const home = HOME_OF[loader as keyof Readers](key);
+        return (home === undefined ? error : notFoundAs(home, error, operation)) as Error;
       },
     },
   };

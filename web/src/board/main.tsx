@@ -1,0 +1,5 @@
+import { render } from 'preact';
+import { Board } from './Board';
+import './board.css';
+
+render(<Board />, document.getElementById('board')!);
