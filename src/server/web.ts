@@ -196,4 +196,3 @@ export function webUiOff(req: IncomingMessage, res: ServerResponse, pathname: st
   res.end(req.method === 'HEAD' ? undefined : body);
   return true;
 }
-
