@@ -8,6 +8,10 @@ import { createHash } from 'node:crypto';
 import { badInput } from '../upstream/errors.js';
 import type { Page } from '../upstream/models.js';
 
+/**
+ * Which AWS page a connection argument pair points at, and which slice of it to return. `nextToken`
+ * undefined means the list's first page.
+ */
 export interface PageRequest {
   /** AWS page size to ask for. */
   readonly maxResults: number;
@@ -61,11 +65,16 @@ function decodeCursor(cursor: string, list: string): CursorData {
   return data;
 }
 
+/** The Relay arguments of a list field, as GraphQL passes them (null and undefined both mean absent). */
 export interface ConnectionArgs {
   readonly first?: number | null | undefined;
   readonly after?: string | null | undefined;
 }
 
+/**
+ * What a list field pages over: its identity (a cursor is only accepted by the same list) and its bounds on
+ * `first`.
+ */
 export interface ConnectionSpec {
   /** The list's identity: operation name and filter arguments (not first/after). */
   readonly list: readonly unknown[];
@@ -97,6 +106,11 @@ export function pageRequest(
     : { listId, first, maxResults: c.n, nextToken: c.t ?? undefined, skip: c.o, exhausted: false };
 }
 
+/**
+ * A Relay connection (edges and the `nodes` shortcut) of one slice of an AWS list. `hasPreviousPage` is
+ * true whenever the slice is not the list's start; `endCursor` may be set on an empty slice when AWS has
+ * more pages.
+ */
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
   nodes: T[];
@@ -108,6 +122,10 @@ export interface Connection<T> {
   };
 }
 
+/**
+ * A connection with no items and no pages either way; a new object each call (callers may spread and change
+ * it).
+ */
 export const emptyConnection = <T>(): Connection<T> => ({
   edges: [],
   nodes: [],

@@ -35,6 +35,10 @@ const DATA_SOURCE_DEFINITION_FIELDS: ReadonlySet<string> = new Set([
   'runs',
 ]);
 
+/**
+ * Fields of `DataSourceRun` (a DataZone data source run as a load): its global id, the normalized load view
+ * (status, times, message) and its data source and its activities (a connection).
+ */
 export const dataSourceRunResolvers: DataSourceRunResolvers = {
   id: memoizedId((r) =>
     toGlobalId({ kind: 'DATA_SOURCE_RUN', key: { domainId: r.domainId!, runId: r.id! } }),
@@ -65,6 +69,10 @@ export const dataSourceRunResolvers: DataSourceRunResolvers = {
   },
 };
 
+/**
+ * Fields of `DataSource`: its runs as a Relay connection over ListDataSourceRuns (each run tagged with the
+ * domain id, so each run resolves its own fields).
+ */
 export const dataSourceResolvers: DataSourceResolvers = {
   runs: async (ds, args, { loaders }) => {
     const key = { domainId: ds.domainId!, dataSourceId: ds.id!, status: args.status ?? undefined };
@@ -88,6 +96,10 @@ export function withDomainId<T extends object>(
   };
 }
 
+/**
+ * Fields of `Domain`: tags as key/value pairs (null when AWS returns none) and the domain's projects as a
+ * connection over ListProjects.
+ */
 export const domainResolvers: DomainResolvers = {
   tags: (d) => (d.tags ? Object.entries(d.tags).map(([key, value]) => ({ key, value })) : null),
   projects: (d, args, { loaders }) => {
@@ -98,6 +110,10 @@ export const domainResolvers: DomainResolvers = {
   },
 };
 
+/**
+ * Fields of `Project`: its data sources as a connection over ListDataSources, each read in full with
+ * GetDataSource.
+ */
 export const projectResolvers: ProjectResolvers = {
   // ListDataSources gives summaries; each data source is read in full (GetDataSource), so every field of
   // `DataSource` has its value, as it does from `Query.dataSource`.
@@ -113,6 +129,10 @@ export const projectResolvers: ProjectResolvers = {
   },
 };
 
+/**
+ * Fields of `SageMakerRunConfiguration`: the AWS map of tracking assets as a list of `{assetType,
+ * assetArns}`.
+ */
 export const sageMakerRunConfigurationResolvers: SageMakerRunConfigurationResolvers = {
   trackingAssets: (c) =>
     Object.entries(c.trackingAssets ?? {}).map(([assetType, assetArns]) => ({

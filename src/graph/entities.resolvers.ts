@@ -41,6 +41,11 @@ function byGlobalId<K extends LoadKind>(type: string, kind: K, id: unknown): Key
   return ref.key as KeyOf<K>;
 }
 
+/**
+ * The `__resolveReference` of every federation entity, by typename: a reference by global id or by key
+ * fields is read through the request's loaders and returned as a fresh copy for `@apollo/subgraph` to tag.
+ * A global id of another kind is BAD_USER_INPUT.
+ */
 export const entityResolvers: {
   DataIntegrationEvent: Pick<DataIntegrationEventResolvers, '__resolveReference'>;
   FlowExecution: Pick<FlowExecutionResolvers, '__resolveReference'>;

@@ -19,7 +19,9 @@ import {
 export type { LoadRef };
 export { DATAZONE_ID, DOMAIN_ID, FLOW_NAME, UUID };
 
+/** The AWS pattern of a Supply Chain data lake namespace name. */
 export const NAMESPACE = /^[a-z0-9_]{1,50}$/;
+/** The AWS pattern of a Supply Chain data lake dataset name. */
 export const DATASET_NAME = /^[a-z0-9_]{1,75}$/;
 
 /** The kinds by GraphQL typename, the first part of a global id. */
@@ -46,6 +48,10 @@ export function memoizedId<T extends object>(idOf: (value: T) => string): (value
   };
 }
 
+/**
+ * The opaque global id of a load: base64url of its typename and key parts. Stable (the same load always has
+ * the same id) and decodable by {@link fromGlobalId}; the key parts must already be valid.
+ */
 export function toGlobalId(ref: LoadRef): string {
   const d = kindOf(ref) as LoadKindDescriptor<LoadKind>;
   const key = ref.key as unknown as Record<string, string>;

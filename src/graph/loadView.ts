@@ -15,6 +15,10 @@ import {
 
 export type { LoadStatus };
 
+/**
+ * What the `Load` interface shows of a load of any kind: its normalized status, AWS's raw status (null when
+ * AWS gave none), whether it is terminal, and its times and message (null when unknown).
+ */
 export interface LoadView {
   readonly status: LoadStatus;
   readonly upstreamStatus: string | null;
@@ -47,6 +51,9 @@ function viewOf<K extends LoadKind>(kind: K): (value: ValueOfKind<K>) => LoadVie
   };
 }
 
+/** The {@link LoadView} of a Supply Chain data integration event; memoized per upstream object. */
 export const eventView = viewOf('DATA_INTEGRATION_EVENT');
+/** The {@link LoadView} of a Supply Chain flow execution; memoized per upstream object. */
 export const flowExecutionView = viewOf('FLOW_EXECUTION');
+/** The {@link LoadView} of a DataZone data source run; memoized per upstream object. */
 export const dataSourceRunView = viewOf('DATA_SOURCE_RUN');

@@ -39,6 +39,10 @@ const SCHEMA_DIR = [new URL('../schema/', import.meta.url), new URL('../../schem
   (dir) => existsSync(dir),
 )!;
 
+/**
+ * The subgraph SDL: every `.graphql` file of the schema folder, in file-name order, joined. Reads the files
+ * on each call; throws when the folder cannot be read.
+ */
 export function loadTypeDefs(): string {
   return readdirSync(SCHEMA_DIR)
     .filter((f) => f.endsWith('.graphql'))
@@ -81,6 +85,10 @@ export const scalarBehaviour = ({ serialize, parseValue, parseLiteral }: GraphQL
   parseLiteral,
 });
 
+/**
+ * Every resolver of the subgraph, composed into one map by typename (scalars, root types, loads, entities,
+ * and the object types' fields).
+ */
 export const resolvers = composeResolvers(
   { DateTime: scalarBehaviour(DateTimeResolver), JSON: scalarBehaviour(JSONResolver) },
   { Query: queryResolvers, Mutation: mutationResolvers, Subscription: subscriptionResolvers },
@@ -106,6 +114,7 @@ type SubgraphResolvers = Extract<
   { resolvers?: unknown }
 >['resolvers'];
 
+/** Options of {@link createSchema}; all optional. */
 export interface SchemaOptions {
   /** Told of each AWS enum value the gateway does not know, each time one is served (openEnums.ts). */
   readonly onUnknownValue?: UnknownValueSink;

@@ -9,6 +9,10 @@ import { sendEventProblems, type FieldProblem, type SendEventInputShape } from '
 
 const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
+/**
+ * The SendEventInput rule problems of a raw (uncoerced) value at `field`, omitting any about fields that
+ * are absent or mistyped (the type errors report those). Never throws; empty when the rules hold.
+ */
 export function sendEventRawProblems(raw: Readonly<Record<string, unknown>>, field: string): FieldProblem[] {
   const target = raw['datasetTarget'];
   const targetArn =

@@ -33,6 +33,10 @@ export const eventTypeWire = (name: EventTypeName): DataIntegrationEventType =>
 /** Paging limits of the Supply Chain list operations (maxResults 1..20, AWS default 10). */
 export const SUPPLY_CHAIN_PAGE = { defaultFirst: 10, maxFirst: 20 } as const;
 
+/**
+ * Fields of `DataIntegrationEvent` (a Supply Chain event as a load): its global id, the normalized load
+ * view, and its dataset (null when the event targets none).
+ */
 export const dataIntegrationEventResolvers: DataIntegrationEventResolvers = {
   id: memoizedId((e) =>
     toGlobalId({ kind: 'DATA_INTEGRATION_EVENT', key: { instanceId: e.instanceId!, eventId: e.eventId! } }),
@@ -53,6 +57,10 @@ export const dataIntegrationEventResolvers: DataIntegrationEventResolvers = {
   instance: (e, _args, { loaders }) => loadNow(loaders, 'instance', { instanceId: e.instanceId! }),
 };
 
+/**
+ * Fields of `FlowExecution` (a Supply Chain flow execution as a load): its global id, the normalized load
+ * view, and its link to the flow.
+ */
 export const flowExecutionResolvers: FlowExecutionResolvers = {
   id: memoizedId((x) =>
     toGlobalId({
@@ -71,6 +79,10 @@ export const flowExecutionResolvers: FlowExecutionResolvers = {
   flow: (x, _args, { loaders }) => loadNow(loaders, 'flow', { instanceId: x.instanceId!, name: x.flowName! }),
 };
 
+/**
+ * Fields of `DataIntegrationFlow`: its executions as a Relay connection over
+ * ListDataIntegrationFlowExecutions.
+ */
 export const dataIntegrationFlowResolvers: DataIntegrationFlowResolvers = {
   executions: (flow, args, { loaders }) => {
     const key = { instanceId: flow.instanceId!, flowName: flow.name! };

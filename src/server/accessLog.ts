@@ -13,6 +13,7 @@ import { getOperationAST } from 'graphql';
 import type { GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
 
+/** How an operation reached the gateway: GraphQL over HTTP, graphql-ws, or Server-Sent Events. */
 export type Transport = 'http' | 'ws' | 'sse';
 
 /** What the scope of one request or operation collects while it runs. */
@@ -37,6 +38,11 @@ export class RequestScopes {
   }
 }
 
+/**
+ * One access-log line: a completed operation, its duration in milliseconds (rounded to 0.1 ms when
+ * written), its outcome, and who asked. `operationName`, `requestId` and `principal` are undefined when the
+ * request carried none.
+ */
 export interface AccessEntry {
   readonly transport: Transport;
   readonly operationName: string | undefined;
@@ -49,11 +55,19 @@ export interface AccessEntry {
   readonly upstreamCalls: number;
 }
 
+/**
+ * Where completed operations are reported. When `enabled` is false, `write` does nothing (callers may check
+ * it to skip building entries).
+ */
 export interface AccessLog {
   readonly enabled: boolean;
   write(entry: AccessEntry): void;
 }
 
+/**
+ * The access log writing to a child of `logger` (`component: access`), one info line per entry; `enabled`
+ * false (LOG_ACCESS=0) makes every write a no-op. Never throws.
+ */
 export function createAccessLog(logger: AppLogger, enabled: boolean): AccessLog {
   const log = logger.child({ component: 'access' });
   return {

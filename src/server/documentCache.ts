@@ -8,6 +8,7 @@ import type { DocumentNode, GraphQLError, GraphQLSchema, ParseOptions, Source } 
 import { parse } from 'graphql';
 import { LRUCache } from 'lru-cache';
 
+/** Bounds of a {@link DocumentCache}; both optional, with the defaults given per field. */
 export interface DocumentCacheOptions {
   /** Documents kept, least recently used dropped first (default 1,000). */
   readonly maxDocuments?: number;
@@ -15,6 +16,10 @@ export interface DocumentCacheOptions {
   readonly maxQueryChars?: number;
 }
 
+/**
+ * A parse and validation cache for GraphQL documents keyed by query text, so a repeated query is parsed and
+ * validated once rather than per request. Cached documents are shared: callers must not mutate them.
+ */
 export interface DocumentCache {
   /**
    * `parse`, answered from the cache for a query text seen before. Throws as `parse` does. One cache
@@ -27,6 +32,9 @@ export interface DocumentCache {
   ): (schema: GraphQLSchema, document: DocumentNode) => E;
 }
 
+/**
+ * A new, empty {@link DocumentCache} with the given bounds (defaults: 1,000 documents, 20,000 characters).
+ */
 export function createDocumentCache({
   maxDocuments = 1_000,
   maxQueryChars = 20_000,

@@ -64,12 +64,20 @@ export interface GatewayServices {
   onRelease(name: string, release: () => unknown): void;
 }
 
+/**
+ * What {@link startGateway} needs: the settings, the logger, and the services built by the composition root
+ * (app.ts), which keeps owning their release.
+ */
 export interface GatewayOptions {
   readonly config: Config;
   readonly logger: AppLogger;
   readonly services: GatewayServices;
 }
 
+/**
+ * A gateway that is listening. It is stopped through the release hooks it registered with
+ * `services.onRelease`, not through this object.
+ */
 export interface StartedGateway {
   /** `http://HOST:PORT/graphql` */
   readonly url: string;
@@ -78,9 +86,16 @@ export interface StartedGateway {
   webSocketClients(): number;
 }
 
+/** The path of GraphQL over HTTP (POST, and GET for queries) and of the graphql-ws WebSocket endpoint. */
 export const GRAPHQL_PATH = '/graphql';
+/** The path of subscriptions over Server-Sent Events (graphql-sse). */
 export const STREAM_PATH = '/graphql/stream';
 
+/**
+ * Starts Apollo Server, the HTTP server and graphql-ws on `config.server.host`:`port` and resolves once
+ * listening; rejects when the port cannot be bound. Each transport registers its stop with
+ * `services.onRelease` as soon as it is up, so a failed start still releases what was started.
+ */
 export async function startGateway({ config, logger, services }: GatewayOptions): Promise<StartedGateway> {
   const { clients, readers, actions, live, metrics, scaleOut, tracing, jit, scopes } = services;
   const accessLog = createAccessLog(logger, config.log.access);

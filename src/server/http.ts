@@ -14,6 +14,11 @@ import { decodeUtf8, isJsonContentType, isUnsupportedMediaType, replayRequest } 
 import { setSecurityHeaders } from './securityHeaders.js';
 import { ErrorCode } from '../errors.js';
 
+/**
+ * What {@link createHttpHandler} serves: GraphQL through `apollo` at `graphqlPath`, SSE at `streamPath`,
+ * health, readiness and metrics, and optionally the web pages and CORS. `maxBodyBytes` bounds request
+ * bodies (larger ones get 413).
+ */
 export interface HttpHandlerOptions<C extends BaseContext> {
   readonly apollo: ApolloServer<C>;
   readonly graphqlPath: string;
@@ -157,8 +162,19 @@ function targetOf(raw: string | undefined): { readonly pathname: string; readonl
   return { pathname: raw.slice(0, q), search: q === raw.length - 1 ? '' : raw.slice(q) };
 }
 
+/**
+ * How much of a refused (too large) body is read and discarded before the 413 is sent: at most 64 MiB or 10
+ * s, after which the connection is closed instead, so clients that ignore the refusal cannot tie up the
+ * server.
+ */
 export const DEFAULT_BODY_DRAIN: BodyDrain = { maxBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
 
+/**
+ * The `node:http` request listener of the gateway: `/healthz` (always 200), `/readyz` (503 with the
+ * problems when unready), `/metrics`, the web pages, then GraphQL and SSE; anything else is a 404 naming
+ * the paths that exist. Every error answer is a JSON GraphQL error with a public `extensions.code`; the
+ * returned promise never rejects.
+ */
 export function createHttpHandler<C extends BaseContext>(options: HttpHandlerOptions<C>) {
   const { apollo, graphqlPath, maxBodyBytes, logger, bodyDrain = DEFAULT_BODY_DRAIN } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -5,8 +5,16 @@
  */
 import { GraphQLError, type ValidationRule } from 'graphql';
 
+/**
+ * The environment variable that turns introspection on (`1`) or off; named in refusals so operators know
+ * what to change.
+ */
 export const INTROSPECTION_SETTING = 'GRAPHQL_INTROSPECTION';
 
+/**
+ * Reports every `__schema` and `__type` field as a validation error naming {@link INTROSPECTION_SETTING}
+ * and where the SDL is published. Add it to the validation rules only when introspection is off.
+ */
 export const introspectionOffRule: ValidationRule = (context) => ({
   Field(node) {
     if (node.name.value === '__schema' || node.name.value === '__type') {

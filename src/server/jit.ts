@@ -26,6 +26,7 @@ import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 import { LRUCache } from 'lru-cache';
 import { isIntrospection } from './limits.js';
 
+/** When documents are compiled with graphql-jit, and how many are remembered. */
 export interface JitOptions {
   /** Executions of a document by graphql-js before it is compiled; 0: never compile. */
   readonly hotAfter: number;
@@ -45,6 +46,7 @@ interface Entry {
   interpreted: boolean;
 }
 
+/** Counters since the executor was created, for metrics; they only grow. */
 export interface JitStats {
   /** Documents compiled so far. */
   readonly compiled: number;
@@ -54,6 +56,10 @@ export interface JitStats {
   readonly refused: number;
 }
 
+/**
+ * Executes operations with graphql-js at first and with graphql-jit once a document is hot. Results are the
+ * same either way; a document graphql-jit refuses keeps running on graphql-js.
+ */
 export interface JitExecutor {
   readonly execute: (
     schema: GraphQLSchema,
@@ -73,6 +79,11 @@ function eligible(operation: OperationDefinitionNode): boolean {
   return !operation.selectionSet.selections.some((s) => s.kind === Kind.FIELD && isIntrospection(s));
 }
 
+/**
+ * A {@link JitExecutor} with its own LRU of documents (at least one kept, whatever `maxDocuments` says).
+ * Documents are recognized by identity, so it pays off only behind a parse cache that returns the same
+ * object for the same text.
+ */
 export function createJitExecutor(options: JitOptions): JitExecutor {
   const entries = new LRUCache<string, Entry>({ max: Math.max(1, options.maxDocuments) });
   /** Documents are Apollo's cached parse results: one object per query text while it stays cached. */

@@ -6,8 +6,13 @@ import { format } from 'node:util';
 import { pino, type Logger } from 'pino';
 import type { Config } from '../config.js';
 
+/** The gateway's structured logger (pino), JSON lines on stderr. */
 export type AppLogger = Logger;
 
+/**
+ * The root logger: `config.log.level`, every line tagged `service: loadgraph`, written to stderr so stdout
+ * stays free for command output.
+ */
 export function createLogger(config: Pick<Config, 'log'>): AppLogger {
   return pino({ level: config.log.level, base: { service: 'loadgraph' } }, pino.destination(2));
 }

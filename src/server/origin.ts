@@ -40,6 +40,10 @@ const MAX_LOGGED_ORIGINS = 1_000;
 
 const LOCALHOST = /^https?:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/;
 
+/**
+ * The `Origin` rules of the gateway (browser requests from other sites): guards for HTTP and WebSocket
+ * handshakes, and the CORS answers for allowed origins.
+ */
 export interface OriginPolicy {
   /** For HTTP requests (and SSE): refuses a disallowed `Origin`. */
   readonly http: RequestGuard;

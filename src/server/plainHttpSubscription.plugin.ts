@@ -11,6 +11,7 @@ import { GraphQLError, getOperationAST, parse } from 'graphql';
 import type { GraphContext } from './context.js';
 import { ErrorCode } from '../errors.js';
 
+/** The paths named in the refusal, so clients are told where subscriptions are served. */
 export interface PlainHttpSubscriptionOptions {
   /** The GraphQL path, which is also the WebSocket path (`/graphql`). */
   readonly graphqlPath: string;
@@ -18,6 +19,11 @@ export interface PlainHttpSubscriptionOptions {
   readonly streamPath: string;
 }
 
+/**
+ * Refuses a subscription sent as a plain HTTP request with 400 BAD_REQUEST, telling the client the
+ * WebSocket and SSE URLs (built from the request's `Host` and `X-Forwarded-Proto`) to use instead.
+ * Subscriptions arriving over SSE pass.
+ */
 export function plainHttpSubscriptionPlugin({
   graphqlPath,
   streamPath,

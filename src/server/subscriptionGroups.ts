@@ -226,6 +226,11 @@ class Group {
   }
 }
 
+/**
+ * Subscriptions that share one source stream: operations that are the same (document, variables, context
+ * scope) become members of one group, whose results are executed and serialized once and fanned out to
+ * every member.
+ */
 export interface SubscriptionGroups {
   /**
    * `subscribe` for graphql-ws: a member of the operation's group (started when there is none). With a
@@ -239,6 +244,7 @@ export interface SubscriptionGroups {
   readonly groupCount: number;
 }
 
+/** Options of {@link createSubscriptionGroups}; all optional. */
 export interface SubscriptionGroupOptions {
   /**
    * A result as the payload of its `next` message, once per result for every member (the transport's
@@ -247,6 +253,11 @@ export interface SubscriptionGroupOptions {
   readonly serialize?: (result: ExecutionResult) => string;
 }
 
+/**
+ * A new set of subscription groups: a group starts with its first member and ends when its last member
+ * leaves or its source ends. A subscription that fails to start is answered with graphql-js's error result,
+ * and no group is kept.
+ */
 export function createSubscriptionGroups(options: SubscriptionGroupOptions = {}): SubscriptionGroups {
   const serialize = options.serialize ?? ((result: ExecutionResult) => JSON.stringify(result));
   const groups = new Map<string, Promise<Group | ExecutionResult>>();

@@ -9,6 +9,10 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { UpstreamCall } from '../upstream/observe.js';
 
+/**
+ * OpenTelemetry tracing of the gateway: its tracer, spans for upstream AWS calls, and the flush on
+ * shutdown.
+ */
 export interface Tracing {
   readonly tracer: Tracer;
   /** A span for an upstream call that has just ended (built from its start time and duration). */
@@ -17,12 +21,17 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
+/** Where spans are exported and under which `service.name`. */
 export interface TracingOptions {
   /** OTLP/HTTP traces endpoint, e.g. `http://collector:4318/v1/traces`. */
   readonly endpoint: string;
   readonly serviceName: string;
 }
 
+/**
+ * Tracing exported in batches over OTLP/HTTP to `endpoint`. Export failures do not reach callers; call
+ * `shutdown` on exit or the last batch is lost.
+ */
 export function createTracing({ endpoint, serviceName }: TracingOptions): Tracing {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': serviceName }),

@@ -9,8 +9,16 @@ import type { UnknownValueSink } from '../graph/openEnums.js';
 import type { AppLogger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
+/**
+ * How many distinct unknown enum values get their own metric label and log line by default; later ones
+ * count as `(other)`.
+ */
 export const MAX_DISTINCT_UNKNOWN_VALUES = 100;
 
+/**
+ * The sink graph/openEnums.ts reports unknown AWS enum values to: a warning per distinct value (the first
+ * `maxDistinct` only) and a counter increment per serve. Never throws.
+ */
 export function createUnknownValueSink(
   logger: AppLogger,
   metrics: Pick<Metrics, 'unknownEnumValues'>,

@@ -29,6 +29,10 @@ import { problemsError, type FieldProblem } from '../graph/sendEvent.validation.
 /** The rules of one input object type beyond its GraphQL type, on the raw value (`field` names it). */
 export type InputCheck = (value: Readonly<Record<string, unknown>>, field: string) => FieldProblem[];
 
+/**
+ * What {@link variablesPlugin} checks beyond GraphQL coercion, and whether its messages may list allowed
+ * enum values.
+ */
 export interface VariablesPluginOptions {
   /** Per input object type name. */
   readonly inputChecks?: Readonly<Record<string, InputCheck>>;
@@ -199,6 +203,10 @@ export function variableProblems(
   return problems;
 }
 
+/**
+ * The variables plugin (see above): refuses an operation whose variables do not coerce, or break an
+ * `inputChecks` rule, with one BAD_USER_INPUT listing every problem before it runs.
+ */
 export function variablesPlugin<C extends BaseContext>(
   options: VariablesPluginOptions,
 ): ApolloServerPlugin<C> {

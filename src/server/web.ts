@@ -14,6 +14,10 @@ import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
+/**
+ * What the web pages (the IDE and the board) need: the GraphQL path, their runtime configuration, and where
+ * the built files are.
+ */
 export interface WebUiOptions {
   readonly graphqlPath: string;
   /** What the pages are told (JSON): the GraphQL path, how credentials travel, example ids. */
@@ -22,6 +26,7 @@ export interface WebUiOptions {
   readonly dir?: string | undefined;
 }
 
+/** The built web pages, served by the HTTP handler before GraphQL. */
 export interface WebUi {
   /** Where the pages are served from; undefined when they are not built. */
   readonly dir: string | undefined;
@@ -90,6 +95,10 @@ const acceptsHtml = (req: IncomingMessage): boolean =>
 const configScript = (value: object): string =>
   `<script id="loadgraph-config" type="application/json">${JSON.stringify(value).replace(/</g, '\\u003c')}</script>`;
 
+/**
+ * Serves the pages from `options.dir`, or from the first built folder found next to this module; when none
+ * is built, `dir` is undefined. Assets are read once and kept in memory.
+ */
 export function createWebUi(options: WebUiOptions): WebUi {
   const dir = options.dir ?? findWebDir();
   const assets = new Map<string, Asset | null>();

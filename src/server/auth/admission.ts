@@ -43,6 +43,11 @@ const NOBODY: Principal = Object.freeze({
 /** graphql-ws: the close code of a connection over its principal's connection limit. */
 const TOO_MANY_CONNECTIONS = 4429;
 
+/**
+ * The gate every transport passes before running an operation: authentication, the per-principal rate
+ * limit, and the per-principal cap on open WebSocket connections. Refusals carry the HTTP status and public
+ * error code the client sees.
+ */
 export interface Admission {
   /** HTTP and SSE: undefined lets the request in (its principal is then {@link principalOf}). */
   admit(req: IncomingMessage): Promise<HttpRefusal | undefined>;
@@ -60,6 +65,11 @@ export interface Admission {
   connectionPrincipal(ctx: WsConnection): Principal;
 }
 
+/**
+ * The admission of `config`: credentials checked by `authenticator` (by default the one `config`
+ * describes), requests held to `config.rateLimit` per principal, and refused credentials held to the same
+ * rate per client address before any verification, so a flood of bad tokens costs bounded work.
+ */
 export function createAdmission(
   config: AuthConfig,
   logger: AppLogger,

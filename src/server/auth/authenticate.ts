@@ -29,10 +29,18 @@ export interface AuthRefusal {
   readonly challenge: string;
 }
 
+/**
+ * Exactly one of: the principal the credentials prove, or the refusal to answer (401 UNAUTHENTICATED with
+ * its `WWW-Authenticate` challenge).
+ */
 export type AuthOutcome =
   | { readonly principal: Principal; readonly refusal?: undefined }
   | { readonly principal?: undefined; readonly refusal: AuthRefusal };
 
+/**
+ * Turns the credentials of a request or WebSocket connection into a principal or a refusal. Never rejects:
+ * every bad or missing credential is an {@link AuthOutcome} refusal.
+ */
 export interface Authenticator {
   /** From request headers (HTTP, SSE). */
   fromHeaders(headers: IncomingHttpHeaders): Promise<AuthOutcome>;
@@ -70,6 +78,10 @@ function claimList(value: unknown): string[] {
 
 const knownScopes = (values: readonly string[]): Scope[] => SCOPES.filter((scope) => values.includes(scope));
 
+/**
+ * The authenticator of the modes `config` turns on (JWT bearer tokens, API keys): only scopes the gateway
+ * knows are kept from a credential, and refusals name the challenges of the enabled modes only.
+ */
 export function createAuthenticator(config: AuthConfig, logger: AppLogger): Authenticator {
   const jwtOn = config.modes.includes('jwt');
   const apiKeyOn = config.modes.includes('apikey');

@@ -13,6 +13,10 @@ export const limitKeyOf = (principal: Principal, remoteAddress: string | undefin
     ? `anonymous@${remoteAddress ?? 'unknown'}`
     : `${principal.method}:${principal.id}`;
 
+/**
+ * A rate limit per key (a principal or a client address). Answers are in seconds to wait; undefined means
+ * go ahead.
+ */
 export interface RateLimiter {
   /** Takes a token for `key`: undefined if there was one, else the seconds until there is. */
   take(key: string): number | undefined;
@@ -58,6 +62,10 @@ export function createRateLimiter(
   };
 }
 
+/**
+ * Open connections per key, for capping WebSocket connections per principal. Every successful `open` must
+ * be matched by one `close` of the same key.
+ */
 export interface ConnectionCounter {
   /** Counts a connection for `key`; false (and not counted) when `key` is at the limit. */
   open(key: string): boolean;
