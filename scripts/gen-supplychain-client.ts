@@ -263,11 +263,22 @@ import type { ServiceInputTypes, ServiceOutputTypes, SupplyChainClientResolvedCo
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link ${op.name}Command}:
+ * the model's \`${input}\`, unchanged.
+ */
 export interface ${op.name}CommandInput extends ${input} {}
+/**
+ * What {@link ${op.name}Command} resolves to:
+ * the model's \`${output}\`,
+ * plus the response metadata (\`$metadata\`: HTTP status, request id, attempts).
+ */
 export interface ${op.name}CommandOutput extends ${output}, __MetadataBearer {}
 
 /**
- * \`${http.method} ${http.uri}\`
+ * Sends ${op.name}, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * \`${http.method} ${http.uri}\`.
+ * \`client.send\` rejects with the modeled error below that AWS names.
  *
 ${throws.map((e) => ` * @throws {@link ${e}}`).join('\n')}
  * @throws {@link SupplyChainServiceException} for an error name the model does not declare
@@ -296,7 +307,9 @@ const commandsIndexFile = (): string =>
       (op) =>
         `import type { ${op.name}CommandInput, ${op.name}CommandOutput } from './${op.name}Command.js';`,
     ),
+    '/** The input of any command of this client (what `SupplyChainClient.send` accepts). */',
     `export type ServiceInputTypes = ${operations.map((op) => `${op.name}CommandInput`).join(' | ')};`,
+    '/** The output of any command of this client (what `SupplyChainClient.send` resolves to). */',
     `export type ServiceOutputTypes = ${operations.map((op) => `${op.name}CommandOutput`).join(' | ')};`,
   ].join('\n');
 
@@ -312,6 +325,7 @@ function paginationFile(): string {
         `import { ${op.name}Command, type ${op.name}CommandInput, type ${op.name}CommandOutput } from '../commands/${op.name}Command.js';`,
     ),
     '',
+    '/** How a paginator pages: the client that sends each page, and optionally the page size and first token. */',
     'export interface SupplyChainPaginationConfiguration extends PaginationConfiguration {',
     '  client: SupplyChainClient;',
     '}',
@@ -320,6 +334,12 @@ function paginationFile(): string {
     const p = op.traits![`${T}paginated`] as { inputToken: string; outputToken: string; pageSize?: string };
     const pageSize = p.pageSize ? `, '${p.pageSize}'` : '';
     lines.push(
+      '/**',
+      ` * Every page of ${op.name}, as an async iterator:`,
+      ` * sends {@link ${op.name}Command} with \`${p.inputToken}\` from the previous page's \`${p.outputToken}\``,
+      ...(p.pageSize ? [` * (and \`${p.pageSize}\` from the configuration's \`pageSize\`);`] : []),
+      ' * ends after the page without one. A failed page rejects the iteration with that error.',
+      ' */',
       `export const paginate${op.name}: (config: SupplyChainPaginationConfiguration, input: ${op.name}CommandInput, ...rest: any[]) => Paginator<${op.name}CommandOutput> =`,
       `  createPaginator<SupplyChainPaginationConfiguration, ${op.name}CommandInput, ${op.name}CommandOutput>(SupplyChainClient, ${op.name}Command, '${p.inputToken}', '${p.outputToken}'${pageSize});`,
       '',

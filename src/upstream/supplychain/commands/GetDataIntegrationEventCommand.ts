@@ -13,12 +13,23 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link GetDataIntegrationEventCommand}:
+ * the model's `GetDataIntegrationEventRequest`, unchanged.
+ */
 export interface GetDataIntegrationEventCommandInput extends GetDataIntegrationEventRequest {}
+/**
+ * What {@link GetDataIntegrationEventCommand} resolves to:
+ * the model's `GetDataIntegrationEventResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface GetDataIntegrationEventCommandOutput
   extends GetDataIntegrationEventResponse, __MetadataBearer {}
 
 /**
- * `GET /api-data/data-integration/instance/{instanceId}/data-integration-events/{eventId}`
+ * Sends GetDataIntegrationEvent, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api-data/data-integration/instance/{instanceId}/data-integration-events/{eventId}`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

@@ -13,12 +13,23 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link GetDataIntegrationFlowCommand}:
+ * the model's `GetDataIntegrationFlowRequest`, unchanged.
+ */
 export interface GetDataIntegrationFlowCommandInput extends GetDataIntegrationFlowRequest {}
+/**
+ * What {@link GetDataIntegrationFlowCommand} resolves to:
+ * the model's `GetDataIntegrationFlowResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface GetDataIntegrationFlowCommandOutput
   extends GetDataIntegrationFlowResponse, __MetadataBearer {}
 
 /**
- * `GET /api/data-integration/instance/{instanceId}/data-integration-flows/{name}`
+ * Sends GetDataIntegrationFlow, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api/data-integration/instance/{instanceId}/data-integration-flows/{name}`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

@@ -16,12 +16,23 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link GetDataIntegrationFlowExecutionCommand}:
+ * the model's `GetDataIntegrationFlowExecutionRequest`, unchanged.
+ */
 export interface GetDataIntegrationFlowExecutionCommandInput extends GetDataIntegrationFlowExecutionRequest {}
+/**
+ * What {@link GetDataIntegrationFlowExecutionCommand} resolves to:
+ * the model's `GetDataIntegrationFlowExecutionResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface GetDataIntegrationFlowExecutionCommandOutput
   extends GetDataIntegrationFlowExecutionResponse, __MetadataBearer {}
 
 /**
- * `GET /api-data/data-integration/instance/{instanceId}/data-integration-flows/{flowName}/executions/{executionId}`
+ * Sends GetDataIntegrationFlowExecution, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api-data/data-integration/instance/{instanceId}/data-integration-flows/{flowName}/executions/{executionId}`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

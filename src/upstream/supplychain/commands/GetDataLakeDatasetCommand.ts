@@ -13,11 +13,22 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link GetDataLakeDatasetCommand}:
+ * the model's `GetDataLakeDatasetRequest`, unchanged.
+ */
 export interface GetDataLakeDatasetCommandInput extends GetDataLakeDatasetRequest {}
+/**
+ * What {@link GetDataLakeDatasetCommand} resolves to:
+ * the model's `GetDataLakeDatasetResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface GetDataLakeDatasetCommandOutput extends GetDataLakeDatasetResponse, __MetadataBearer {}
 
 /**
- * `GET /api/datalake/instance/{instanceId}/namespaces/{namespace}/datasets/{name}`
+ * Sends GetDataLakeDataset, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api/datalake/instance/{instanceId}/namespaces/{namespace}/datasets/{name}`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

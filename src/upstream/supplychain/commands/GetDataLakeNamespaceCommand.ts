@@ -13,11 +13,22 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link GetDataLakeNamespaceCommand}:
+ * the model's `GetDataLakeNamespaceRequest`, unchanged.
+ */
 export interface GetDataLakeNamespaceCommandInput extends GetDataLakeNamespaceRequest {}
+/**
+ * What {@link GetDataLakeNamespaceCommand} resolves to:
+ * the model's `GetDataLakeNamespaceResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface GetDataLakeNamespaceCommandOutput extends GetDataLakeNamespaceResponse, __MetadataBearer {}
 
 /**
- * `GET /api/datalake/instance/{instanceId}/namespaces/{name}`
+ * Sends GetDataLakeNamespace, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api/datalake/instance/{instanceId}/namespaces/{name}`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

@@ -13,11 +13,22 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link GetInstanceCommand}:
+ * the model's `GetInstanceRequest`, unchanged.
+ */
 export interface GetInstanceCommandInput extends GetInstanceRequest {}
+/**
+ * What {@link GetInstanceCommand} resolves to:
+ * the model's `GetInstanceResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface GetInstanceCommandOutput extends GetInstanceResponse, __MetadataBearer {}
 
 /**
- * `GET /api/instance/{instanceId}`
+ * Sends GetInstance, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api/instance/{instanceId}`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

@@ -16,12 +16,23 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link ListDataIntegrationEventsCommand}:
+ * the model's `ListDataIntegrationEventsRequest`, unchanged.
+ */
 export interface ListDataIntegrationEventsCommandInput extends ListDataIntegrationEventsRequest {}
+/**
+ * What {@link ListDataIntegrationEventsCommand} resolves to:
+ * the model's `ListDataIntegrationEventsResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface ListDataIntegrationEventsCommandOutput
   extends ListDataIntegrationEventsResponse, __MetadataBearer {}
 
 /**
- * `GET /api-data/data-integration/instance/{instanceId}/data-integration-events`
+ * Sends ListDataIntegrationEvents, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api-data/data-integration/instance/{instanceId}/data-integration-events`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

@@ -16,12 +16,23 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link ListDataIntegrationFlowExecutionsCommand}:
+ * the model's `ListDataIntegrationFlowExecutionsRequest`, unchanged.
+ */
 export interface ListDataIntegrationFlowExecutionsCommandInput extends ListDataIntegrationFlowExecutionsRequest {}
+/**
+ * What {@link ListDataIntegrationFlowExecutionsCommand} resolves to:
+ * the model's `ListDataIntegrationFlowExecutionsResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface ListDataIntegrationFlowExecutionsCommandOutput
   extends ListDataIntegrationFlowExecutionsResponse, __MetadataBearer {}
 
 /**
- * `GET /api-data/data-integration/instance/{instanceId}/data-integration-flows/{flowName}/executions`
+ * Sends ListDataIntegrationFlowExecutions, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api-data/data-integration/instance/{instanceId}/data-integration-flows/{flowName}/executions`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

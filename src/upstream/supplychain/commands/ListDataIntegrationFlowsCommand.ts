@@ -16,12 +16,23 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link ListDataIntegrationFlowsCommand}:
+ * the model's `ListDataIntegrationFlowsRequest`, unchanged.
+ */
 export interface ListDataIntegrationFlowsCommandInput extends ListDataIntegrationFlowsRequest {}
+/**
+ * What {@link ListDataIntegrationFlowsCommand} resolves to:
+ * the model's `ListDataIntegrationFlowsResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface ListDataIntegrationFlowsCommandOutput
   extends ListDataIntegrationFlowsResponse, __MetadataBearer {}
 
 /**
- * `GET /api/data-integration/instance/{instanceId}/data-integration-flows`
+ * Sends ListDataIntegrationFlows, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api/data-integration/instance/{instanceId}/data-integration-flows`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

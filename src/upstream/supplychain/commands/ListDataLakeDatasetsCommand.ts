@@ -13,11 +13,22 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link ListDataLakeDatasetsCommand}:
+ * the model's `ListDataLakeDatasetsRequest`, unchanged.
+ */
 export interface ListDataLakeDatasetsCommandInput extends ListDataLakeDatasetsRequest {}
+/**
+ * What {@link ListDataLakeDatasetsCommand} resolves to:
+ * the model's `ListDataLakeDatasetsResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface ListDataLakeDatasetsCommandOutput extends ListDataLakeDatasetsResponse, __MetadataBearer {}
 
 /**
- * `GET /api/datalake/instance/{instanceId}/namespaces/{namespace}/datasets`
+ * Sends ListDataLakeDatasets, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api/datalake/instance/{instanceId}/namespaces/{namespace}/datasets`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

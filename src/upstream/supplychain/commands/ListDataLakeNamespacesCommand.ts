@@ -13,12 +13,23 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link ListDataLakeNamespacesCommand}:
+ * the model's `ListDataLakeNamespacesRequest`, unchanged.
+ */
 export interface ListDataLakeNamespacesCommandInput extends ListDataLakeNamespacesRequest {}
+/**
+ * What {@link ListDataLakeNamespacesCommand} resolves to:
+ * the model's `ListDataLakeNamespacesResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface ListDataLakeNamespacesCommandOutput
   extends ListDataLakeNamespacesResponse, __MetadataBearer {}
 
 /**
- * `GET /api/datalake/instance/{instanceId}/namespaces`
+ * Sends ListDataLakeNamespaces, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api/datalake/instance/{instanceId}/namespaces`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

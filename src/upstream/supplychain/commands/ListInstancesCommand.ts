@@ -13,11 +13,22 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link ListInstancesCommand}:
+ * the model's `ListInstancesRequest`, unchanged.
+ */
 export interface ListInstancesCommandInput extends ListInstancesRequest {}
+/**
+ * What {@link ListInstancesCommand} resolves to:
+ * the model's `ListInstancesResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface ListInstancesCommandOutput extends ListInstancesResponse, __MetadataBearer {}
 
 /**
- * `GET /api/instance`
+ * Sends ListInstances, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `GET /api/instance`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link InternalServerException}

@@ -16,12 +16,23 @@ import type {
 
 export { $Command };
 export type { __MetadataBearer };
+/**
+ * The input of {@link SendDataIntegrationEventCommand}:
+ * the model's `SendDataIntegrationEventRequest`, unchanged.
+ */
 export interface SendDataIntegrationEventCommandInput extends SendDataIntegrationEventRequest {}
+/**
+ * What {@link SendDataIntegrationEventCommand} resolves to:
+ * the model's `SendDataIntegrationEventResponse`,
+ * plus the response metadata (`$metadata`: HTTP status, request id, attempts).
+ */
 export interface SendDataIntegrationEventCommandOutput
   extends SendDataIntegrationEventResponse, __MetadataBearer {}
 
 /**
- * `POST /api-data/data-integration/instance/{instanceId}/data-integration-events`
+ * Sends SendDataIntegrationEvent, the AWS Supply Chain operation of the same name (see the AWS API reference):
+ * `POST /api-data/data-integration/instance/{instanceId}/data-integration-events`.
+ * `client.send` rejects with the modeled error below that AWS names.
  *
  * @throws {@link AccessDeniedException}
  * @throws {@link ConflictException}

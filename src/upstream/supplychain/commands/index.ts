@@ -59,6 +59,7 @@ import type {
   SendDataIntegrationEventCommandInput,
   SendDataIntegrationEventCommandOutput,
 } from './SendDataIntegrationEventCommand.js';
+/** The input of any command of this client (what `SupplyChainClient.send` accepts). */
 export type ServiceInputTypes =
   | GetDataIntegrationEventCommandInput
   | GetDataIntegrationFlowCommandInput
@@ -73,6 +74,7 @@ export type ServiceInputTypes =
   | ListDataLakeNamespacesCommandInput
   | ListInstancesCommandInput
   | SendDataIntegrationEventCommandInput;
+/** The output of any command of this client (what `SupplyChainClient.send` resolves to). */
 export type ServiceOutputTypes =
   | GetDataIntegrationEventCommandOutput
   | GetDataIntegrationFlowCommandOutput

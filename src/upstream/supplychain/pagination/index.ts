@@ -34,9 +34,16 @@ import {
   type ListInstancesCommandOutput,
 } from '../commands/ListInstancesCommand.js';
 
+/** How a paginator pages: the client that sends each page, and optionally the page size and first token. */
 export interface SupplyChainPaginationConfiguration extends PaginationConfiguration {
   client: SupplyChainClient;
 }
+/**
+ * Every page of ListDataIntegrationEvents, as an async iterator:
+ * sends {@link ListDataIntegrationEventsCommand} with `nextToken` from the previous page's `nextToken`
+ * (and `maxResults` from the configuration's `pageSize`);
+ * ends after the page without one. A failed page rejects the iteration with that error.
+ */
 export const paginateListDataIntegrationEvents: (
   config: SupplyChainPaginationConfiguration,
   input: ListDataIntegrationEventsCommandInput,
@@ -47,6 +54,12 @@ export const paginateListDataIntegrationEvents: (
   ListDataIntegrationEventsCommandOutput
 >(SupplyChainClient, ListDataIntegrationEventsCommand, 'nextToken', 'nextToken', 'maxResults');
 
+/**
+ * Every page of ListDataIntegrationFlowExecutions, as an async iterator:
+ * sends {@link ListDataIntegrationFlowExecutionsCommand} with `nextToken` from the previous page's `nextToken`
+ * (and `maxResults` from the configuration's `pageSize`);
+ * ends after the page without one. A failed page rejects the iteration with that error.
+ */
 export const paginateListDataIntegrationFlowExecutions: (
   config: SupplyChainPaginationConfiguration,
   input: ListDataIntegrationFlowExecutionsCommandInput,
@@ -57,6 +70,12 @@ export const paginateListDataIntegrationFlowExecutions: (
   ListDataIntegrationFlowExecutionsCommandOutput
 >(SupplyChainClient, ListDataIntegrationFlowExecutionsCommand, 'nextToken', 'nextToken', 'maxResults');
 
+/**
+ * Every page of ListDataIntegrationFlows, as an async iterator:
+ * sends {@link ListDataIntegrationFlowsCommand} with `nextToken` from the previous page's `nextToken`
+ * (and `maxResults` from the configuration's `pageSize`);
+ * ends after the page without one. A failed page rejects the iteration with that error.
+ */
 export const paginateListDataIntegrationFlows: (
   config: SupplyChainPaginationConfiguration,
   input: ListDataIntegrationFlowsCommandInput,
@@ -67,6 +86,12 @@ export const paginateListDataIntegrationFlows: (
   ListDataIntegrationFlowsCommandOutput
 >(SupplyChainClient, ListDataIntegrationFlowsCommand, 'nextToken', 'nextToken', 'maxResults');
 
+/**
+ * Every page of ListDataLakeDatasets, as an async iterator:
+ * sends {@link ListDataLakeDatasetsCommand} with `nextToken` from the previous page's `nextToken`
+ * (and `maxResults` from the configuration's `pageSize`);
+ * ends after the page without one. A failed page rejects the iteration with that error.
+ */
 export const paginateListDataLakeDatasets: (
   config: SupplyChainPaginationConfiguration,
   input: ListDataLakeDatasetsCommandInput,
@@ -77,6 +102,12 @@ export const paginateListDataLakeDatasets: (
   ListDataLakeDatasetsCommandOutput
 >(SupplyChainClient, ListDataLakeDatasetsCommand, 'nextToken', 'nextToken', 'maxResults');
 
+/**
+ * Every page of ListDataLakeNamespaces, as an async iterator:
+ * sends {@link ListDataLakeNamespacesCommand} with `nextToken` from the previous page's `nextToken`
+ * (and `maxResults` from the configuration's `pageSize`);
+ * ends after the page without one. A failed page rejects the iteration with that error.
+ */
 export const paginateListDataLakeNamespaces: (
   config: SupplyChainPaginationConfiguration,
   input: ListDataLakeNamespacesCommandInput,
@@ -87,6 +118,12 @@ export const paginateListDataLakeNamespaces: (
   ListDataLakeNamespacesCommandOutput
 >(SupplyChainClient, ListDataLakeNamespacesCommand, 'nextToken', 'nextToken', 'maxResults');
 
+/**
+ * Every page of ListInstances, as an async iterator:
+ * sends {@link ListInstancesCommand} with `nextToken` from the previous page's `nextToken`
+ * (and `maxResults` from the configuration's `pageSize`);
+ * ends after the page without one. A failed page rejects the iteration with that error.
+ */
 export const paginateListInstances: (
   config: SupplyChainPaginationConfiguration,
   input: ListInstancesCommandInput,
