@@ -14,16 +14,26 @@ import {
   type SendDataIntegrationEventRequest,
 } from './supplychain/index.js';
 
+/**
+ * A SendDataIntegrationEvent request whose idempotency token is optional: absent, {@link Actions.sendEvent}
+ * generates one.
+ */
 export interface SendEventRequest extends Omit<SendDataIntegrationEventRequest, 'clientToken'> {
   readonly clientToken?: string | undefined;
 }
 
+/** What a sent event is known by: AWS's event id, and the token that makes a retry safe. */
 export interface SendEventResult {
   readonly eventId: string;
   /** The token sent: the caller's, or one generated here; retrying with it never duplicates the event. */
   readonly clientToken: string;
 }
 
+/**
+ * The gateway's writes to AWS, each idempotent through its client token (the caller's, or a new UUID). Both
+ * reject with the mapped upstream error (errors.ts), which carries the token used so the caller can retry
+ * without duplicating the write.
+ */
 export interface Actions {
   sendEvent(request: SendEventRequest): Promise<SendEventResult>;
   startDataSourceRun(request: {
@@ -33,6 +43,10 @@ export interface Actions {
   }): Promise<DataSourceRunModel>;
 }
 
+/**
+ * The writes, sent through `clients` (SendDataIntegrationEvent on Supply Chain, StartDataSourceRun on
+ * DataZone). Nothing is retried here beyond the clients' own retry strategy.
+ */
 export function createActions(clients: UpstreamClients): Actions {
   return {
     async sendEvent(request) {

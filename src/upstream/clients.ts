@@ -18,6 +18,10 @@ import type { AwsCredentialIdentity, Logger } from '@smithy/types';
 import { EMULATOR_KEY_PAIR, type Config } from '../config.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
+/**
+ * The two AWS clients the gateway reads and writes through. Call `destroy` once, on shutdown; the clients
+ * are unusable after it.
+ */
 export interface UpstreamClients {
   readonly supplyChain: SupplyChainClient;
   readonly dataZone: DataZoneClient;
@@ -25,6 +29,10 @@ export interface UpstreamClients {
   destroy(): void;
 }
 
+/**
+ * What {@link createUpstreamClients} builds from: the AWS settings (region, endpoint override, timeouts,
+ * sockets), optional static credentials, and an optional logger for the SDK's own messages.
+ */
 export interface UpstreamClientOptions {
   readonly aws: Config['aws'];
   /** Static credentials (the emulator's); absent: the default credential provider chain. */
@@ -38,6 +46,11 @@ export interface UpstreamClientOptions {
  */
 export const EMULATOR_CREDENTIALS: AwsCredentialIdentity = { ...EMULATOR_KEY_PAIR };
 
+/**
+ * The upstream clients as the module describes: keep-alive agents capped at `aws.maxSockets`, every attempt
+ * cut at the configured timeouts (a cut attempt is a retried `TimeoutError`). Resolves no credentials up
+ * front: a missing credential surfaces on the first call.
+ */
 export function createUpstreamClients({ aws, credentials, logger }: UpstreamClientOptions): UpstreamClients {
   const handler = (): NodeHttpHandler =>
     new NodeHttpHandler({

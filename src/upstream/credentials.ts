@@ -20,6 +20,7 @@ export function credentialsProblem(err: unknown): string {
   return `AWS credentials could not be resolved (${why}). Tried the default provider chain: ${DEFAULT_CHAIN}. To fix: ${CREDENTIALS_HELP}.`;
 }
 
+/** The two levels the startup credentials check logs at (a pino logger fits). */
 export interface CredentialsCheckLogger {
   info(fields: object, message: string): void;
   error(fields: object, message: string): void;

@@ -36,8 +36,14 @@ interface KindTypes {
   };
 }
 
+/**
+ * The name of a kind of load (`DATA_INTEGRATION_EVENT`, `FLOW_EXECUTION`, `DATA_SOURCE_RUN`), as the
+ * GraphQL `LoadKind` enum spells it.
+ */
 export type LoadKind = keyof KindTypes;
+/** The upstream key that identifies one load of kind `K`. */
 export type KeyOfKind<K extends LoadKind> = KindTypes[K]['key'];
+/** The upstream state of one load of kind `K`, as its reader returns it. */
 export type ValueOfKind<K extends LoadKind> = KindTypes[K]['value'];
 
 /** A reference to one load of any kind: its kind and its upstream key. */
@@ -51,8 +57,11 @@ export type LoadHome = { readonly instanceId: string } | { readonly domainId: st
 
 /** The AWS patterns of the key fields. */
 export const UUID = /^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$/;
+/** The AWS pattern of a Supply Chain data integration flow name. */
 export const FLOW_NAME = /^[A-Za-z0-9-]{1,256}$/;
+/** The AWS pattern of a DataZone domain id. */
 export const DOMAIN_ID = /^dzd[-_][a-zA-Z0-9_-]{1,36}$/;
+/** The AWS pattern of other DataZone ids (data source, run, project). */
 export const DATAZONE_ID = /^[a-zA-Z0-9_-]{1,36}$/;
 
 /** One page of a parent's list: the loads on it, keyed by {@link loadRefKey}, and the next page's token. */
@@ -71,6 +80,10 @@ export interface ListParent {
   page(readers: Readers, nextToken: string | undefined, notBefore: number): Promise<ListedPage>;
 }
 
+/**
+ * Everything the gateway decides for loads of kind `K` (see the module); one per kind in {@link
+ * LOAD_KINDS}.
+ */
 export interface LoadKindDescriptor<K extends LoadKind> {
   readonly kind: K;
   /** The GraphQL object type. */
@@ -129,6 +142,10 @@ const DATAZONE_PAGE = 50;
 const keyed = <T>(items: readonly T[], refKey: (item: T) => string): Map<string, object> =>
   new Map(items.map((item) => [refKey(item), item as object]));
 
+/**
+ * The descriptor of every kind, by kind: the only place kinds differ. Complete by type, so a kind added to
+ * {@link KindTypes} without an entry here does not build.
+ */
 export const LOAD_KINDS: { readonly [K in LoadKind]: LoadKindDescriptor<K> } = {
   DATA_INTEGRATION_EVENT: {
     kind: 'DATA_INTEGRATION_EVENT',

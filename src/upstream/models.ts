@@ -40,7 +40,9 @@ export type DataSourceRunModel =
   | Omit<GetDataSourceRunOutput, '$metadata'>
   | Omit<StartDataSourceRunOutput, '$metadata'>
   | (DataSourceRunSummary & { domainId: string });
+/** A DataZone data source as GetDataSource returns it, without the response metadata. */
 export type DataSourceModel = Omit<GetDataSourceOutput, '$metadata'>;
+/** A DataZone domain as GetDomain returns it, without the response metadata. */
 export type DomainModel = Omit<GetDomainOutput, '$metadata'>;
 
 /** One page of an AWS list operation. */

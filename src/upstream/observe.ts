@@ -4,6 +4,7 @@
  */
 import { codeOf } from './errors.js';
 
+/** One finished upstream AWS call (all its attempts), as reported to an {@link UpstreamObserver}. */
 export interface UpstreamCall {
   readonly service: string;
   /** The AWS operation, e.g. `GetDataIntegrationEvent`. */
@@ -17,6 +18,10 @@ export interface UpstreamCall {
   readonly errorName: string | undefined;
 }
 
+/**
+ * Told of every upstream call once it has finished, successful or not. Called synchronously on the call's
+ * path: it must not throw and should return quickly.
+ */
 export type UpstreamObserver = (call: UpstreamCall) => void;
 
 interface Metadata {

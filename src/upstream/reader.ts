@@ -9,6 +9,10 @@
 import { LRUCache } from 'lru-cache';
 import pLimit, { type LimitFunction } from 'p-limit';
 
+/**
+ * Counters of one reader since it was created, for metrics: AWS calls made, reads that joined a call in
+ * flight, and cross-request cache hits and misses. They only grow.
+ */
 export interface ReaderStats {
   calls: number;
   coalesced: number;
@@ -16,6 +20,10 @@ export interface ReaderStats {
   cacheMisses: number;
 }
 
+/**
+ * How a {@link SharedReader} reads one AWS operation: its key (`keyOf` must be injective: equal strings
+ * mean the same resource), its fetch, what may be cached, and how many calls may run at once.
+ */
 export interface SharedReaderOptions<K, V> {
   /** The AWS operation, for limits, errors and metrics (`GetDataIntegrationEvent`). */
   readonly operation: string;
@@ -38,6 +46,12 @@ interface InFlight<V> {
   readonly promise: Promise<V>;
 }
 
+/**
+ * Reads one AWS operation by key for every request of the process: values that never change again
+ * (terminal) or definitions (for their TTL) come from the shared cache; concurrent reads of one key share
+ * one call, if it started no earlier than the reader's `notBefore`; at most `concurrency` calls run at
+ * once. Values are shared: callers must not mutate them.
+ */
 export class SharedReader<K, V extends object> {
   readonly stats: ReaderStats = { calls: 0, coalesced: 0, cacheHits: 0, cacheMisses: 0 };
   private readonly inFlight = new Map<string, InFlight<V>>();
@@ -115,6 +129,10 @@ export class SharedReader<K, V extends object> {
   }
 }
 
+/**
+ * The cross-request cache of readers: at most `maxEntries` values, each kept at most `ttlMs` ms. Undefined
+ * when `maxEntries` is 0 (caching off).
+ */
 export function createTerminalCache(maxEntries: number, ttlMs: number): LRUCache<string, object> | undefined {
   return maxEntries > 0 ? new LRUCache<string, object>({ max: maxEntries, ttl: ttlMs }) : undefined;
 }

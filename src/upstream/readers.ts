@@ -43,69 +43,88 @@ import { SharedReader } from './reader.js';
 import type { DataSourceModel, DataSourceRunModel, DomainModel, Page } from './models.js';
 import { isTerminalEvent, isTerminalExecution, isTerminalRun } from './terminal.js';
 
+/** Identifies one Supply Chain data integration event. */
 export interface EventKey {
   readonly instanceId: string;
   readonly eventId: string;
 }
+/** Identifies one execution of a Supply Chain data integration flow. */
 export interface FlowExecutionKey {
   readonly instanceId: string;
   readonly flowName: string;
   readonly executionId: string;
 }
+/** Identifies one DataZone data source run. */
 export interface DataSourceRunKey {
   readonly domainId: string;
   readonly runId: string;
 }
+/** Identifies one Supply Chain data integration flow (by its name within the instance). */
 export interface FlowKey {
   readonly instanceId: string;
   readonly name: string;
 }
+/** Identifies one Supply Chain data lake dataset. */
 export interface DatasetKey {
   readonly instanceId: string;
   readonly namespace: string;
   readonly name: string;
 }
+/** Identifies one DataZone data source. */
 export interface DataSourceKey {
   readonly domainId: string;
   readonly id: string;
 }
+/**
+ * Which page of an AWS list to read: its size (at most the operation's maximum) and the token of the page
+ * (absent: the first).
+ */
 export interface PageArgs {
   readonly maxResults: number;
   readonly nextToken?: string | undefined;
 }
+/** A page of ListDataIntegrationEvents of one instance, optionally of one event type only. */
 export interface EventsPageKey extends PageArgs {
   readonly instanceId: string;
   readonly eventType?: DataIntegrationEventType | undefined;
 }
+/** A page of ListDataIntegrationFlowExecutions of one flow. */
 export interface FlowExecutionsPageKey extends PageArgs {
   readonly instanceId: string;
   readonly flowName: string;
 }
+/** A page of ListDataIntegrationFlows of one instance. */
 export interface FlowsPageKey extends PageArgs {
   readonly instanceId: string;
 }
+/** A page of ListDataLakeDatasets of one namespace. */
 export interface DatasetsPageKey extends PageArgs {
   readonly instanceId: string;
   readonly namespace: string;
 }
+/** A page of ListDataSourceRuns of one data source, optionally of one status only. */
 export interface RunsPageKey extends PageArgs {
   readonly domainId: string;
   readonly dataSourceId: string;
   readonly status?: DataSourceRunStatus | undefined;
 }
+/** A page of ListProjects of one domain. */
 export interface ProjectsPageKey extends PageArgs {
   readonly domainId: string;
 }
+/** A page of ListDataSources of one project. */
 export interface DataSourcesPageKey extends PageArgs {
   readonly domainId: string;
   readonly projectId: string;
 }
+/** A page of ListDataSourceRunActivities of one run, optionally of one status only. */
 export interface ActivitiesPageKey extends PageArgs {
   readonly domainId: string;
   readonly runId: string;
   readonly status?: DataAssetActivityStatus | undefined;
 }
 
+/** The bounds every reader shares. */
 export interface ReaderLimits {
   /** Concurrent upstream calls per AWS operation. */
   readonly concurrency: number;
@@ -135,6 +154,12 @@ const strip = <T extends { $metadata?: unknown }>(output: T): Omit<T, '$metadata
   return rest;
 };
 
+/**
+ * One {@link SharedReader} per AWS read operation the gateway uses, all on `clients` and sharing `cache`
+ * (undefined: no cross-request caching). Single reads of loads keep terminal values, definitions are kept
+ * for `definitionTtlMs`; list pages are not cached. Reads reject with the raw upstream error (the graph
+ * maps it).
+ */
 export function createReaders(
   clients: UpstreamClients,
   cache: LRUCache<string, object> | undefined,
@@ -284,4 +309,8 @@ export function createReaders(
   };
 }
 
+/**
+ * The readers of the process, by name (`event`, `flowExecution`, `dataSourceRun`, the definitions and the
+ * list pages).
+ */
 export type Readers = ReturnType<typeof createReaders>;

@@ -20,6 +20,10 @@ export function unknownValue<T>(_value: never, fallback: T): T {
   return fallback;
 }
 
+/**
+ * Whether a Supply Chain dataset load or flow execution status is final: SUCCEEDED and FAILED are,
+ * IN_PROGRESS and any status the types do not know are not.
+ */
 export function isTerminalLoadStatus(status: DatasetLoadStatus | FlowExecutionStatus): boolean {
   switch (status) {
     case 'SUCCEEDED':
@@ -43,6 +47,10 @@ export function isTerminalExecution(execution: DataIntegrationFlowExecution): bo
   return execution.status === undefined ? false : isTerminalLoadStatus(execution.status);
 }
 
+/**
+ * Whether a DataZone data source run status is final: SUCCESS, FAILED and PARTIALLY_SUCCEEDED are;
+ * REQUESTED, RUNNING and any status the types do not know are not.
+ */
 export function isTerminalRunStatus(status: DataSourceRunStatus): boolean {
   switch (status) {
     case 'SUCCESS':
@@ -57,6 +65,7 @@ export function isTerminalRunStatus(status: DataSourceRunStatus): boolean {
   }
 }
 
+/** Whether a data source run is final; a run with no status yet is not. */
 export function isTerminalRun(run: { status: DataSourceRunStatus | undefined }): boolean {
   return run.status === undefined ? false : isTerminalRunStatus(run.status);
 }
