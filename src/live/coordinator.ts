@@ -17,6 +17,11 @@ export interface Turn {
   readonly versionBase?: number;
 }
 
+/**
+ * Whose turn it is to poll a topic, and the publishing of poll results, across replicas. The local
+ * coordinator (one process) always grants the turn and publishes straight to the local pub/sub; the Redis
+ * one shares leases and last states between replicas.
+ */
 export interface Coordinator {
   /**
    * Called before each poll of `topic`: takes or keeps the lease when nobody else holds it, and hands the

@@ -39,6 +39,11 @@ import { createStartedSource, startedOperation, startedTopic, type StartedParent
 
 export type { StartedParent };
 
+/**
+ * What the hub polls through and how often: the shared readers, the pub/sub, per-kind intervals, jitter,
+ * backoff and failure tolerance, the poll budget and, for scale-out, a coordinator. Intervals and durations
+ * are in ms.
+ */
 export interface LiveHubOptions {
   readonly readers: Readers;
   readonly pubsub: PubSub;
@@ -70,6 +75,10 @@ export interface LiveHubOptions {
   readonly rateBudget?: { take(operation: string): Promise<void> };
 }
 
+/**
+ * Live counters of one hub, for metrics: gauges (`subscriptions`, `pollers`) that go up and down, and
+ * counters that only grow.
+ */
 export interface LiveStats {
   /** Subscribers currently watching (a `watchMany` counts once per load). */
   subscriptions: number;
@@ -83,6 +92,11 @@ export interface LiveStats {
   readonly refreshes: { pages: number; served: number; missed: number };
 }
 
+/**
+ * Subscriptions to load changes, served by shared server-side polling (see the module). The iterators end
+ * early when the consumer returns them, which releases their pollers; errors (NOT_FOUND, a persistent
+ * failure) end them by throwing a GraphQLError with a public code.
+ */
 export interface LiveHub {
   /** The load's current state at once, then each change; completes after a terminal state. */
   watch(ref: LoadRef): AsyncIterableIterator<object>;
@@ -293,6 +307,10 @@ class Hub implements LiveHub {
   }
 }
 
+/**
+ * A new hub with no pollers; pollers start with the first subscriber of a resource. Call `close` once on
+ * shutdown: it stops every poller and ends every open subscription.
+ */
 export function createLiveHub(options: LiveHubOptions): LiveHub {
   return new Hub(options);
 }

@@ -19,6 +19,10 @@ import type { ListParent } from '../upstream/loadKinds.js';
 /** Runs one upstream call of `operation` once the poll budget allows it. */
 export type BudgetedCall = <T>(operation: string, call: () => Promise<T>) => Promise<T>;
 
+/**
+ * What a load's poll source needs: the load, the readers, the budgeted way to call upstream, and its
+ * parent's shared refresh (joined only once the parent is known).
+ */
 export interface LoadSourceOptions {
   readonly ref: LoadRef;
   readonly readers: Readers;
@@ -29,6 +33,7 @@ export interface LoadSourceOptions {
   readonly onListed: (state: object, terminal: boolean) => void;
 }
 
+/** The poll source of one watched load, used by its poller. `close` once the poller stops. */
 export interface LoadSource {
   /** Reads the load's state now: [state, terminal]. Rejects with the raw upstream error. */
   poll(): Promise<[state: object, terminal: boolean]>;
@@ -36,6 +41,10 @@ export interface LoadSource {
   close(): void;
 }
 
+/**
+ * The poll source of `ref`: polls read the load through its kind's reader, or are answered from its
+ * parent's list refresh when that is cheaper (parentRefresh.ts). Every upstream call goes through `call`.
+ */
 export function createLoadSource({
   ref,
   readers,

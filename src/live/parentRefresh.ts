@@ -41,6 +41,10 @@ type Outcome =
   | { readonly startedAt: number; readonly items: ReadonlyMap<string, object> }
   | { readonly startedAt: number; readonly error: unknown };
 
+/**
+ * How a parent's list is read: the page function (through the poll budget), how deep to go, and an optional
+ * report of each refresh.
+ */
 export interface ParentRefreshOptions {
   /** At most this many pages per refresh. */
   readonly maxPages: number;
@@ -50,6 +54,10 @@ export interface ParentRefreshOptions {
   readonly onRefresh?: (pages: number, found: number, missing: number) => void;
 }
 
+/**
+ * The shared list refresh of one parent (see the module): members join with their key and leave when their
+ * poller stops. One refresh runs at a time; its failure is every member's failure until the next one.
+ */
 export class ParentRefresh {
   private readonly members = new Map<string, Member>();
   private latest: Outcome | undefined;

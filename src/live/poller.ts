@@ -30,6 +30,10 @@ export interface PollerEnv {
   onChange?(label: LoadKind | 'STARTED', sincePreviousPollMs: number): void;
 }
 
+/**
+ * What one poller polls and how: its topic, its label for metrics, its base interval (ms), the poll itself,
+ * and what to do when it stops.
+ */
 export interface PollerOptions {
   readonly topic: string;
   /** What the poller watches, for metrics. */
@@ -51,6 +55,10 @@ export const TRANSIENT: ReadonlySet<string> = new Set<string>([
   ErrorCode.UPSTREAM_TIMEOUT,
 ]);
 
+/**
+ * The poll loop of one topic (see the module). Reference-counted by the hub through `refs`; `version` only
+ * grows, and `last` is what a new subscriber gets at once (undefined before the first state).
+ */
 export class Poller {
   readonly topic: string;
   refs = 0;

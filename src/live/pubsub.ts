@@ -13,8 +13,10 @@ export type LiveMessage =
       readonly error: { readonly message: string; readonly extensions: Readonly<Record<string, unknown>> };
     };
 
+/** Stops the delivery a `subscribe` started; calling it again does nothing. */
 export type Unsubscribe = () => void;
 
+/** Delivers live messages by topic: in this process (MemoryPubSub) or across replicas (the Redis pub/sub). */
 export interface PubSub {
   publish(topic: string, message: LiveMessage): void;
   /** Calls `onMessage` for each message published to `topic` after this call, in publish order. */

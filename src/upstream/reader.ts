@@ -49,7 +49,7 @@ interface InFlight<V> {
 /**
  * Reads one AWS operation by key for every request of the process: values that never change again
  * (terminal) or definitions (for their TTL) come from the shared cache; concurrent reads of one key share
- * one call, if it started no earlier than the reader's `notBefore`; at most `concurrency` calls run at
+ * one call, if that call started no earlier than the read's `notBefore`; at most `concurrency` calls run at
  * once. Values are shared: callers must not mutate them.
  */
 export class SharedReader<K, V extends object> {

@@ -19,6 +19,11 @@ interface SharedRateBudgetOptions {
   readonly onError: (err: unknown) => void;
 }
 
+/**
+ * The poll budget shared by every replica (see the module): `take` waits for the operation's next slot,
+ * falling back to a local bucket while Redis is unreachable; `close` releases the waits and the local
+ * buckets.
+ */
 export class SharedRateBudget {
   private readonly local = new Map<string, PollBudget>();
   private closed = false;
