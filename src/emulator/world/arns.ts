@@ -9,12 +9,15 @@ export interface ArnScope {
   readonly accountId: string;
 }
 
+/** The ARN of a Supply Chain data lake namespace. */
 export const namespaceArn = (scope: ArnScope, instanceId: string, namespace: string): string =>
   `arn:aws:scn:${scope.region}:${scope.accountId}:instance/${instanceId}/namespaces/${namespace}`;
 
+/** The ARN of a Supply Chain data lake dataset (its namespace's ARN plus `/datasets/<name>`). */
 export const datasetArn = (scope: ArnScope, instanceId: string, namespace: string, name: string): string =>
   `${namespaceArn(scope, instanceId, namespace)}/datasets/${name}`;
 
+/** The parts of a dataset ARN, as parsed back from one. */
 export interface DatasetArnParts extends ArnScope {
   readonly instanceId: string;
   readonly namespace: string;
@@ -39,8 +42,10 @@ export function parseDatasetArn(arn: string): DatasetArnParts | undefined {
   return { region, accountId, instanceId, namespace, name };
 }
 
+/** The ARN of a DataZone domain. */
 export const domainArn = (scope: ArnScope, domainId: string): string =>
   `arn:aws:datazone:${scope.region}:${scope.accountId}:domain/${domainId}`;
 
+/** The ARN of an IAM role of the account, `path` included (`service-role/…`). */
 export const roleArn = (scope: ArnScope, path: string): string =>
   `arn:aws:iam::${scope.accountId}:role/${path}`;

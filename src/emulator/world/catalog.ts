@@ -14,6 +14,7 @@ import type {
   SchemaFieldType,
 } from './records.js';
 
+/** A dataset every seeded instance gets: its namespace, name, description, schema and partitioning. */
 export interface DatasetBlueprint {
   readonly namespace: 'asc' | 'default';
   readonly name: string;
@@ -62,6 +63,10 @@ function dataset(
 }
 
 // prettier-ignore
+/**
+ * The predefined entities of the `asc` namespace (product, site, …), as AWS Supply Chain defines them;
+ * seeded into every instance.
+ */
 export const ASC_DATASETS: readonly DatasetBlueprint[] = [
   dataset('asc', 'product', 'Product', 'Products and their attributes (predefined entity)', [
     'id:STRING!', 'description:STRING', 'product_group_id:STRING', 'product_type:STRING', 'parent_product_id:STRING',
@@ -114,6 +119,10 @@ export const ASC_DATASETS: readonly DatasetBlueprint[] = [
 ];
 
 // prettier-ignore
+/**
+ * The custom datasets of the `default` namespace seeded into every instance (raw extracts of ERP and order
+ * systems).
+ */
 export const DEFAULT_DATASETS: readonly DatasetBlueprint[] = [
   dataset('default', 'erp_item_master', 'ErpItemMaster', 'Item master extracted nightly from the ERP', [
     'item_number:STRING!', 'item_description:STRING', 'item_category:STRING', 'uom:STRING', 'standard_cost:DOUBLE',

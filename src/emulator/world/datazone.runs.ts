@@ -18,6 +18,10 @@ import { rngFor, unitFor, type Rng } from './rng.js';
 import { runOutcome } from './schedules.js';
 import type { Timing } from './timing.js';
 
+/**
+ * What planning a data source run needs: the world's seed and timing, the data source and its domain, the
+ * run's id, type and creation time (epoch ms, emulator clock). Planning is deterministic in these.
+ */
 export interface RunRequest {
   readonly seed: number;
   readonly timing: Timing;

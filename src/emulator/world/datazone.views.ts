@@ -24,6 +24,7 @@ import {
 
 const at = (ms: number): Date => new Date(ms);
 
+/** A domain as GetDomain returns it. */
 export function domainView(domain: DomainRecord): Record<string, unknown> {
   return {
     id: domain.id,
@@ -44,6 +45,7 @@ export function domainView(domain: DomainRecord): Record<string, unknown> {
   };
 }
 
+/** A domain as ListDomains lists it (a DomainSummary, with the account that manages it). */
 export function domainSummaryView(domain: DomainRecord, accountId: string): Record<string, unknown> {
   return {
     id: domain.id,
@@ -59,6 +61,7 @@ export function domainSummaryView(domain: DomainRecord, accountId: string): Reco
   };
 }
 
+/** A project as ListProjects lists it (a ProjectSummary; seeded projects are always ACTIVE). */
 export function projectSummaryView(project: ProjectRecord): Record<string, unknown> {
   return {
     domainId: project.domainId,
@@ -125,6 +128,7 @@ function dataSourceCommon(dataSource: DataSourceRecord): Record<string, unknown>
   };
 }
 
+/** A data source as GetDataSource returns it, its last run's status and time as of `nowMs`. */
 export function dataSourceView(
   dataSource: DataSourceRecord,
   domain: DomainRecord,
@@ -142,6 +146,7 @@ export function dataSourceView(
   };
 }
 
+/** A data source as ListDataSources lists it (a DataSourceSummary), its last run as of `nowMs`. */
 export function dataSourceSummaryView(
   dataSource: DataSourceRecord,
   domain: DomainRecord,
@@ -198,6 +203,10 @@ export function startedRunView(run: RunRecord, nowMs: number): Record<string, un
   };
 }
 
+/**
+ * A run as GetDataSourceRun returns it, its status and statistics as of `nowMs` (with a lineage summary
+ * once it has one).
+ */
 export function runView(run: RunRecord, nowMs: number): Record<string, unknown> {
   const common = runCommon(run, nowMs);
   const lineage = lineageSummary(common.status);
@@ -211,6 +220,7 @@ export function runSummaryView(run: RunRecord, nowMs: number): Record<string, un
   return { ...common, ...(lineage ? { lineageSummary: lineage } : {}) };
 }
 
+/** One activity of a run as ListDataSourceRunActivities lists it. */
 export function activityView(activity: ActivityPlan, run: RunRecord): Record<string, unknown> {
   return {
     database: activity.database,

@@ -8,8 +8,14 @@
  */
 import { AwsError } from '../types.js';
 
+/** How long a client token stays bound to its request, ms (8 hours, as AWS documents for its tokens). */
 export const IDEMPOTENCY_WINDOW_MS = 8 * 60 * 60 * 1_000;
 
+/**
+ * Client tokens of the idempotent operations, per scope (an operation and its parent): a retry with the
+ * same token and request gets the resource first created; the same token with another request is a
+ * ConflictException.
+ */
 export interface IdempotencyStore {
   /**
    * The id of the resource created for this token and request within the window, or `undefined` when
@@ -26,6 +32,10 @@ interface Entry {
   readonly expiresMs: number;
 }
 
+/**
+ * An empty store whose tokens expire `windowMs` after they were remembered (by the emulator clock passed
+ * in).
+ */
 export function createIdempotencyStore(windowMs = IDEMPOTENCY_WINDOW_MS): IdempotencyStore {
   const entries = new Map<string, Entry>();
   const keyOf = (scope: string, token: string): string => `${scope}\u0000${token}`;

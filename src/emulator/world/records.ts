@@ -8,26 +8,35 @@
 
 // ---- Supply Chain -------------------------------------------------------------------------------------
 
+/** The lifecycle state of a Supply Chain instance, as AWS spells it (seeded instances are `Active`). */
 export type InstanceState =
   'Initializing' | 'Active' | 'CreateFailed' | 'DeleteFailed' | 'Deleting' | 'Deleted';
+/** The status of a dataset load or flow execution on the wire; IN_PROGRESS until its timeline's end. */
 export type LoadStatus = 'SUCCEEDED' | 'IN_PROGRESS' | 'FAILED';
+/** The outcome a load or execution ends with; fixed at creation. */
 export type TerminalLoadStatus = Exclude<LoadStatus, 'IN_PROGRESS'>;
+/** How an event's records are applied to its target dataset. */
 export type DatasetOperationType = 'APPEND' | 'UPSERT' | 'DELETE';
+/** The type of a data lake dataset's field. */
 export type SchemaFieldType = 'INT' | 'DOUBLE' | 'STRING' | 'TIMESTAMP' | 'LONG';
+/** How a partition field's values are bucketed. */
 export type PartitionTransformType = 'YEAR' | 'MONTH' | 'DAY' | 'HOUR' | 'IDENTITY';
 
+/** One field of a dataset's schema. */
 export interface SchemaField {
   readonly name: string;
   readonly type: SchemaFieldType;
   readonly isRequired: boolean;
 }
 
+/** A dataset's schema: its fields and, optionally, its primary key fields. */
 export interface DatasetSchema {
   readonly name: string;
   readonly fields: readonly SchemaField[];
   readonly primaryKeys?: readonly { readonly name: string }[];
 }
 
+/** How a dataset is partitioned: one transform per field. */
 export interface PartitionSpec {
   readonly fields: readonly {
     readonly name: string;
@@ -35,6 +44,7 @@ export interface PartitionSpec {
   }[];
 }
 
+/** A data lake dataset. Times are epoch ms on the emulator clock; immutable once created. */
 export interface DatasetRecord {
   readonly instanceId: string;
   readonly namespace: string;
@@ -47,6 +57,7 @@ export interface DatasetRecord {
   readonly modifiedMs: number;
 }
 
+/** A data lake namespace and its datasets (by name). Times are epoch ms on the emulator clock. */
 export interface NamespaceRecord {
   readonly instanceId: string;
   readonly name: string;
@@ -57,6 +68,7 @@ export interface NamespaceRecord {
   readonly datasets: Map<string, DatasetRecord>;
 }
 
+/** How a flow loads a dataset source or target (load type and deduplication), as the model names them. */
 export interface DatasetOptions {
   readonly loadType?: 'INCREMENTAL' | 'REPLACE';
   readonly dedupeRecords?: boolean;
@@ -68,12 +80,14 @@ export interface DatasetOptions {
   };
 }
 
+/** An S3 bucket and key prefix a flow reads from or writes to. */
 export interface S3Location {
   readonly bucketName: string;
   readonly prefix: string;
   readonly options?: { readonly fileType?: 'CSV' | 'PARQUET' | 'JSON' };
 }
 
+/** One source of a flow: an S3 location or a dataset, named by `sourceName` (what its SQL refers to). */
 export interface FlowSource {
   readonly sourceType: 'S3' | 'DATASET';
   readonly sourceName: string;
@@ -81,6 +95,10 @@ export interface FlowSource {
   readonly datasetSource?: { readonly datasetIdentifier: string; readonly options?: DatasetOptions };
 }
 
+/**
+ * A data integration flow: its sources, transformation and target. Times are epoch ms on the emulator
+ * clock.
+ */
 export interface FlowRecord {
   readonly instanceId: string;
   readonly name: string;
@@ -107,6 +125,10 @@ export interface LoadTimeline {
   readonly message?: string;
 }
 
+/**
+ * A data integration event as received. Its status is not stored: it is read off `load` at the current
+ * clock time (no `load`: nothing to wait for).
+ */
 export interface EventRecord {
   readonly instanceId: string;
   readonly eventId: string;
@@ -123,12 +145,17 @@ export interface EventRecord {
   readonly load?: LoadTimeline;
 }
 
+/** What one flow execution read: an S3 object or a dataset. */
 export interface ExecutionSourceInfo {
   readonly sourceType: 'S3' | 'DATASET';
   readonly s3Source?: { readonly bucketName: string; readonly key: string };
   readonly datasetSource?: { readonly datasetIdentifier: string };
 }
 
+/**
+ * A flow execution: IN_PROGRESS from `startMs` until `endMs` (epoch ms, emulator clock), then `outcome`,
+ * with `message` when it failed.
+ */
 export interface ExecutionRecord {
   readonly instanceId: string;
   readonly flowName: string;
@@ -142,6 +169,10 @@ export interface ExecutionRecord {
   readonly diagnosticReportsRootS3URI?: string;
 }
 
+/**
+ * A Supply Chain instance and everything in it (namespaces, flows, events, executions, each by id or name).
+ * The maps are the emulator's mutable store; the other fields are fixed.
+ */
 export interface InstanceRecord {
   readonly instanceId: string;
   readonly awsAccountId: string;
@@ -163,9 +194,13 @@ export interface InstanceRecord {
 
 // ---- DataZone -----------------------------------------------------------------------------------------
 
+/** The status of a DataZone data source run on the wire, read off its timeline. */
 export type DataSourceRunStatus = 'REQUESTED' | 'RUNNING' | 'FAILED' | 'PARTIALLY_SUCCEEDED' | 'SUCCESS';
+/** The status a run ends with; fixed at creation. */
 export type RunOutcome = Extract<DataSourceRunStatus, 'FAILED' | 'PARTIALLY_SUCCEEDED' | 'SUCCESS'>;
+/** Whether a run was started on demand (PRIORITIZED) or by the data source's schedule. */
 export type DataSourceRunType = 'PRIORITIZED' | 'SCHEDULED';
+/** The error kinds DataZone reports for a failed run or asset activity. */
 export type DataSourceErrorType =
   | 'ACCESS_DENIED_EXCEPTION'
   | 'CONFLICT_EXCEPTION'
@@ -174,6 +209,7 @@ export type DataSourceErrorType =
   | 'SERVICE_QUOTA_EXCEEDED_EXCEPTION'
   | 'THROTTLING_EXCEPTION'
   | 'VALIDATION_EXCEPTION';
+/** What a run did with one asset, as DataZone reports it. */
 export type DataAssetActivityStatus =
   | 'FAILED'
   | 'PUBLISHING_FAILED'
@@ -184,11 +220,16 @@ export type DataAssetActivityStatus =
   | 'SKIPPED_NO_ACCESS'
   | 'UNCHANGED';
 
+/** Why a run or an asset activity failed. */
 export interface DataSourceErrorMessage {
   readonly errorType: DataSourceErrorType;
   readonly errorDetail?: string;
 }
 
+/**
+ * A DataZone domain and its projects, data sources and runs (by id). The maps are the emulator's mutable
+ * store; times are epoch ms on the emulator clock.
+ */
 export interface DomainRecord {
   readonly id: string;
   readonly name: string;
@@ -214,6 +255,7 @@ export interface DomainRecord {
   readonly runs: Map<string, RunRecord>;
 }
 
+/** A DataZone project of a domain. Times are epoch ms on the emulator clock. */
 export interface ProjectRecord {
   readonly domainId: string;
   readonly id: string;
@@ -237,6 +279,10 @@ export interface SourceAsset {
   readonly dataAssetId: string;
 }
 
+/**
+ * A DataZone data source: its configuration, schedule and the assets each run imports. Times are epoch ms
+ * on the emulator clock.
+ */
 export interface DataSourceRecord {
   readonly domainId: string;
   readonly id: string;
@@ -271,6 +317,11 @@ export interface ActivityPlan {
   readonly atMs: number;
 }
 
+/**
+ * A data source run, its whole timeline fixed at creation: REQUESTED from `createdMs`, RUNNING from
+ * `startMs`, then `outcome` from `stopMs` (epoch ms, emulator clock); its activities appear one by one in
+ * between.
+ */
 export interface RunRecord {
   readonly domainId: string;
   readonly dataSourceId: string;

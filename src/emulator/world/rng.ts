@@ -63,6 +63,10 @@ export function rngFor(seed: number, ...parts: string[]): Rng {
 const ALPHANUMERIC = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const HEX = '0123456789abcdef';
 
+/**
+ * A deterministic random source seeded with `seed` (mulberry32): the same seed gives the same sequence of
+ * numbers, ids and picks on every machine.
+ */
 export function createRng(seed: number): Rng {
   const next = mulberry32(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));

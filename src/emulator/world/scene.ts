@@ -14,6 +14,10 @@ import type { TerminalLoadStatus } from './records.js';
 import { planExecution } from './supplychain.loads.js';
 import type { World } from './world.js';
 
+/**
+ * What scene to create (see the module): how many loads of which kind under which parent, how long they run
+ * (ms) and how they end (default: SUCCEEDED).
+ */
 export type SceneSpec =
   | {
       readonly kind: 'events';

@@ -34,12 +34,14 @@ export function executionStatusAt(
     : { status: execution.outcome, finished: true };
 }
 
+/** The status of a run at `nowMs`: REQUESTED before its start, RUNNING until its stop, then its outcome. */
 export function runStatusAt(run: RunRecord, nowMs: number): DataSourceRunStatus {
   if (nowMs < run.startMs) return 'REQUESTED';
   if (nowMs < run.stopMs) return 'RUNNING';
   return run.outcome;
 }
 
+/** Whether a run has not ended by `nowMs` (REQUESTED or RUNNING): a data source runs one at a time. */
 export function isRunActive(run: RunRecord, nowMs: number): boolean {
   return nowMs < run.stopMs;
 }
@@ -56,6 +58,7 @@ export function activitiesAt(run: RunRecord, nowMs: number): ActivityPlan[] {
   return run.activities.filter((a) => a.atMs <= nowMs);
 }
 
+/** Counts of a run's asset activities by what happened to the asset, as DataZone reports them. */
 export interface RunStatistics {
   added: number;
   updated: number;
@@ -106,6 +109,10 @@ export function runOutcome(u: number, timing: Timing): RunOutcome {
   return 'SUCCESS';
 }
 
+/**
+ * For the end of an exhaustive switch: does not build when a case is missing, and throws if reached at run
+ * time (a bug).
+ */
 export function assertNever(value: never): never {
   throw new Error(`unexpected value ${String(value)}`);
 }

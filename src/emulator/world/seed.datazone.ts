@@ -154,6 +154,10 @@ const DOMAINS: readonly DomainBlueprint[] = [
   },
 ];
 
+/**
+ * The DataZone half of a new world: every blueprint domain with its projects, data sources and run history
+ * before `ctx.nowMs`, by domain id. Deterministic in `ctx`.
+ */
 export function seedDataZone(ctx: SeedContext): Map<string, DomainRecord> {
   const users = Array.from({ length: 6 }, () => ctx.rng.uuid());
   const groups = Array.from({ length: 2 }, () => ctx.rng.uuid());

@@ -175,6 +175,10 @@ const OPERATIONS: readonly DatasetOperationType[] = [
   'DELETE',
 ];
 
+/**
+ * The Supply Chain half of a new world: every blueprint instance with its datasets, flows, events and
+ * executions, by instance id. Deterministic in `ctx`.
+ */
 export function seedSupplyChain(ctx: SeedContext): Map<string, InstanceRecord> {
   const instances = new Map<string, InstanceRecord>();
   for (const blueprint of INSTANCES) {

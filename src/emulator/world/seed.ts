@@ -12,6 +12,10 @@ import { seedDataZone } from './seed.datazone.js';
 import { seedSupplyChain } from './seed.supplychain.js';
 import type { Timing } from './timing.js';
 
+/**
+ * What seeding reads: the seed and its random source, the timing, the clock time and the account and region
+ * of the ARNs.
+ */
 export interface SeedContext extends ArnScope {
   readonly seed: number;
   readonly timing: Timing;
@@ -20,11 +24,13 @@ export interface SeedContext extends ArnScope {
   readonly rng: Rng;
 }
 
+/** The resources of a freshly seeded world, by id. */
 export interface SeededWorld {
   readonly instances: Map<string, InstanceRecord>;
   readonly domains: Map<string, DomainRecord>;
 }
 
+/** Seeds both services. The same context gives the same world, ids and timelines included. */
 export function seedWorld(ctx: SeedContext): SeededWorld {
   return { instances: seedSupplyChain(ctx), domains: seedDataZone(ctx) };
 }

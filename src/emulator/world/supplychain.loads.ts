@@ -19,6 +19,10 @@ import { rngFor, unitFor } from './rng.js';
 import { loadOutcome } from './schedules.js';
 import type { Timing } from './timing.js';
 
+/**
+ * What planning an event's dataset load needs: the world's seed and timing, the instance (its group queue),
+ * the event and the dataset it targets. Times are epoch ms, emulator clock.
+ */
 export interface EventLoadRequest {
   readonly seed: number;
   readonly timing: Timing;
@@ -101,6 +105,10 @@ function loadFailureMessage(
   return rng.pick([...shaped, ...transient]);
 }
 
+/**
+ * A flow execution's fate, fixed when it is created: when it ends (epoch ms, emulator clock), how, and what
+ * it read.
+ */
 export interface ExecutionPlan {
   readonly endMs: number;
   readonly outcome: TerminalLoadStatus;

@@ -16,6 +16,7 @@ import { executionStatusAt, loadStatusAt } from './schedules.js';
 
 const at = (ms: number): Date => new Date(ms);
 
+/** An instance as GetInstance and ListInstances return it. */
 export function instanceView(instance: InstanceRecord): Record<string, unknown> {
   return {
     instanceId: instance.instanceId,
@@ -31,6 +32,7 @@ export function instanceView(instance: InstanceRecord): Record<string, unknown> 
   };
 }
 
+/** A data lake namespace as GetDataLakeNamespace and ListDataLakeNamespaces return it. */
 export function namespaceView(namespace: NamespaceRecord): Record<string, unknown> {
   return {
     instanceId: namespace.instanceId,
@@ -42,6 +44,7 @@ export function namespaceView(namespace: NamespaceRecord): Record<string, unknow
   };
 }
 
+/** A dataset as GetDataLakeDataset and ListDataLakeDatasets return it. */
 export function datasetView(dataset: DatasetRecord): Record<string, unknown> {
   return {
     instanceId: dataset.instanceId,
@@ -56,6 +59,7 @@ export function datasetView(dataset: DatasetRecord): Record<string, unknown> {
   };
 }
 
+/** A flow as GetDataIntegrationFlow and ListDataIntegrationFlows return it. */
 export function flowView(flow: FlowRecord): Record<string, unknown> {
   return {
     instanceId: flow.instanceId,
@@ -68,6 +72,10 @@ export function flowView(flow: FlowRecord): Record<string, unknown> {
   };
 }
 
+/**
+ * An event as GetDataIntegrationEvent and ListDataIntegrationEvents return it, its load's status as of
+ * `nowMs`.
+ */
 export function eventView(event: EventRecord, nowMs: number): Record<string, unknown> {
   return {
     instanceId: event.instanceId,
@@ -87,6 +95,7 @@ export function eventView(event: EventRecord, nowMs: number): Record<string, unk
   };
 }
 
+/** A flow execution as AWS returns it, its status (and end time, once finished) as of `nowMs`. */
 export function executionView(execution: ExecutionRecord, nowMs: number): Record<string, unknown> {
   const { status, finished } = executionStatusAt(execution, nowMs);
   return {

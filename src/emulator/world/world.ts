@@ -12,9 +12,12 @@ import { createRng, hashString, type Rng } from './rng.js';
 import { seedWorld } from './seed.js';
 import { resolveTiming, type Timing } from './timing.js';
 
+/** The AWS account id of every simulated resource (AWS's documentation example account). */
 export const DEFAULT_ACCOUNT_ID = '123456789012';
+/** The region of a world when none is given. */
 export const DEFAULT_REGION = 'us-east-1';
 
+/** What a world is created from; the seed and the clock are required, the rest defaults. */
 export interface WorldOptions {
   /** Seed of every id, timeline and outcome; an integer (used modulo 2^32). */
   readonly seed: number;
@@ -64,6 +67,10 @@ export interface WorldSummary {
   };
 }
 
+/**
+ * The simulated state of both services: seeded resources, the resources created since, and the clock every
+ * status is read at. Only the emulator's services mutate it.
+ */
 export interface World {
   readonly seed: number;
   readonly accountId: string;
