@@ -28,6 +28,10 @@ import { observeClient, type UpstreamCall } from './upstream/observe.js';
 import { createTerminalCache } from './upstream/reader.js';
 import { createReaders, type Readers } from './upstream/readers.js';
 
+/**
+ * What the composition root starts from: the settings (which also choose real AWS or the embedded
+ * emulator), the logger, and optionally credentials for real AWS.
+ */
 export interface AppOptions {
   readonly config: Config;
   readonly logger: AppLogger;
@@ -38,6 +42,10 @@ export interface AppOptions {
   readonly credentials?: AwsCredentialIdentity;
 }
 
+/**
+ * A started gateway and the services behind it (exposed for tests, embedders and the CLI). Stop it once
+ * through its `stop`, which releases every service, newest first.
+ */
 export interface RunningApp {
   /** `http://HOST:PORT/graphql` */
   readonly url: string;
@@ -57,6 +65,10 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
+/**
+ * The emulator started on its own (`npm run emulator`). `stop` closes it; calling it again returns the same
+ * promise.
+ */
 export interface RunningStandaloneEmulator {
   readonly emulator: RunningEmulator;
   stop(): Promise<void>;

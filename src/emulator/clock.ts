@@ -5,6 +5,7 @@
  */
 import type { Clock } from './types.js';
 
+/** How a clock starts and runs; all optional, with the defaults given per field. */
 export interface ClockOptions {
   /** Simulated time at creation, epoch ms. Default: the real now. */
   readonly startMs?: number;
@@ -14,6 +15,10 @@ export interface ClockOptions {
   readonly realNow?: () => number;
 }
 
+/**
+ * A simulated clock (see {@link Clock}). Throws a RangeError for a negative or non-finite `speed`; the time
+ * it reads is whole epoch ms and never goes backwards.
+ */
 export function createClock({ startMs, speed = 1, realNow = Date.now }: ClockOptions = {}): Clock {
   if (!(speed >= 0) || !Number.isFinite(speed))
     throw new RangeError(`speed must be a finite number >= 0, got ${speed}`);

@@ -80,6 +80,11 @@ function clockView(state: EmulatorState): unknown {
   return { now: new Date(nowMs).toISOString(), nowMs, speed: state.clock.speed };
 }
 
+/**
+ * Answers one request of the control API (see the module) against `state`, which it may change (reset,
+ * clock, faults, scenes). Bad bodies are 400 with the problems in words, unknown routes 404; it does not
+ * throw for client mistakes.
+ */
 export function handleControl(state: EmulatorState, method: string, url: URL, body: Buffer): WireResponse {
   const route = `${method} ${url.pathname.replace(/\/+$/, '')}`;
   switch (route) {

@@ -13,6 +13,7 @@ export const FAULT_ERROR_NAMES = {
   503: 'ServiceUnavailableException',
   504: 'GatewayTimeoutException',
 } as const;
+/** The HTTP statuses an `error` fault may answer with (5xx only). */
 export type FaultErrorStatus = keyof typeof FAULT_ERROR_NAMES;
 
 const errorStatus = z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]);
@@ -66,7 +67,12 @@ export const faultSpecSchema = z
     }
   });
 
+/** A fault as parsed from the control API (see {@link faultSpecSchema}). */
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
+/**
+ * An active fault: its spec, its id (for listing) and how many calls it has fired for. A fault with a
+ * `count` is removed once it has fired that many times.
+ */
 export type Fault = FaultSpec & {
   readonly id: number;
   /** Calls this fault has fired for. */
@@ -83,6 +89,11 @@ export interface FaultDecision {
 /** A seedable PRNG (uniform in [0, 1)): the world's mulberry32. */
 export const seededRandom = mulberry32;
 
+/**
+ * The active faults of an emulator. `decide` is asked once per AWS call: latency faults add up, the first
+ * matching failure wins, and `percent` is drawn from a random source seeded with the emulator's seed, so a
+ * run with the same seed and calls fails the same calls.
+ */
 export class FaultInjector {
   private faults: Fault[] = [];
   private nextId = 1;

@@ -11,6 +11,10 @@ const common = {
   spreadMs: z.number().int().min(0).optional(),
 };
 
+/**
+ * Validates and parses the body of `POST /_emulator/scene` (strict: unknown fields are refused) into a
+ * {@link SceneSpec}.
+ */
 export const sceneSchema = z.discriminatedUnion('kind', [
   z
     .object({

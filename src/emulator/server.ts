@@ -28,6 +28,7 @@ export interface EmulatorLogger {
   error(message: string): void;
 }
 
+/** How the emulator is started; every field is optional, with the defaults given per field. */
 export interface EmulatorOptions {
   /** Port to listen on; `0` (the default) picks a free one. */
   readonly port?: number;
@@ -61,6 +62,7 @@ export interface EmulatorOptions {
   readonly logger?: EmulatorLogger;
 }
 
+/** An AWS key pair the emulator accepts; requests must be SigV4-signed with one of them. */
 export interface EmulatorCredentials {
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
@@ -68,6 +70,7 @@ export interface EmulatorCredentials {
 
 export { DEFAULT_EMULATOR_CREDENTIALS };
 
+/** A listening emulator. `close` stops listening and resolves once open connections are closed. */
 export interface RunningEmulator {
   /** Base URL to give an AWS SDK as `endpoint`, e.g. `http://127.0.0.1:4566`. */
   readonly endpoint: string;
@@ -105,6 +108,11 @@ function buildServices(world: World, listOrder: ListOrder): RestJsonService[] {
   ];
 }
 
+/**
+ * Starts the emulator (both services, the control API) on `host`:`port` with a world seeded from `seed`,
+ * and resolves once it listens; rejects when it cannot bind. Requests without a valid signature of one of
+ * `credentials` get AWS's signature errors.
+ */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const {
     port = 0,

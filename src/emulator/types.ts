@@ -31,6 +31,7 @@ export class AwsError extends Error {
   }
 }
 
+/** The services the emulator simulates. */
 export type ServiceName = 'supplychain' | 'datazone';
 
 /** What a handler knows about the call besides its input. */
@@ -45,6 +46,10 @@ export interface CallContext {
   readonly region: string;
 }
 
+/**
+ * Answers one operation: a validated input (the model's member names) to its output. Throws an AwsError to
+ * answer a modeled error; anything else it throws is a 500 (an emulator bug).
+ */
 export type Handler = (input: Record<string, any>, ctx: CallContext) => Record<string, any>;
 
 /** One handler per operation name of a service, e.g. `{ GetDataIntegrationEvent: ... }`. */

@@ -9,10 +9,15 @@ import { readFileSync } from 'node:fs';
 import type { ServiceName } from '../types.js';
 
 type Traits = Record<string, any>;
+/** A reference to a shape from a member (or list/map element), with the member's own traits. */
 export interface MemberRef {
   readonly target: string;
   readonly traits?: Traits;
 }
+/**
+ * One shape of the Smithy JSON AST, as the model file spells it; which fields are present depends on
+ * `type`.
+ */
 export interface Shape {
   readonly type: string;
   readonly traits?: Traits;
@@ -47,6 +52,10 @@ const PRELUDE: Record<string, string> = {
   Unit: 'structure',
 };
 
+/**
+ * One operation of a service as the wire layer routes it: its HTTP binding (method, URI pattern, success
+ * status), input and output shape ids and the errors it may answer.
+ */
 export interface OperationSpec {
   readonly service: ServiceName;
   readonly name: string;
@@ -62,6 +71,11 @@ export interface OperationSpec {
   readonly labels: readonly string[];
 }
 
+/**
+ * The model of one service (see the module). Construction throws when the model lacks what the wire layer
+ * needs (the service shape, an operation's HTTP binding); lookups of an unknown shape throw too (a bug, not
+ * a client error).
+ */
 export class SmithyModel {
   readonly namespace: string;
   readonly serviceId: string;

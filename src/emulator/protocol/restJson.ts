@@ -10,6 +10,7 @@ import { WireTypeError, decode, encode } from './codec.js';
 import type { OperationSpec, SmithyModel } from './model.js';
 import { validate, validationMessage } from './validate.js';
 
+/** An HTTP request as the restJson1 layer sees it, body fully read. */
 export interface WireRequest {
   readonly method: string;
   /** The raw (still percent-encoded) path, without the query. */
@@ -19,6 +20,7 @@ export interface WireRequest {
   readonly body: Buffer;
 }
 
+/** An HTTP response as the restJson1 layer produces it; `body` is JSON text. */
 export interface WireResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
@@ -43,6 +45,12 @@ export function errorResponse(
   };
 }
 
+/**
+ * One service over restJson1: binds a request to its operation's input (labels, query, headers, body),
+ * validates it against the model's constraints as AWS does (ValidationException listing every problem),
+ * calls the handler and encodes its output. A handler's AwsError becomes the modeled error response; any
+ * other throw propagates (an emulator bug). Construction throws when an operation has no handler.
+ */
 export class RestJsonService {
   constructor(
     readonly model: SmithyModel,

@@ -29,6 +29,10 @@ export const DEFAULT_EMULATOR_CREDENTIALS = {
 /** How far a request date may be from the wall clock, either way (AWS's allowance). */
 export const MAX_SIGNATURE_SKEW_MS = 15 * 60_000;
 
+/**
+ * The credential scope of a verified request: who signed it, for which day (`YYYYMMDD`), region and
+ * service.
+ */
 export interface SigV4Scope {
   readonly accessKeyId: string;
   readonly date: string;
@@ -36,6 +40,10 @@ export interface SigV4Scope {
   readonly service: string;
 }
 
+/**
+ * The verdict on a request's signature: its scope, or the AWS error (name, HTTP status, message) to answer,
+ * as AWS would.
+ */
 export type SigV4Check =
   | { readonly ok: true; readonly scope: SigV4Scope }
   | { readonly ok: false; readonly name: string; readonly status: number; readonly message: string };

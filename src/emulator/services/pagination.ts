@@ -9,7 +9,9 @@
  */
 import { AwsError } from '../types.js';
 
+/** One component of a list's sort key. */
 export type SortValue = string | number;
+/** The direction of one sort key component. */
 export type Direction = 'asc' | 'desc';
 
 /** How one list is ordered. `scope` names the list so a token from another list is rejected. */
@@ -19,12 +21,14 @@ export interface KeysetOrder<T> {
   key(item: T): readonly SortValue[];
 }
 
+/** Which page of a list to answer: the token of the previous page (absent: the first) and the page size. */
 export interface PageRequest {
   readonly nextToken?: string | undefined;
   /** Items per page, at least 1 (see {@link pageSize}). */
   readonly maxResults: number;
 }
 
+/** One page of a list; `nextToken` is absent on the last page. */
 export interface Page<T> {
   readonly items: T[];
   readonly nextToken?: string;
@@ -54,6 +58,10 @@ function compareKeys(
   return 0;
 }
 
+/**
+ * The opaque token of the page that starts after `key` in the list named `scope` (base64url JSON); {@link
+ * decodeToken} reads it back.
+ */
 export function encodeToken(scope: string, key: readonly SortValue[]): string {
   return Buffer.from(JSON.stringify([scope, ...key]), 'utf8').toString('base64url');
 }
@@ -122,6 +130,7 @@ export function byName<T>(
  * loads land anywhere and push others to later pages.
  */
 export const LIST_ORDERS = ['newest', 'oldest', 'shuffled'] as const;
+/** One of {@link LIST_ORDERS}. */
 export type ListOrder = (typeof LIST_ORDERS)[number];
 
 /** FNV-1a of a string, as an unsigned 32-bit number. */

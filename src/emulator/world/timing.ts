@@ -25,6 +25,11 @@ export interface Timing {
   readonly partialRatio: number;
 }
 
+/**
+ * The emulator's default pacing: phases in ms (an event queued 3 s then loading 20 s, an execution 90 s, a
+ * run requested 5 s then running 45 s) and the shares of loads that fail (15%) or, for runs, partly succeed
+ * (15%).
+ */
 export const defaultTiming: Readonly<Timing> = Object.freeze({
   eventQueuedMs: 3_000,
   eventRunMs: 20_000,
