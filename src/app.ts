@@ -66,8 +66,7 @@ export interface RunningApp {
 }
 
 /**
- * The emulator started on its own (`npm run emulator`). `stop` closes it; calling it again returns the same
- * promise.
+ * The emulator started on its own (`npm run emulator`). `stop` closes it, once.
  */
 export interface RunningStandaloneEmulator {
   readonly emulator: RunningEmulator;

@@ -13,7 +13,7 @@ const common = {
 
 /**
  * Validates and parses the body of `POST /_emulator/scene` (strict: unknown fields are refused) into a
- * {@link SceneSpec}.
+ * `SceneSpec` (world/scene.ts).
  */
 export const sceneSchema = z.discriminatedUnion('kind', [
   z

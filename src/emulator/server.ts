@@ -70,7 +70,10 @@ export interface EmulatorCredentials {
 
 export { DEFAULT_EMULATOR_CREDENTIALS };
 
-/** A listening emulator. `close` stops listening and resolves once open connections are closed. */
+/**
+ * A listening emulator. `close` stops listening, drops open connections, and resolves once the server has
+ * closed.
+ */
 export interface RunningEmulator {
   /** Base URL to give an AWS SDK as `endpoint`, e.g. `http://127.0.0.1:4566`. */
   readonly endpoint: string;
