@@ -16,8 +16,8 @@ export interface ClockOptions {
 }
 
 /**
- * A simulated clock (see {@link Clock}). Throws a RangeError for a negative or non-finite `speed`; the time
- * it reads is whole epoch ms and never goes backwards.
+ * A simulated clock (see {@link Clock}), reading whole epoch ms. Throws a RangeError for a negative or
+ * non-finite `speed`.
  */
 export function createClock({ startMs, speed = 1, realNow = Date.now }: ClockOptions = {}): Clock {
   if (!(speed >= 0) || !Number.isFinite(speed))

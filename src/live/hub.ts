@@ -95,7 +95,7 @@ export interface LiveStats {
 /**
  * Subscriptions to load changes, served by shared server-side polling (see the module). The iterators end
  * early when the consumer returns them, which releases their pollers; errors (NOT_FOUND, a persistent
- * failure) end them by throwing a GraphQLError with a public code.
+ * failure) end them with a GraphQLError carrying the upstream error's extensions.
  */
 export interface LiveHub {
   /** The load's current state at once, then each change; completes after a terminal state. */

@@ -19,8 +19,7 @@ import { EMULATOR_KEY_PAIR, type Config } from '../config.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
 /**
- * The two AWS clients the gateway reads and writes through. Call `destroy` once, on shutdown; the clients
- * are unusable after it.
+ * The two AWS clients the gateway reads and writes through. Call `destroy` once, on shutdown.
  */
 export interface UpstreamClients {
   readonly supplyChain: SupplyChainClient;

@@ -21,8 +21,8 @@ interface SharedRateBudgetOptions {
 
 /**
  * The poll budget shared by every replica (see the module): `take` waits for the operation's next slot,
- * falling back to a local bucket while Redis is unreachable; `close` releases the waits and the local
- * buckets.
+ * falling back to a local bucket while Redis is unreachable. After `close`, a reserved slot is no longer
+ * waited for and the local buckets are closed.
  */
 export class SharedRateBudget {
   private readonly local = new Map<string, PollBudget>();
