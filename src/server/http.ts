@@ -163,9 +163,9 @@ function targetOf(raw: string | undefined): { readonly pathname: string; readonl
 }
 
 /**
- * How much of a refused (too large) body is read and discarded before the 413 is sent: at most 64 MiB or 10
- * s, after which the connection is closed instead, so clients that ignore the refusal cannot tie up the
- * server.
+ * How much of a refused (too large) body is read and discarded before the 413: at most 64 MiB or 10 s. A
+ * client still sending past these bounds gets the 413 and then the connection closes, so clients that
+ * ignore the refusal cannot tie up the server.
  */
 export const DEFAULT_BODY_DRAIN: BodyDrain = { maxBytes: 64 * 1024 * 1024, timeoutMs: 10_000 };
 
