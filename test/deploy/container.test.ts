@@ -62,9 +62,9 @@ describe('the Dockerfile', () => {
   });
 
   describe('played in a temporary folder', () => {
-    beforeAll(() => {
+    beforeAll(async () => {
       // The host's npm cache is reused: the installs are bounded by the machine, not the network.
-      played = playRecipe(recipe, root, workdir, operatorEnv({}), 600_000);
+      played = await playRecipe(recipe, root, workdir, operatorEnv({}), 600_000);
     }, 900_000);
 
     it('puts only the build output and the production dependencies in the runtime stage', () => {

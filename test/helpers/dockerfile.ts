@@ -4,9 +4,12 @@
  * runs in the stage's folder with the stage's `ENV`. What it cannot play (a base image's own files, the
  * user switch) is left to the host: the test is about what the recipe copies, installs, builds and runs.
  */
-import { execSync } from 'node:child_process';
+import { exec } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+
+const execAsync = promisify(exec);
 
 export interface Stage {
   readonly name: string;
@@ -130,13 +133,13 @@ export interface PlayedRecipe {
  * Plays every stage into `workdir/<stage>`: `WORKDIR` is the stage folder, `COPY` as described, `RUN`
  * through `sh -c` with the stage's `ENV` over `env` (npm's cache is the host's, so installs stay bounded).
  */
-export function playRecipe(
+export async function playRecipe(
   recipe: Recipe,
   context: string,
   workdir: string,
   env: NodeJS.ProcessEnv,
   timeoutMs: number,
-): PlayedRecipe {
+): Promise<PlayedRecipe> {
   const ignored = existsSync(join(context, '.dockerignore'))
     ? dockerIgnore(readFileSync(join(context, '.dockerignore'), 'utf8'))
     : () => false;
@@ -160,7 +163,15 @@ export function playRecipe(
         }
       }
       if (op === 'RUN') {
-        execSync(args, { cwd: dir, env: stageEnv, stdio: 'pipe', timeout: timeoutMs, shell: '/bin/sh' });
+        // Asynchronous: a synchronous install would block the test worker for minutes, and vitest's
+        // worker RPC times out ("Timeout calling onTaskUpdate") although every test passes.
+        await execAsync(args, {
+          cwd: dir,
+          env: stageEnv,
+          timeout: timeoutMs,
+          shell: '/bin/sh',
+          maxBuffer: 64 * 1024 * 1024,
+        });
       }
     }
   }
