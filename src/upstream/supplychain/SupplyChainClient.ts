@@ -44,6 +44,12 @@ export { __Client };
 export type * from './clientConfig.js';
 export type { ServiceInputTypes, ServiceOutputTypes };
 
+/**
+ * The AWS Supply Chain client: send it commands with `client.send(command)`. The constructor applies the
+ * runtime defaults (`getRuntimeConfig`), runs the config resolvers (endpoint parameters, user agent,
+ * retry, region, host header, endpoint, auth scheme), applies `config.extensions`, then adds the
+ * middleware plugins. Call `destroy()` when done to close its sockets.
+ */
 export class SupplyChainClient extends __Client<
   HttpHandlerOptions,
   ServiceInputTypes,

@@ -68,6 +68,7 @@ export interface ClientDefaults extends Partial<SmithyConfiguration<HttpHandlerO
   defaultsMode?: DefaultsMode | Provider<DefaultsMode>;
 }
 
+/** The union of every resolver's input config; see `SupplyChainClientConfig`. */
 export type SupplyChainClientConfigType = Partial<SmithyConfiguration<HttpHandlerOptions>> &
   ClientDefaults &
   UserAgentInputConfig &
@@ -77,8 +78,13 @@ export type SupplyChainClientConfigType = Partial<SmithyConfiguration<HttpHandle
   EndpointInputConfig<EndpointParameters> &
   HttpAuthSchemeInputConfig &
   ClientInputEndpointParameters;
+/**
+ * The config `new SupplyChainClient(config)` accepts; every field is optional and `runtimeConfig.ts`
+ * supplies the defaults.
+ */
 export interface SupplyChainClientConfig extends SupplyChainClientConfigType {}
 
+/** The union of every resolver's output config; see `SupplyChainClientResolvedConfig`. */
 export type SupplyChainClientResolvedConfigType = SmithyResolvedConfiguration<HttpHandlerOptions> &
   Required<ClientDefaults> &
   RuntimeExtensionsConfig &
@@ -89,4 +95,5 @@ export type SupplyChainClientResolvedConfigType = SmithyResolvedConfiguration<Ht
   EndpointResolvedConfig<EndpointParameters> &
   HttpAuthSchemeResolvedConfig &
   ClientResolvedEndpointParameters;
+/** The resolved config the client holds in `client.config` and its middleware reads. */
 export interface SupplyChainClientResolvedConfig extends SupplyChainClientResolvedConfigType {}

@@ -67,6 +67,13 @@ const getSharedRuntimeConfig = (config: SupplyChainClientConfig) => ({
   utf8Encoder: config?.utf8Encoder ?? toUtf8,
 });
 
+/**
+ * The client's full runtime config for node: `config` over the defaults above (values given in `config`
+ * win). Unset region, max attempts, retry mode, FIPS, dual-stack, app id and auth scheme preference are
+ * loaded from the environment and shared config files (`profile` selects the profile); retry mode falls
+ * back to the defaults mode's, then `standard`. Warns on unsupported node versions. The first step of
+ * the client constructor.
+ */
 export const getRuntimeConfig = (config: SupplyChainClientConfig) => {
   emitWarningIfUnsupportedVersion(process.version);
   const defaultsMode = resolveDefaultsModeConfig(config);

@@ -20,6 +20,10 @@ import type {
 } from '@smithy/types';
 import type { SupplyChainHttpAuthSchemeProvider } from './auth/httpAuthSchemeProvider.js';
 
+/**
+ * The part of an extension's configuration that reads and replaces the auth settings: auth schemes (set
+ * replaces the scheme with the same id or adds it), the auth scheme provider and the credentials.
+ */
 export interface HttpAuthExtensionConfiguration {
   setHttpAuthScheme(httpAuthScheme: HttpAuthScheme): void;
   httpAuthSchemes(): HttpAuthScheme[];
@@ -31,6 +35,10 @@ export interface HttpAuthExtensionConfiguration {
 
 type AwsRegionExtensionConfiguration = ReturnType<typeof getAwsRegionExtensionConfiguration>;
 
+/**
+ * Everything a `RuntimeExtension` may read and replace: region, HTTP handler, defaults (retry strategy,
+ * checksums) and auth.
+ */
 export interface SupplyChainExtensionConfiguration
   extends
     HttpHandlerExtensionConfiguration,
@@ -38,10 +46,15 @@ export interface SupplyChainExtensionConfiguration
     AwsRegionExtensionConfiguration,
     HttpAuthExtensionConfiguration {}
 
+/**
+ * A runtime extension: `configure` is called once, in the order of `config.extensions`, after the
+ * client's config is resolved; what it sets replaces the resolved values before any plugin is added.
+ */
 export interface RuntimeExtension {
   configure(extensionConfiguration: SupplyChainExtensionConfiguration): void;
 }
 
+/** The `extensions` list on the resolved config; empty by default. */
 export interface RuntimeExtensionsConfig {
   extensions: RuntimeExtension[];
 }

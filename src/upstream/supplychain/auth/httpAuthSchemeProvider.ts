@@ -21,10 +21,15 @@ import type {
 } from '@smithy/types';
 import type { SupplyChainClientResolvedConfig } from '../SupplyChainClient.js';
 
+/** What the auth scheme provider chooses on: the operation name and the client's resolved region. */
 export interface SupplyChainHttpAuthSchemeParameters extends HttpAuthSchemeParameters {
   region?: string;
 }
 
+/**
+ * Builds `SupplyChainHttpAuthSchemeParameters` for each request from the resolved client config and the
+ * handler execution context; the client passes the default one to the auth scheme plugin.
+ */
 export interface SupplyChainHttpAuthSchemeParametersProvider extends HttpAuthSchemeParametersProvider<
   SupplyChainClientResolvedConfig,
   HandlerExecutionContext,
@@ -40,8 +45,13 @@ export const defaultSupplyChainHttpAuthSchemeParametersProvider: SupplyChainHttp
     return { operation: getSmithyContext(context)['operation'] as string, region };
   };
 
+/** Maps auth scheme parameters to the auth options to try, in order of preference. */
 export interface SupplyChainHttpAuthSchemeProvider extends HttpAuthSchemeProvider<SupplyChainHttpAuthSchemeParameters> {}
 
+/**
+ * The default auth scheme provider (`httpAuthSchemeProvider` defaults to it): every operation gets the
+ * single option `aws.auth#sigv4`, signing in the parameters' region.
+ */
 export const defaultSupplyChainHttpAuthSchemeProvider: SupplyChainHttpAuthSchemeProvider = (
   authParameters,
 ) => [
@@ -52,18 +62,29 @@ export const defaultSupplyChainHttpAuthSchemeProvider: SupplyChainHttpAuthScheme
   } satisfies HttpAuthOption,
 ];
 
+/**
+ * The auth settings the client constructor accepts, on top of the SigV4 ones (`credentials`, `signer`,
+ * ...): an auth scheme preference (by scheme id; defaults to none), the auth schemes available (defaults
+ * to SigV4 in `runtimeConfig.ts`) and the provider choosing among them.
+ */
 export interface HttpAuthSchemeInputConfig extends AwsSdkSigV4AuthInputConfig {
   authSchemePreference?: string[] | Provider<string[]>;
   httpAuthSchemes?: HttpAuthScheme[];
   httpAuthSchemeProvider?: SupplyChainHttpAuthSchemeProvider;
 }
 
+/** The auth settings after `resolveHttpAuthSchemeConfig`: the preference as a provider, the rest as set. */
 export interface HttpAuthSchemeResolvedConfig extends AwsSdkSigV4AuthResolvedConfig {
   readonly authSchemePreference: Provider<string[]>;
   readonly httpAuthSchemes: HttpAuthScheme[];
   readonly httpAuthSchemeProvider: SupplyChainHttpAuthSchemeProvider;
 }
 
+/**
+ * Resolves the SigV4 config (credentials and signer; see `resolveAwsSdkSigV4Config`) and turns
+ * `authSchemePreference` into a provider, an empty list when unset. The last resolver the client runs
+ * before its runtime extensions.
+ */
 export const resolveHttpAuthSchemeConfig = <T>(
   config: T & HttpAuthSchemeInputConfig & AwsSdkSigV4PreviouslyResolved,
 ): T & HttpAuthSchemeResolvedConfig =>

@@ -9,6 +9,10 @@ import type {
   Provider,
 } from '@smithy/types';
 
+/**
+ * The client config fields the endpoint ruleset reads: region, FIPS, dual-stack and a custom `endpoint`,
+ * each a value or a provider of one.
+ */
 export interface ClientInputEndpointParameters {
   region?: string | undefined | Provider<string | undefined>;
   useDualstackEndpoint?: boolean | undefined | Provider<boolean | undefined>;
@@ -16,6 +20,10 @@ export interface ClientInputEndpointParameters {
   endpoint?: string | Provider<string> | Endpoint | Provider<Endpoint> | EndpointV2 | Provider<EndpointV2>;
 }
 
+/**
+ * The endpoint parameters after `resolveClientEndpointParameters`, plus the SigV4 signing name; the
+ * `endpoint` itself is resolved separately by `resolveEndpointConfig`.
+ */
 export type ClientResolvedEndpointParameters = Omit<ClientInputEndpointParameters, 'endpoint'> & {
   defaultSigningName: string;
 };
@@ -38,6 +46,10 @@ export const commonParams = {
   UseDualStack: { type: 'builtInParams', name: 'useDualstackEndpoint' },
 } as const;
 
+/**
+ * The parameters the endpoint ruleset is evaluated with for each request, filled from the client config
+ * as `commonParams` directs.
+ */
 export interface EndpointParameters extends __EndpointParameters {
   Region?: string | undefined;
   UseDualStack?: boolean | undefined;
