@@ -10,7 +10,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { Config } from './config.js';
 import { authStartProblem } from './config.auth.js';
-import { startEmulator, type RunningEmulator } from './emulator/server.js';
+import { startEmulator, type EmulatorOptions, type RunningEmulator } from './emulator/server.js';
 import type { World } from './emulator/world/index.js';
 import { createLiveHub, type LiveHub } from './live/hub.js';
 import { MemoryPubSub } from './live/pubsub.js';
@@ -158,15 +158,7 @@ async function compose(
 
   let emulator: RunningEmulator | undefined;
   if (config.emulator.enabled) {
-    emulator = await startEmulator({
-      port: config.emulator.port,
-      seed: config.emulator.seed,
-      clockSpeed: config.emulator.clockSpeed,
-      credentials: config.emulator.credentials,
-      region: config.emulator.region,
-      listOrder: config.emulator.listOrder,
-      logger: logger.child({ component: 'emulator' }),
-    });
+    emulator = await startEmulator(emulatorOptions(config, logger.child({ component: 'emulator' })));
     teardown.add('emulator', () => emulator!.close());
     logger.info({ endpoint: emulator.endpoint }, 'embedded emulator started');
   }
@@ -273,20 +265,18 @@ async function compose(
   };
 }
 
+/** The emulator's options from the config: the same for the embedded and the standalone emulator. */
+function emulatorOptions(config: Config, logger: AppLogger): EmulatorOptions {
+  const { port, seed, clockSpeed, credentials, region, listOrder } = config.emulator;
+  return { port, seed, clockSpeed, credentials, region, listOrder, logger };
+}
+
 /** The emulator alone (`npm run emulator`), with the same teardown contract. */
 export async function startStandaloneEmulator({
   config,
   logger,
 }: AppOptions): Promise<RunningStandaloneEmulator> {
-  const emulator = await startEmulator({
-    port: config.emulator.port,
-    seed: config.emulator.seed,
-    clockSpeed: config.emulator.clockSpeed,
-    credentials: config.emulator.credentials,
-    region: config.emulator.region,
-    listOrder: config.emulator.listOrder,
-    logger,
-  });
+  const emulator = await startEmulator(emulatorOptions(config, logger));
   const teardown = new Teardown(logger);
   teardown.add('emulator', () => emulator.close());
   logger.info(
