@@ -162,7 +162,11 @@ describe('README examples, run as written', () => {
         if (example.language === 'graphql') {
           const res = await graphql(code);
           expect(res.errors ?? []).toEqual([]);
-          expect(res.data).toBeTruthy();
+          // Every root field the example asks for answers (the placeholders name loads that exist).
+          expect(res.data).toBeTypeOf('object');
+          const roots = Object.entries(res.data ?? {});
+          expect(roots.length).toBeGreaterThan(0);
+          expect(roots.filter(([, value]) => value === null).map(([field]) => field)).toEqual([]);
           return;
         }
         let result;

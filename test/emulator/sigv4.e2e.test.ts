@@ -476,7 +476,7 @@ print(json.dumps(call('datazone', 'list_domains', '/v2/domains'), default=str))
       (err: { code: number | string; stdout: string; stderr: string }) => ({ ...err }),
     );
 
-  it('the AWS CLI works with the documented keys and gets InvalidSignatureException with a wrong secret', async (ctx) => {
+  it('the AWS CLI works with the documented keys and gets InvalidSignatureException with a wrong secret (skipped where no AWS CLI with Supply Chain is installed)', async (ctx) => {
     const ok = await cli(credentials.secretAccessKey);
     if (ok.code === 'ENOENT' || /Invalid choice/.test(ok.stderr)) ctx.skip(); // no CLI with Supply Chain here
     expect(ok.code).toBe(0);
