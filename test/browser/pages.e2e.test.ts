@@ -2,19 +2,25 @@
  * The browser pages in a real headless Chromium against a real gateway on its embedded emulator: the
  * GraphQL IDE and the live board load nothing from any other host, log no console error, run queries and
  * subscriptions, and the board follows a load live to its terminal state. The screenshots in docs/ are
- * taken here.
+ * taken here: written only with `UPDATE_SCREENSHOTS=1` (otherwise a test run would rewrite them each time).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import { KEYS, apiKeysJson } from '../security/helpers.js';
 import { ensureWebBuilt, hostsOf, launchChromium, openPage, pageFigures } from './chromium.js';
 
 const BROWSER_TIMEOUT = 120_000;
+
+/** Takes the screenshot; writes it to `path` only when asked to (`UPDATE_SCREENSHOTS=1`). */
+async function screenshot(page: Page, path: string): Promise<void> {
+  const image = await page.screenshot(process.env['UPDATE_SCREENSHOTS'] === '1' ? { path } : {});
+  expect(image.length).toBeGreaterThan(0);
+}
 
 let browser: Browser;
 let gw: TestGateway;
@@ -69,7 +75,7 @@ describe('the GraphQL IDE', () => {
       await page.getByText('loadsChanged', { exact: false }).first().waitFor();
 
       process.stdout.write(`ide: ${await pageFigures(page)}\n`);
-      await page.screenshot({ path: 'docs/ide.png' });
+      await screenshot(page, 'docs/ide.png');
       await close();
       expect(hostsOf(requests)).toEqual([new URL(origin).host]);
       expect(requests).toContain(`${origin.replace('http', 'ws')}/graphql`);
@@ -130,7 +136,7 @@ describe('the live board', () => {
       // Figures for the README (sizes, first paint, subscriptions): printed, never asserted.
       process.stdout.write(`board: ${rows} loads on screen, ${subscriptions}; ${await pageFigures(page)}\n`);
 
-      await page.screenshot({ path: 'docs/board.png' });
+      await screenshot(page, 'docs/board.png');
       await close();
       expect(hostsOf(requests)).toEqual([new URL(origin).host]);
       expect(errors).toEqual([]);

@@ -8,6 +8,7 @@ import 'graphiql/style.css';
 import './ide.css';
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
+import { Kind, parse } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -19,7 +20,25 @@ const config = pageConfig();
 const { http, ws } = endpoints(config);
 const fetchers = new Map<string, Fetcher>();
 
+/**
+ * GraphiQL learns the operation name from the editor 100 ms after a change (a debounce), so a run right
+ * after switching tabs would send the previous tab's name and get "Unknown operation named". A name that
+ * names no operation of the document is dropped; a document with one operation needs none.
+ */
+function operationNameIn(query: string, operationName: string | null | undefined): string | undefined {
+  if (!operationName) return undefined;
+  try {
+    const names = parse(query).definitions.flatMap((d) =>
+      d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : [],
+    );
+    return names.includes(operationName) ? operationName : undefined;
+  } catch {
+    return operationName; // the gateway says what is wrong with the document
+  }
+}
+
 const fetcher: Fetcher = (params, options) => {
+  params = { ...params, operationName: operationNameIn(params.query, params.operationName) };
   const headers = (options?.headers ?? {}) as Record<string, unknown>;
   const key = JSON.stringify(connectionParamsOf(headers, config.apiKeyHeader));
   let forHeaders = fetchers.get(key);
