@@ -7,6 +7,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { EMULATOR_CREDENTIALS } from '../src/upstream/clients.js';
@@ -34,10 +37,37 @@ export async function end(child: ChildProcess, graceMs = 5_000): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Starts `src/main.ts` with `args` and `env`; `url` is the first URL it prints. */
+/** A TCP port free on loopback right now (the OS picks it; closed again before it is returned). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Resolves once `url` answers 200 (polled every 100 ms), or rejects when `child` exits first. */
+async function answering(url: string, child: ChildProcess): Promise<void> {
+  while (child.exitCode === null && child.signalCode === null) {
+    const ok = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(100);
+  }
+}
+
+/**
+ * Starts `src/main.ts` with `args` and `env`; `url` is the first URL it prints. A gateway in production
+ * prints only JSON log lines (none at all with LOG_LEVEL=silent): give it `gatewayPort`, and `url` is its
+ * GraphQL endpoint on that port once `/healthz` answers.
+ */
 export function startMain(
   env: Readonly<Record<string, string>>,
   args: readonly string[] = [],
+  gatewayPort?: number,
 ): { child: ChildProcess; url: Promise<string> } {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
     cwd: ROOT,
@@ -53,7 +83,15 @@ export function startMain(
       () => reject(new Error(`replica (pid ${child.pid}) not listening within ${READY_TIMEOUT_MS} ms`)),
       READY_TIMEOUT_MS,
     );
+    if (gatewayPort !== undefined) {
+      const origin = `http://127.0.0.1:${gatewayPort}`;
+      void answering(`${origin}/healthz`, child).then(() => {
+        clearTimeout(timer);
+        resolve(`${origin}/graphql`);
+      });
+    }
     child.stdout!.on('data', (chunk: Buffer) => {
+      if (gatewayPort !== undefined) return;
       stdout += chunk.toString();
       const line = stdout.split('\n').find((l) => l.startsWith('http'));
       if (line) {
@@ -132,27 +170,32 @@ export async function startReplicas(
 ): Promise<Replicas> {
   const keyPrefix = `loadgraph-bench-${randomUUID().slice(0, 8)}:`;
   if (redisUrl) leftovers.set(keyPrefix, redisUrl);
-  const started = Array.from({ length: count }, () =>
-    startMain({
-      PORT: '0',
-      LOADGRAPH_EMULATOR: '0',
-      AWS_REGION: 'us-east-1',
-      SUPPLYCHAIN_ENDPOINT: emulatorUrl,
-      DATAZONE_ENDPOINT: emulatorUrl,
-      AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      // Real-AWS mode (an external endpoint) needs an explicit choice; the load comes from one address,
-      // which the per-principal limits would (rightly) hold back.
-      AUTH_MODE: 'none',
-      AUTH_RATE_LIMIT_PER_SECOND: '0',
-      AUTH_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '0',
-      WS_MAX_SUBSCRIPTIONS: '100000',
-      ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix } : {}),
-      ...env,
-    }),
+  const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
+  const started = ports.map((port) =>
+    startMain(
+      {
+        PORT: String(port),
+        LOADGRAPH_EMULATOR: '0',
+        AWS_REGION: 'us-east-1',
+        SUPPLYCHAIN_ENDPOINT: emulatorUrl,
+        DATAZONE_ENDPOINT: emulatorUrl,
+        AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'silent',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        // Real-AWS mode (an external endpoint) needs an explicit choice; the load comes from one address,
+        // which the per-principal limits would (rightly) hold back.
+        AUTH_MODE: 'none',
+        AUTH_RATE_LIMIT_PER_SECOND: '0',
+        AUTH_WS_MAX_CONNECTIONS_PER_PRINCIPAL: '0',
+        WS_MAX_SUBSCRIPTIONS: '100000',
+        ...(redisUrl ? { REDIS_URL: redisUrl, REDIS_KEY_PREFIX: keyPrefix } : {}),
+        ...env,
+      },
+      [],
+      port,
+    ),
   );
   let stopped = false;
   const stop = async (): Promise<void> => {

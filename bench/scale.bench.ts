@@ -208,6 +208,16 @@ export async function runScaleBenchmark(
       // Two intervals for every parent to form (first reads alone, then list refreshes).
       await sleep(intervalMs * 2);
 
+      const refreshes = async (): Promise<Record<string, number>> => {
+        const totals: Record<string, number> = {};
+        for (const url of gateways.urls) {
+          const text = await (await fetch(url.replace(/\/graphql$/, '/metrics'))).text();
+          for (const m of text.matchAll(/^loadgraph_list_refresh_total\{result="(\w+)"\} (\d+)/gm))
+            totals[m[1]!] = (totals[m[1]!] ?? 0) + Number(m[2]);
+        }
+        return totals;
+      };
+      const refreshes0 = await refreshes();
       await control.resetCalls();
       const cpu0 = gateways.pids.reduce((sum, pid) => sum + cpuUs(pid), 0);
       const wall0 = Date.now();
@@ -216,8 +226,20 @@ export async function runScaleBenchmark(
       await sleep(intervalMs * windowIntervals);
       const elapsedMs = performance.now() - started;
       const cpu = gateways.pids.reduce((sum, pid) => sum + cpuUs(pid), 0) - cpu0;
-      const calls = Object.values(await control.calls()).reduce((a, b) => a + b, 0);
+      const byOperation = await control.calls();
+      const calls = Object.values(byOperation).reduce((a, b) => a + b, 0);
       const intervals = elapsedMs / intervalMs;
+      const refreshes1 = await refreshes();
+      progress(
+        `scale: ${label}: list refreshes per interval: ${Object.entries(refreshes1)
+          .map(([result, n]) => `${result} ${num((n - (refreshes0[result] ?? 0)) / intervals, 1)}`)
+          .join(', ')}`,
+      );
+      progress(
+        `scale: ${label}: calls per interval by operation: ${Object.entries(byOperation)
+          .map(([op, n]) => `${op} ${num(n / intervals, 1)}`)
+          .join(', ')}`,
+      );
       // Terminal states still on their way (not counted in the window's calls and CPU).
       const lateDeadline = performance.now() + intervalMs * 3;
       while (terminalAt.size < ends.size && performance.now() < lateDeadline) await sleep(200);

@@ -8,16 +8,22 @@
  *   join it). A failed refresh answers every member that polls before the next one with its error, so
  *   throttling backs the parent off as a whole instead of one list call per member.
  * - A refresh reads pages from the first while they pay for themselves: the next page is read while the
- *   last one held at least {@link MIN_FOUND_PER_PAGE} members still missing, or missing members were
- *   found deeper last time (or have not been looked for yet), up to `maxPages`. AWS documents no order for
- *   these lists, so none is assumed: a member is looked for on every page read, wherever it is.
+ *   last one held at least {@link MIN_FOUND_PER_PAGE} members still missing, or at least that many missing
+ *   members may still be deeper, up to `maxPages`. A missing member may be deeper unless the last refresh
+ *   that read the whole list (or up to `maxPages`) did not find it: where a member was last time proves
+ *   nothing (pages shift as loads start), so a refresh that stopped early never rules a member out. AWS
+ *   documents no order for these lists, so none is assumed: a member is looked for on every page read,
+ *   wherever it is.
  * - A member not on the pages read is read on its own by the caller (its Get operation), so a load that
  *   fell off the list's reach is never missed.
  * - A list call refused for good (access denied to the list operation, a validation error) turns listing
  *   off for the parent: its members are read alone, as they were before anyone listed.
  * - Listing is chosen by its cost: when a refresh spent at least one call per member refreshed (pages plus
  *   the reads of members not found), listing does not pay and members are read alone for a while (a
- *   growing number of polls) before listing is tried again. With fewer than two members nobody lists.
+ *   growing number of polls) before listing is tried again. The rest ends early once more members have
+ *   joined than that refresh cost in calls: the same pages would then pay for themselves (a parent whose
+ *   first refresh ran while its watchers were still subscribing does not rest through their arrival).
+ *   With fewer than two members nobody lists.
  *
  * Internal to live/.
  */
@@ -31,8 +37,11 @@ export const MIN_FOUND_PER_PAGE = 2;
 const MAX_REST_ROUNDS = 16;
 
 interface Member {
-  /** Page index the member was found on last time; -1: looked for and not found; undefined: not yet. */
-  page: number | undefined;
+  /**
+   * Not found by the last refresh that read the whole list or up to the cap: not looked for deeper (it is
+   * still served when a page read holds it). Cleared when a refresh finds it.
+   */
+  beyond: boolean;
   /** Told the member's state as soon as a refresh finds it. */
   readonly onListed: ((state: object) => void) | undefined;
 }
@@ -65,6 +74,8 @@ export class ParentRefresh {
   /** Member polls left before listing is tried again (0: listing). */
   private restPolls = 0;
   private restRounds = 1;
+  /** While resting: with more members than this, the last refresh's calls would have paid; rest ends. */
+  private restUntilMembers = Infinity;
 
   constructor(
     readonly parent: ListParent,
@@ -77,7 +88,7 @@ export class ParentRefresh {
 
   /** `onListed` is told the member's state as soon as a refresh finds it (before its own next poll). */
   join(id: string, onListed?: (state: object) => void): void {
-    if (!this.members.has(id)) this.members.set(id, { page: undefined, onListed });
+    if (!this.members.has(id)) this.members.set(id, { beyond: false, onListed });
   }
 
   leave(id: string): void {
@@ -93,6 +104,7 @@ export class ParentRefresh {
     if (!this.members.has(id) || this.members.size < 2) return undefined;
     let outcome = this.latest;
     if (!outcome || outcome.startedAt <= lastPolledAt) {
+      if (this.restPolls > 0 && this.members.size > this.restUntilMembers) this.restPolls = 0;
       if (this.restPolls > 0) {
         this.restPolls--;
         return undefined;
@@ -102,6 +114,7 @@ export class ParentRefresh {
     if ('error' in outcome) {
       if (TRANSIENT.has(codeOf(outcome.error))) throw outcome.error;
       this.restPolls = Infinity;
+      this.restUntilMembers = Infinity;
       return undefined;
     }
     return outcome.items.get(id);
@@ -122,6 +135,8 @@ export class ParentRefresh {
     const items = new Map<string, object>();
     let pages = 0;
     let nextToken: string | undefined;
+    /** The refresh read the whole list, or up to the cap: what it did not find is beyond reach. */
+    let reachEnd = false;
     try {
       do {
         const page = await this.options.page(nextToken, startedAt);
@@ -132,35 +147,37 @@ export class ParentRefresh {
           items.set(id, state);
           missing.delete(id);
           const member = this.members.get(id);
-          if (member) member.page = pages;
+          if (member) member.beyond = false;
           // At once, page by page: a long refresh does not hold back what its first pages found.
           member?.onListed?.(state);
           found++;
         }
         pages++;
         nextToken = page.nextToken;
-        if (!nextToken || pages >= this.options.maxPages || missing.size === 0) break;
-        if (found < MIN_FOUND_PER_PAGE && this.expectedDeeper(missing, pages) < MIN_FOUND_PER_PAGE) break;
+        if (!nextToken || pages >= this.options.maxPages) {
+          reachEnd = true;
+          break;
+        }
+        if (missing.size === 0) break;
+        if (found < MIN_FOUND_PER_PAGE && this.mayBeDeeper(missing) < MIN_FOUND_PER_PAGE) break;
       } while (nextToken);
     } catch (error) {
       return { startedAt, error };
     }
-    for (const id of missing) {
-      const member = this.members.get(id);
-      if (member) member.page = -1;
-    }
+    if (reachEnd)
+      for (const id of missing) {
+        const member = this.members.get(id);
+        if (member) member.beyond = true;
+      }
     this.options.onRefresh?.(pages, items.size, missing.size);
     this.adapt(pages, items.size, missing.size);
     return { startedAt, items };
   }
 
-  /** Members still missing that are expected at page `index` or deeper. */
-  private expectedDeeper(missing: ReadonlySet<string>, index: number): number {
+  /** Members still missing that may be on a page not read yet (not known to be beyond reach). */
+  private mayBeDeeper(missing: ReadonlySet<string>): number {
     let n = 0;
-    for (const id of missing) {
-      const page = this.members.get(id)?.page;
-      if (page === undefined || page >= index) n++;
-    }
+    for (const id of missing) if (this.members.get(id)?.beyond === false) n++;
     return n;
   }
 
@@ -170,6 +187,7 @@ export class ParentRefresh {
     if (refreshed > 0 && (pages + missing) / refreshed >= 1) {
       this.restPolls = this.restRounds * this.members.size;
       this.restRounds = Math.min(MAX_REST_ROUNDS, this.restRounds * 2);
+      this.restUntilMembers = pages + missing;
     } else this.restRounds = 1;
   }
 }

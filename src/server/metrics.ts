@@ -152,6 +152,18 @@ export class Metrics {
         for (const [outcome, n] of Object.entries(live.stats.polls)) if (n) this.inc({ outcome }, n);
       },
     });
+    new Counter({
+      name: 'loadgraph_list_refresh_total',
+      help:
+        'Parent list refreshes of watched loads: list pages read (pages), watched loads served from them (served), ' +
+        'watched loads not on the pages read and so read on their own (missed)',
+      labelNames: ['result'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [result, n] of Object.entries(live.stats.refreshes)) if (n) this.inc({ result }, n);
+      },
+    });
     const { jit } = sources;
     if (jit) {
       new Counter({

@@ -161,5 +161,9 @@ describe('list refresh of watched loads', () => {
     // One page per refresh: the loads pushed off it were read alone.
     expect(calls.GetDataSourceRun ?? 0).toBeGreaterThan(70);
     expect(gw.gateway.live.stats.refreshes.missed).toBeGreaterThan(0);
+    // What an operator sees of it.
+    const metrics = await (await fetch(new URL('/metrics', gw.url))).text();
+    for (const result of ['pages', 'served', 'missed'])
+      expect(metrics).toMatch(new RegExp(`^loadgraph_list_refresh_total\\{result="${result}"\\} [1-9]`, 'm'));
   }, 120_000);
 });

@@ -65,6 +65,22 @@ describe('ParentRefresh', () => {
     expect(states.every((s) => s !== undefined)).toBe(true);
   });
 
+  it('still finds members that new loads pushed deeper than last time, refresh after refresh', async () => {
+    const members = ids('m', 20);
+    let newer: string[] = ids('x', 10);
+    const list = scriptedList(() => [...newer, ...members], 10);
+    const refresh = new ParentRefresh(parent, { maxPages: 10, page: list.page });
+    for (const id of members) refresh.join(id);
+    await refresh.read('m0', -Infinity);
+    // 30 new loads started: the members moved from pages 2-3 to pages 5-6, past where they were.
+    newer = ids('x', 40);
+    for (let round = 0; round < 2; round++) {
+      const at = performance.now();
+      const states = await Promise.all(members.map((id) => refresh.read(id, at)));
+      expect(states.filter((s) => s === undefined)).toHaveLength(0);
+    }
+  });
+
   it('serves members that polled before the latest refresh from it, and refreshes for a member that polled since', async () => {
     const list = scriptedList(() => ids('m', 3), 10);
     const refresh = new ParentRefresh(parent, { maxPages: 5, page: list.page });
@@ -116,6 +132,25 @@ describe('ParentRefresh', () => {
     expect(list.log).toHaveLength(1);
     await refresh.read('a', performance.now());
     expect(list.log).toHaveLength(2);
+  });
+
+  it('ends a rest early once enough members joined for the same pages to pay', async () => {
+    // The first refresh runs for two members on the last of 3 pages: 3 calls for 2 members, a rest.
+    const members = ids('m', 20);
+    const list = scriptedList(() => [...ids('x', 20), ...members], 10);
+    const refresh = new ParentRefresh(parent, { maxPages: 5, page: list.page });
+    refresh.join('m0');
+    refresh.join('m1');
+    await refresh.read('m0', -Infinity);
+    expect(list.log).toHaveLength(3);
+    let at = performance.now();
+    expect(await refresh.read('m0', at)).toBeUndefined();
+    expect(list.log).toHaveLength(3);
+    // The other watchers arrive: 20 members on 4 pages pays, so the next poll lists again.
+    for (const id of members) refresh.join(id);
+    at = performance.now();
+    expect(await refresh.read('m1', at)).toEqual({ id: 'm1' });
+    expect(list.log).toHaveLength(7);
   });
 
   it('does not list for a member alone', async () => {
