@@ -3,12 +3,16 @@
  * each of the emulator's list orders (AWS documents none), on parents whose lists span several pages:
  * executions and runs started after subscribing, one at a time and several at one instant, are each
  * announced exactly once, oldest first, and none that was there before; the pages a poll reads stay within
- * what the order needs (every page of an unordered list, fewer of one proven newest first).
+ * what the order needs (every page of an unordered list, fewer of one proven newest first). A list cut by
+ * the page cap is warned about once and counted in the metrics.
  */
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { TestGateway } from '../helpers/gateway.js';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.js';
 import {
   createCleanup,
+  LIVE_ENV,
   eventually,
   field,
   hubPolls,
@@ -129,4 +133,37 @@ it('reads every page of an unordered list each poll, and fewer of a list it prov
   }
   expect(newest!.executions).toBeLessThan(oldest!.executions);
   expect(newest!.runs).toBeLessThan(oldest!.runs);
+});
+
+it('warns once per watch and counts every poll when the page cap cuts a list that may hold new loads', async () => {
+  const warnings: { msg: string; topic?: string; pages?: number }[] = [];
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) warnings.push(JSON.parse(line));
+      done();
+    },
+  });
+  const gw = await startTestGateway(
+    { ...LIVE_ENV, EMULATOR_LIST_ORDER: 'shuffled', LIVE_STARTED_MAX_PAGES: '2' },
+    { logger: pino({ level: 'warn' }, sink) },
+  );
+  cleanup.add(() => gw.stop());
+  const world = await liveWorld(gw);
+  const flowName: string = (await gw.world()).supplychain.instances[0].flows[0];
+  await scene(gw, { kind: 'executions', instanceId: world.instanceId, flowName, count: 50, durationMs: 1 });
+  const w = await watchStarted(gw, EXECUTIONS_SUB, { i: world.instanceId, f: flowName });
+  const polls = hubPolls(gw);
+  await eventually(() => hubPolls(gw) >= polls + 3, 'three more polls');
+  w.unsubscribe();
+
+  // Every poll of the watch is cut (2 pages of 5 or more), and each reads 2 pages.
+  const metrics = await (await fetch(gw.url.replace(/\/graphql$/, '/metrics'))).text();
+  const sample = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1]);
+  const cut = sample('loadgraph_live_started_cut_total');
+  expect(cut).toBeGreaterThanOrEqual(3);
+  expect(sample('loadgraph_live_started_pages_total')).toBe(2 * cut);
+  const cuts = warnings.filter((l) => l.msg.startsWith('a started watch read its page cap'));
+  expect(cuts).toEqual([
+    expect.objectContaining({ topic: `started:FLOW_EXECUTIONS/${world.instanceId}/${flowName}`, pages: 2 }),
+  ]);
 });
