@@ -215,6 +215,7 @@ async function compose(
     pubsub: scaleOut ?? new MemoryPubSub(),
     ...(scaleOut ? { coordinator: scaleOut, rateBudget: scaleOut } : {}),
     ...config.live,
+    logger: logger.child({ component: 'live' }),
     onChange: (kind, ms) => metrics.pollLag.observe({ kind }, ms / 1000),
   });
   teardown.add('live hub', () => live.close());

@@ -333,6 +333,24 @@ const DECLARED_SETTINGS = [
     help: 'list pages read at most per refresh of a parent of watched loads',
   },
   {
+    name: 'LIVE_STARTED_MAX_PAGES',
+    default: '20',
+    schema: wholeNumber(1, 100),
+    help: 'list pages read at most per poll of a flowExecutionsStarted / dataSourceRunsStarted watch (fewer once the list proves newest first)',
+  },
+  {
+    name: 'LIVE_STARTED_SKEW_MS',
+    default: '60000',
+    schema: wholeNumber(0, 86_400_000),
+    help: 'a started watch announces an unseen item that started up to this long before the newest start time it read earlier (listing lag); older unseen items count as already there',
+  },
+  {
+    name: 'LIVE_STARTED_MAX_REMEMBERED',
+    default: '10000',
+    schema: wholeNumber(100, 10_000_000),
+    help: 'ids a started watch remembers at most (it keeps those within LIVE_STARTED_SKEW_MS of the newest start time)',
+  },
+  {
     name: 'REDIS_URL',
     default: '',
     sensitive: true,
@@ -722,6 +740,12 @@ function configFrom(
       failureToleranceMs: read('LIVE_FAILURE_TOLERANCE_MS'),
       maxPollsPerSecond: read('LIVE_MAX_POLLS_PER_SECOND'),
       maxListPages: read('LIVE_LIST_MAX_PAGES'),
+      /** The flowExecutionsStarted / dataSourceRunsStarted watches (live/started.ts). */
+      started: {
+        maxPages: read('LIVE_STARTED_MAX_PAGES'),
+        skewMs: read('LIVE_STARTED_SKEW_MS'),
+        maxRemembered: read('LIVE_STARTED_MAX_REMEMBERED'),
+      },
     },
     /** Scale-out over Redis; `redisUrl` undefined: one process alone (in-memory pub/sub, no leases). */
     scaleOut: {

@@ -35,7 +35,13 @@ import { ParentRefresh } from './parentRefresh.js';
 import { Poller, type PollerEnv, type PollOutcome } from './poller.js';
 import type { LiveMessage, PubSub } from './pubsub.js';
 import { AsyncQueue } from './queue.js';
-import { createStartedSource, startedOperation, startedTopic, type StartedParent } from './started.js';
+import {
+  createStartedSource,
+  startedOperation,
+  startedTopic,
+  type StartedLimits,
+  type StartedParent,
+} from './started.js';
 
 export type { StartedParent };
 
@@ -59,6 +65,10 @@ export interface LiveHubOptions {
   readonly maxPollsPerSecond: number;
   /** At most this many list pages per refresh of a parent. Default 20. */
   readonly maxListPages?: number;
+  /** Pages, listing lag and memory of the started watches (see started.ts). Default `STARTED_LIMITS`. */
+  readonly started?: StartedLimits;
+  /** Warned once per started watch whose list was cut by its page cap. */
+  readonly logger?: { warn(obj: object, msg: string): void };
   readonly random?: () => number;
   /**
    * Told of each change a poll found, with the time since the previous poll of that resource (an upper
@@ -90,6 +100,8 @@ export interface LiveStats {
   calls: number;
   /** Parent refreshes: list pages read, loads served from them, loads left to read alone. */
   readonly refreshes: { pages: number; served: number; missed: number };
+  /** Started watches: list pages read, and polls cut by the page cap with pages left unread. */
+  readonly started: { pages: number; cut: number };
 }
 
 /**
@@ -115,6 +127,7 @@ class Hub implements LiveHub {
     polls: { unchanged: 0, changed: 0, throttled: 0, failed: 0, notFound: 0 },
     calls: 0,
     refreshes: { pages: 0, served: 0, missed: 0 },
+    started: { pages: 0, cut: 0 },
   };
   private readonly budget: PollBudget;
   private readonly coordinator: Coordinator;
@@ -301,7 +314,21 @@ class Hub implements LiveHub {
       operation: startedOperation(parent),
       intervalMs: this.options.intervalsMs.STARTED,
       env: this.env,
-      poll: createStartedSource(parent, this.options.readers, this.call),
+      poll: createStartedSource({
+        parent,
+        readers: this.options.readers,
+        call: this.call,
+        ...(this.options.started ? { limits: this.options.started } : {}),
+        onPoll: (pages, cut) => {
+          this.stats.started.pages += pages;
+          if (cut) this.stats.started.cut++;
+        },
+        onFirstCut: (pages) =>
+          this.options.logger?.warn(
+            { topic, pages },
+            'a started watch read its page cap with pages left: executions or runs started beyond them are not announced',
+          ),
+      }),
       onStop: this.register(topic),
     });
   }

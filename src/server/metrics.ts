@@ -164,6 +164,24 @@ export class Metrics {
         for (const [result, n] of Object.entries(live.stats.refreshes)) if (n) this.inc({ result }, n);
       },
     });
+    new Counter({
+      name: 'loadgraph_live_started_pages_total',
+      help: 'List pages read by flowExecutionsStarted / dataSourceRunsStarted watches (one upstream call each)',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(live.stats.started.pages);
+      },
+    });
+    new Counter({
+      name: 'loadgraph_live_started_cut_total',
+      help: 'Polls of started watches that reached LIVE_STARTED_MAX_PAGES with pages left that may hold new executions or runs',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(live.stats.started.cut);
+      },
+    });
     const { jit } = sources;
     if (jit) {
       new Counter({

@@ -136,8 +136,8 @@ const RUN_STATUS = {
 } as const satisfies Record<DataSourceRunStatus, LoadStatus>;
 
 /** Supply Chain lists answer at most 20 items a page, DataZone ones 50. */
-const SUPPLY_CHAIN_PAGE = 20;
-const DATAZONE_PAGE = 50;
+export const SUPPLY_CHAIN_PAGE = 20;
+export const DATAZONE_PAGE = 50;
 
 const keyed = <T>(items: readonly T[], refKey: (item: T) => string): Map<string, object> =>
   new Map(items.map((item) => [refKey(item), item as object]));

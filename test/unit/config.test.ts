@@ -65,6 +65,7 @@ describe('loadConfig defaults', () => {
         failureToleranceMs: 300_000,
         maxPollsPerSecond: 50,
         maxListPages: 20,
+        started: { maxPages: 20, skewMs: 60_000, maxRemembered: 10_000 },
       },
       scaleOut: {
         redisUrl: undefined,
