@@ -49,6 +49,8 @@ const EVENT_TYPES = [
   'scn.data.outboundorderline',
 ];
 const TICKS_PER_SECOND = 100;
+/** The most intervals waited for the gateway to settle before the window. */
+const SETTLE_INTERVALS = 12;
 
 /** CPU time of a process so far, µs (Linux /proc). */
 function cpuUs(pid: number): number {
@@ -205,8 +207,19 @@ export async function runScaleBenchmark(
       while (first < ids.length && performance.now() < deadline) await sleep(200);
       if (first < ids.length)
         throw new Error(`${label}: only ${first} of ${ids.length} loads got their first state`);
-      // Two intervals for every parent to form (first reads alone, then list refreshes).
-      await sleep(intervalMs * 2);
+      // Every parent forms (first reads alone, then list refreshes) and the first reads' queue drains: wait
+      // for an interval that costs at most 0.2 calls per load (at most SETTLE_INTERVALS).
+      for (let i = 1; ; i++) {
+        await control.resetCalls();
+        await sleep(intervalMs);
+        const settling = Object.values(await control.calls()).reduce((a, b) => a + b, 0);
+        if (settling <= loads * 0.2 || i >= SETTLE_INTERVALS) {
+          progress(
+            `scale: ${label}: settled after ${i} intervals (${num(settling / loads, 3)} calls per load in the last)`,
+          );
+          break;
+        }
+      }
 
       const refreshes = async (): Promise<Record<string, number>> => {
         const totals: Record<string, number> = {};

@@ -42,6 +42,8 @@ interface Member {
    * still served when a page read holds it). Cleared when a refresh finds it.
    */
   beyond: boolean;
+  /** When it joined (`performance.now()`): refreshes started before it did not look for it. */
+  readonly joinedAt: number;
   /** Told the member's state as soon as a refresh finds it. */
   readonly onListed: ((state: object) => void) | undefined;
 }
@@ -70,7 +72,9 @@ export interface ParentRefreshOptions {
 export class ParentRefresh {
   private readonly members = new Map<string, Member>();
   private latest: Outcome | undefined;
-  private inFlight: Promise<Outcome> | undefined;
+  private inFlight: { readonly startedAt: number; readonly outcome: Promise<Outcome> } | undefined;
+  /** The refresh to start once the one in flight ends, for members it does not serve. */
+  private next: Promise<Outcome> | undefined;
   /** Member polls left before listing is tried again (0: listing). */
   private restPolls = 0;
   private restRounds = 1;
@@ -88,7 +92,7 @@ export class ParentRefresh {
 
   /** `onListed` is told the member's state as soon as a refresh finds it (before its own next poll). */
   join(id: string, onListed?: (state: object) => void): void {
-    if (!this.members.has(id)) this.members.set(id, { beyond: false, onListed });
+    if (!this.members.has(id)) this.members.set(id, { beyond: false, joinedAt: performance.now(), onListed });
   }
 
   leave(id: string): void {
@@ -101,15 +105,18 @@ export class ParentRefresh {
    * Rejects with the refresh's error.
    */
   async read(id: string, lastPolledAt: number): Promise<object | undefined> {
-    if (!this.members.has(id) || this.members.size < 2) return undefined;
+    const member = this.members.get(id);
+    if (!member || this.members.size < 2) return undefined;
     let outcome = this.latest;
-    if (!outcome || outcome.startedAt <= lastPolledAt) {
+    // A refresh that started before the member's last poll is stale for it; one that started before it
+    // joined never looked for it (a member joining while a refresh runs waits for the next one).
+    if (!outcome || outcome.startedAt <= lastPolledAt || outcome.startedAt < member.joinedAt) {
       if (this.restPolls > 0 && this.members.size > this.restUntilMembers) this.restPolls = 0;
       if (this.restPolls > 0) {
         this.restPolls--;
         return undefined;
       }
-      outcome = await this.refresh();
+      outcome = await this.refresh(member.joinedAt);
     }
     if ('error' in outcome) {
       if (TRANSIENT.has(codeOf(outcome.error))) throw outcome.error;
@@ -120,17 +127,34 @@ export class ParentRefresh {
     return outcome.items.get(id);
   }
 
-  private refresh(): Promise<Outcome> {
-    this.inFlight ??= this.run().then((outcome) => {
+  /**
+   * The refresh in flight, if it started at `notBefore` or later; otherwise the next one, started once
+   * the one in flight ends (one at a time; everyone waiting for a next one shares it).
+   */
+  private refresh(notBefore: number): Promise<Outcome> {
+    if (this.inFlight && this.inFlight.startedAt >= notBefore) return this.inFlight.outcome;
+    if (this.inFlight) {
+      this.next ??= this.inFlight.outcome.then(() => {
+        this.next = undefined;
+        return this.start();
+      });
+      return this.next;
+    }
+    return this.start();
+  }
+
+  private start(): Promise<Outcome> {
+    const startedAt = performance.now();
+    const outcome = this.run(startedAt).then((outcome) => {
       this.latest = outcome;
       this.inFlight = undefined;
       return outcome;
     });
-    return this.inFlight;
+    this.inFlight = { startedAt, outcome };
+    return outcome;
   }
 
-  private async run(): Promise<Outcome> {
-    const startedAt = performance.now();
+  private async run(startedAt: number): Promise<Outcome> {
     const missing = new Set(this.members.keys());
     const items = new Map<string, object>();
     let pages = 0;

@@ -81,6 +81,30 @@ describe('ParentRefresh', () => {
     }
   });
 
+  it('serves a member that joined while a refresh ran from the next refresh, not alone', async () => {
+    const list = scriptedList(() => ids('m', 5), 10);
+    let open: () => void = () => {};
+    const refresh = new ParentRefresh(parent, {
+      maxPages: 5,
+      page: async (token) => {
+        await new Promise<void>((resolve) => (open = resolve));
+        return list.page(token);
+      },
+    });
+    refresh.join('m0');
+    refresh.join('m1');
+    const first = refresh.read('m0', -Infinity);
+    await Promise.resolve();
+    refresh.join('m2');
+    const late = refresh.read('m2', -Infinity);
+    open();
+    expect(await first).toEqual({ id: 'm0' });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    open();
+    expect(await late).toEqual({ id: 'm2' });
+    expect(list.log).toHaveLength(2);
+  });
+
   it('serves members that polled before the latest refresh from it, and refreshes for a member that polled since', async () => {
     const list = scriptedList(() => ids('m', 3), 10);
     const refresh = new ParentRefresh(parent, { maxPages: 5, page: list.page });
