@@ -4,8 +4,9 @@
  * and parsed with `JSON.parse`. A canned upstream (`callcost.upstream.ts`) answers fixed bodies in its
  * own process; each case runs in its own measuring process (`callcost.client.ts`, pinned to CPU 0 with
  * `taskset` when there is one, the upstream to CPU 1), which makes its calls with some in flight and
- * reports its own CPU (`process.cpuUsage()`) over them, after a warmup. Runs interleave the cases, so a
- * ratio compares a case with the floor of the same run (the machine may be busy with other work).
+ * reports its own CPU (`process.cpuUsage()`) over them, after a warmup. Runs interleave the cases in
+ * short rounds, so a ratio compares a case with the floor of the same run (the machine may be busy with
+ * other work).
  *
  * Cases: `raw-get` (floor of the single reads), `scn-get` (our Supply Chain client,
  * GetDataIntegrationEvent), `dz-get` (the official DataZone client, GetDataSourceRun), `reader-get`
@@ -16,6 +17,8 @@
  * Settings (environment):
  * - `BENCH_RUNS`: runs, figures are min / median / max over them (default 3);
  * - `BENCH_CALLCOST_CALLS`: measured calls per case and run (default 3,000);
+ * - `BENCH_CALLCOST_ROUNDS`: rounds a run is cut into, each measuring every case in turn for its share of
+ *   the calls, so that a case and its floor see the same load on a shared machine (default 6);
  * - `BENCH_CALLCOST_WARMUP_CALLS`: unmeasured calls per case before the first run (default 2,000);
  * - `BENCH_CALLCOST_CONCURRENCY`: calls in flight (default 16);
  * - `BENCH_CALLCOST_CASES`: comma-separated case ids (default all; a client case needs its floor);
@@ -41,6 +44,8 @@ import { mmm, num, spread, table } from './stats.js';
 export interface CallCostSettings {
   readonly runs: number;
   readonly calls: number;
+  /** Rounds a run is cut into, each measuring every case in turn. */
+  readonly rounds: number;
   readonly warmupCalls: number;
   readonly concurrency: number;
   readonly cases: readonly CallCostCaseId[];
@@ -93,6 +98,7 @@ const MEASURE_TIMEOUT_MS = 300_000;
 const SETTINGS_SCHEMA = z.object({
   BENCH_RUNS: z.coerce.number().int().min(1).max(50).default(3),
   BENCH_CALLCOST_CALLS: z.coerce.number().int().min(100).max(1_000_000).default(3_000),
+  BENCH_CALLCOST_ROUNDS: z.coerce.number().int().min(1).max(100).default(6),
   BENCH_CALLCOST_WARMUP_CALLS: z.coerce.number().int().min(0).max(1_000_000).default(2_000),
   BENCH_CALLCOST_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(16),
   BENCH_CALLCOST_CASES: z
@@ -124,6 +130,7 @@ export function callCostSettings(env: NodeJS.ProcessEnv): CallCostSettings {
   return {
     runs: s.BENCH_RUNS,
     calls: s.BENCH_CALLCOST_CALLS,
+    rounds: s.BENCH_CALLCOST_ROUNDS,
     warmupCalls: s.BENCH_CALLCOST_WARMUP_CALLS,
     concurrency: s.BENCH_CALLCOST_CONCURRENCY,
     cases,
@@ -242,15 +249,23 @@ export async function runCallCostBenchmark(
       progress(`callcost: warmed up (${num(settings.warmupCalls)} calls per case)`);
     }
     const samples = new Map(settings.cases.map((c) => [c, { cpu: [] as number[], wall: [] as number[] }]));
+    // A run is `rounds` rounds, each measuring every case in turn for its share of the calls: every case
+    // sees the machine as busy as the floor it is compared with.
+    const perRound = Math.ceil(settings.calls / settings.rounds);
     for (let run = 1; run <= settings.runs; run++) {
-      const line: string[] = [];
-      for (const caseId of settings.cases) {
-        const { cpuPerCallUs, wallPerCallUs } = await measure(caseId, settings.calls);
-        samples.get(caseId)!.cpu.push(cpuPerCallUs);
-        samples.get(caseId)!.wall.push(wallPerCallUs);
-        line.push(`${caseId} ${num(cpuPerCallUs)} µs`);
+      const sums = new Map(settings.cases.map((c) => [c, { cpu: 0, wall: 0 }]));
+      for (let round = 0; round < settings.rounds; round++) {
+        for (const caseId of settings.cases) {
+          const { cpuPerCallUs, wallPerCallUs } = await measure(caseId, perRound);
+          sums.get(caseId)!.cpu += cpuPerCallUs / settings.rounds;
+          sums.get(caseId)!.wall += wallPerCallUs / settings.rounds;
+        }
       }
-      progress(`callcost: run ${run}: ${line.join(', ')}`);
+      for (const [caseId, sum] of sums) {
+        samples.get(caseId)!.cpu.push(sum.cpu);
+        samples.get(caseId)!.wall.push(sum.wall);
+      }
+      progress(`callcost: run ${run}: ${[...sums].map(([c, sum]) => `${c} ${num(sum.cpu)} µs`).join(', ')}`);
     }
     return {
       calls: settings.calls,
