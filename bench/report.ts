@@ -12,6 +12,8 @@ import { callsByOperationTable, callsTable, callsTargets, type CallsResult } fro
 import { fanoutTable, fanoutTargets, type FanoutResult } from './fanout.bench.js';
 import { pollingTable, type PollingResult } from './polling.bench.js';
 import { sendTable, sendTargets, type SendResult } from './sends.bench.js';
+import { scaleTable, type ScaleResult } from './scale.bench.js';
+import { callCostTable, callCostTargets, type CallCostResult } from './callcost.bench.js';
 import type { BenchSettings } from './settings.js';
 import { num, spread } from './stats.js';
 import {
@@ -83,9 +85,11 @@ export async function writeResults(
     readonly polling: PollingResult;
     readonly fanout: FanoutResult;
     readonly sends: SendResult;
+    readonly scale: ScaleResult;
+    readonly callCost: CallCostResult;
   },
 ): Promise<void> {
-  const { calls, throughput, polling, fanout, sends } = results;
+  const { calls, throughput, polling, fanout, sends, scale, callCost } = results;
   const targets = (lines: readonly string[]): string => lines.map((l) => `- ${l}`).join('\n');
   const problems = throughputProblems(throughput);
   const others = spread(throughput.cases.flatMap((c) => c.samples.map((s) => s.otherCores)));
@@ -216,6 +220,32 @@ emulator's ledger (its event list, by event group id).
 ${sendTable(sends)}
 
 ${targets(sendTargets(sends))}
+
+## 6. Polling at scale
+
+Running loads of the three kinds seeded through the emulator's scene route under ${scale.cases[0]?.parents ?? 0} parents (events of
+5 types in each of 2 instances, the executions of each flow, the runs of each data source), watched over
+\`loadsChanged\` (100 ids a subscription) by one graphql-ws client; the emulator and each gateway
+(\`src/main.ts\`, production mode) in processes of their own, interval ${scale.intervalMs} ms, ${scale.windowIntervals} intervals measured
+after the gateway settled (an interval costing at most 0.2 calls per load). A tenth of each parent's loads
+finish during the window (the emulator's clock, frozen while subscribing, runs at real speed from the
+window's start); the rest keep running. Calls are the emulator's counts; CPU is the gateway processes'
+own (/proc); change-to-push is a terminal push's arrival minus the load's end on the emulator's clock.
+The replica case shares one Redis. One run per case (each takes minutes).
+
+${scaleTable(scale)}
+
+## 7. Upstream call cost
+
+CPU per upstream call in the gateway process: through our clients as the gateway builds them
+(\`src/upstream/clients.ts\`) against the floor, the same request SigV4-signed with \`node:crypto\` on a
+keep-alive \`http.Agent\`, to the same canned keep-alive upstream in its own process (pinned to the other
+core when \`taskset\` exists), ${callCost.cases.length} cases interleaved in rounds so that each case and its floor meet the same
+machine load (\`bench/callcost.bench.ts\`).
+
+${callCostTable(callCost)}
+
+${targets(callCostTargets(callCost))}
 `;
   const options = await resolveConfig(fileURLToPath(new URL('bench/RESULTS.md', REPO)));
   writeFileSync(path, await format(text, { ...options, parser: 'markdown' }));

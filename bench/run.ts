@@ -9,7 +9,8 @@
  *   6. polling at scale: 100 / 1,000 / 10,000 running loads of the three kinds under 26 parents, the
  *      emulator and each gateway in their own processes, one replica and three on Redis (scale.bench.ts;
  *      BENCH_SCALE_LOADS, BENCH_SCALE_REPLICA_LOADS, BENCH_SCALE_INTERVAL_MS, BENCH_SCALE_WINDOW_INTERVALS;
- *      printed, not written to the report),
+ *   7. upstream call cost: gateway CPU per call through our clients against a raw SigV4-signed keep-alive
+ *      call to the same canned upstream, in the same run (callcost.bench.ts; BENCH_CALLCOST_*),
  * prints one table per benchmark and its targets (met or not) on stdout (progress on stderr), and writes
  * bench/RESULTS.md.
  * Settings: BENCH_DURATION_S (5), BENCH_RUNS (3), BENCH_WARMUP_S (1), BENCH_CONNECTIONS (10),
@@ -34,7 +35,14 @@ import { liveWorld } from './live.js';
 import { checkRedis, deleteLeftoverKeys, RedisUnreachableError } from './replicas.js';
 import { pollingTable, runPollingBenchmark, type PollingResult } from './polling.bench.js';
 import { runSendBenchmark, sendTable, sendTargets, type SendResult } from './sends.bench.js';
-import { runScaleBenchmark, scaleSettings, scaleTable } from './scale.bench.js';
+import { runScaleBenchmark, scaleSettings, scaleTable, type ScaleResult } from './scale.bench.js';
+import {
+  callCostSettings,
+  callCostTable,
+  callCostTargets,
+  runCallCostBenchmark,
+  type CallCostResult,
+} from './callcost.bench.js';
 import { findBenchLoads } from './queries.js';
 import { describeEnvironment, writeResults } from './report.js';
 import { BenchSettingsError, loadBenchSettings } from './settings.js';
@@ -62,7 +70,11 @@ async function main(): Promise<number> {
 
   const selected = (n: number): boolean => settings.only?.includes(n) ?? true;
   // The replica cases need Redis: find out now, not after the other benchmarks have run.
-  if (selected(3) && settings.pollReplicaCases.length > 0) await checkRedis(settings.redisUrl);
+  if (
+    (selected(3) && settings.pollReplicaCases.length > 0) ||
+    (selected(6) && scaleSettings(process.env).replicaCases.length > 0)
+  )
+    await checkRedis(settings.redisUrl);
   if (settings.only) progress(`only benchmarks ${settings.only.join(', ')}: no report is written`);
   let cached: Host | undefined;
   let loadgen: Loadgen | undefined;
@@ -137,10 +149,19 @@ async function main(): Promise<number> {
       }
     }
 
+    let scale: ScaleResult | undefined;
     if (selected(6)) {
-      const scale = await runScaleBenchmark(scaleSettings(process.env), progress);
+      scale = await runScaleBenchmark(scaleSettings(process.env), progress);
       process.stdout.write(
         `\n## 6. Polling at scale (interval ${scale.intervalMs} ms, ${scale.windowIntervals} intervals measured)\n\n${scaleTable(scale)}\n`,
+      );
+    }
+
+    let callCost: CallCostResult | undefined;
+    if (selected(7)) {
+      callCost = await runCallCostBenchmark(callCostSettings(process.env), progress);
+      process.stdout.write(
+        `\n## 7. Upstream call cost\n\n${callCostTable(callCost)}\n\n${targets(callCostTargets(callCost))}`,
       );
     }
 
@@ -152,8 +173,16 @@ async function main(): Promise<number> {
         );
       }
     }
-    if (calls && throughput && polling && fanout && sends) {
-      await writeResults(settings.resultsPath, env, settings, { calls, throughput, polling, fanout, sends });
+    if (calls && throughput && polling && fanout && sends && scale && callCost) {
+      await writeResults(settings.resultsPath, env, settings, {
+        calls,
+        throughput,
+        polling,
+        fanout,
+        sends,
+        scale,
+        callCost,
+      });
       progress(`wrote ${settings.resultsPath} in ${((performance.now() - startedAt) / 1_000).toFixed(0)} s`);
     }
     const problems = throughput ? throughputProblems(throughput) : [];

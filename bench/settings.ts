@@ -104,12 +104,12 @@ const SETTINGS = {
     help: 'a redis:// or rediss:// URL',
   },
   BENCH_ONLY: {
-    default: '1,2,3,4,5,6',
+    default: '1,2,3,4,5,6,7',
     schema: z
       .string()
-      .regex(/^[1-6](,[1-6])*$/)
+      .regex(/^[1-7](,[1-7])*$/)
       .transform((s) => s.split(',').map(Number)),
-    help: 'comma-separated benchmark numbers 1..6',
+    help: 'comma-separated benchmark numbers 1..7',
   },
   BENCH_POLL_INTERVALS: {
     default: '4',
