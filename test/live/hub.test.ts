@@ -437,6 +437,7 @@ describe('LiveHub with a coordinator', () => {
       },
       refresh: async () => {},
       release: () => {},
+      onMembers: () => {},
     };
     const hub = createHub(upstream, { pubsub, coordinator });
     const it = hub.watch(eventRef('e1'));
