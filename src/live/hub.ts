@@ -130,6 +130,7 @@ class Hub implements LiveHub {
   private readonly members = new Map<string, ReadonlySet<string>>();
   /** Per parent held: the topics of it whose poller here ended (terminal), not to be polled again. */
   private readonly ended = new Map<string, Set<string>>();
+  private closed = false;
 
   constructor(private readonly options: LiveHubOptions) {
     this.budget = new PollBudget(options.maxPollsPerSecond);
@@ -186,6 +187,7 @@ class Hub implements LiveHub {
   }
 
   close(): void {
+    this.closed = true;
     for (const poller of [...this.pollers.values()]) poller.stop();
     for (const queue of [...this.queues]) queue.end();
     this.budget.close();
@@ -248,6 +250,7 @@ class Hub implements LiveHub {
    * without local subscribers of topics no longer named stop.
    */
   private pollMembers(parent: string, topics: readonly string[]): void {
+    if (this.closed) return;
     const next = new Set(topics);
     const before = this.members.get(parent);
     if (next.size > 0) this.members.set(parent, next);

@@ -105,7 +105,12 @@ export class RedisLeases {
     this.forgetParent(topic);
     if (!this.redis.connected) return this.fallbackTurn(topic);
     this.fallback.delete(topic);
-    if (this.held.has(topic)) return { poll: true };
+    const held = this.held.get(topic);
+    if (held) {
+      // Taken under a parent no longer claimed (its list was refused): the topic's own lease is enough.
+      if (held.parent !== undefined) this.held.set(topic, { fence: held.fence, parent: undefined });
+      return { poll: true };
+    }
     try {
       const [fence, stored] = (await this.redis.cmd.eval(
         ACQUIRE,
