@@ -373,7 +373,7 @@ const DECLARED_SETTINGS = [
     name: 'LIVE_LEASE_TTL_MS',
     default: '10000',
     schema: wholeNumber(100, 3_600_000),
-    help: 'with REDIS_URL: lifetime of the lease that makes one replica the poller of a load, renewed every third of it; a dead holder is replaced within this plus one poll interval',
+    help: 'with REDIS_URL: lifetime of the lease that makes one replica the poller of a load (or of a list parent and its watched loads), renewed every third of it; a dead holder is replaced within this plus one poll interval',
   },
   {
     name: 'LIVE_STATE_TTL_MS',

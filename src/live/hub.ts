@@ -17,11 +17,15 @@
  *   while its replica holds the resource's lease, takes in the states other replicas publish, and a new
  *   subscriber also gets the stored last state. A terminal state is delivered even under a version already
  *   seen (after a Redis outage, versions from different replicas may overlap; a terminal state is final).
+ * - Across replicas a load with a known list parent is claimed under the parent: the replica holding it
+ *   polls the parent's loads watched on every replica (the coordinator names them), with pollers that have
+ *   no local subscriber, so one replica lists each parent.
  */
 import { GraphQLError } from 'graphql';
 import {
   kindOf,
   loadRefKey,
+  loadRefOfKey,
   markKind,
   type LoadKind,
   type LoadRef,
@@ -135,6 +139,11 @@ class Hub implements LiveHub {
   private readonly pollers = new Map<string, Poller>();
   private readonly queues = new Set<AsyncQueue<object>>();
   private readonly parents = new Map<string, ParentRefresh>();
+  /** Per parent this replica holds across replicas: the topics watched under it on any replica. */
+  private readonly members = new Map<string, ReadonlySet<string>>();
+  /** Per parent held: the topics of it whose poller here ended (terminal), not to be polled again. */
+  private readonly ended = new Map<string, Set<string>>();
+  private closed = false;
 
   constructor(private readonly options: LiveHubOptions) {
     this.budget = new PollBudget(options.maxPollsPerSecond);
@@ -150,6 +159,7 @@ class Hub implements LiveHub {
       count: (outcome) => void this.stats.polls[outcome]++,
       ...(options.onChange ? { onChange: options.onChange } : {}),
     };
+    this.coordinator.onMembers((parent, topics) => this.pollMembers(parent, topics));
   }
 
   /** One upstream call within the budgets: this process's, then the per-operation (shared) one. */
@@ -161,7 +171,7 @@ class Hub implements LiveHub {
   };
 
   watch(ref: LoadRef): AsyncIterableIterator<object> {
-    const topic = `load:${loadRefKey(ref)}`;
+    const topic = `${LOAD_TOPIC}${loadRefKey(ref)}`;
     return this.subscribe(topic, () => this.loadPoller(topic, ref), true, ref.kind);
   }
 
@@ -190,6 +200,7 @@ class Hub implements LiveHub {
   }
 
   close(): void {
+    this.closed = true;
     for (const poller of [...this.pollers.values()]) poller.stop();
     for (const queue of [...this.queues]) queue.end();
     this.budget.close();
@@ -212,7 +223,8 @@ class Hub implements LiveHub {
       this.stats.subscriptions--;
       this.queues.delete(queue);
       unsubscribe();
-      if (poller && --poller.refs === 0) poller.stop();
+      // Still watched on another replica under a parent held here: polled on for them.
+      if (poller && --poller.refs === 0 && !this.isMember(topic)) poller.stop();
     });
     this.queues.add(queue);
     const deliver = (message: LiveMessage): void => {
@@ -245,6 +257,41 @@ class Hub implements LiveHub {
     return queue;
   }
 
+  /**
+   * The topics watched under `parent` on any replica, while this replica holds the parent (none once it
+   * lost it): each gets a poller here (without local subscribers) unless it has one or ended; pollers
+   * without local subscribers of topics no longer named stop.
+   */
+  private pollMembers(parent: string, topics: readonly string[]): void {
+    if (this.closed) return;
+    const next = new Set(topics);
+    const before = this.members.get(parent);
+    if (next.size > 0) this.members.set(parent, next);
+    else this.members.delete(parent);
+    for (const topic of before ?? []) {
+      const poller = this.pollers.get(topic);
+      if (!next.has(topic) && poller?.refs === 0 && !this.isMember(topic)) poller.stop();
+    }
+    const ended = this.ended.get(parent);
+    if (ended) for (const topic of ended) if (!next.has(topic)) ended.delete(topic);
+    if (next.size === 0) this.ended.delete(parent);
+    for (const topic of next) {
+      if (this.pollers.has(topic) || ended?.has(topic) || !topic.startsWith(LOAD_TOPIC)) continue;
+      const ref = loadRefOfKey(topic.slice(LOAD_TOPIC.length));
+      if (!ref) continue;
+      const poller = this.loadPoller(topic, ref, parent);
+      this.pollers.set(topic, poller);
+      this.stats.pollers++;
+      poller.start();
+    }
+  }
+
+  /** Whether `topic` is watched under a parent this replica holds. */
+  private isMember(topic: string): boolean {
+    for (const topics of this.members.values()) if (topics.has(topic)) return true;
+    return false;
+  }
+
   private register(topic: string): () => void {
     return () => {
       if (this.pollers.get(topic)) {
@@ -275,7 +322,8 @@ class Hub implements LiveHub {
     return refresh;
   }
 
-  private loadPoller(topic: string, ref: LoadRef): Poller {
+  /** The poller of a load; `listedUnder`: the parent held here that named it (polled for other replicas). */
+  private loadPoller(topic: string, ref: LoadRef, listedUnder?: string): Poller {
     const d = kindOf(ref);
     let joined: ParentRefresh | undefined;
     const source = createLoadSource({
@@ -284,14 +332,31 @@ class Hub implements LiveHub {
       call: this.call,
       parentRefresh: (parent) => (joined = this.parentRefresh(parent, d.listOperation)),
       onListed: (state, terminal) => poller.deliver(state, terminal),
+      known: () => poller.last?.state,
     });
-    const unregister = this.register(topic);
+    // Across replicas, turns are claimed under the load's parent while it is listed (not refused for good).
+    const parent = (): string | undefined => {
+      if (joined) return joined.refused ? undefined : joined.parent.key;
+      return d.parentOf(ref.key as never, poller.last?.state as never)?.key ?? listedUnder;
+    };
+    const register = this.register(topic);
+    const unregister = (): void => {
+      register();
+      // Ended for good while polled for other replicas: not polled again while they still watch it.
+      const under = listedUnder ?? parent();
+      if (poller.refs === 0 && poller.final && under !== undefined && this.members.get(under)?.has(topic)) {
+        let ended = this.ended.get(under);
+        if (!ended) this.ended.set(under, (ended = new Set()));
+        ended.add(topic);
+      }
+    };
     const poller: Poller = new Poller({
       topic,
       label: ref.kind,
       operation: d.pollOperation,
       intervalMs: this.options.intervalsMs[ref.kind],
       env: this.env,
+      ...(this.options.coordinator ? { parent } : {}),
       poll: async (poller) => {
         const [state, terminal] = await source.poll();
         const message = poller.offer(state, terminal);
@@ -333,6 +398,9 @@ class Hub implements LiveHub {
     });
   }
 }
+
+/** Prefix of the topic of one load (the rest is its `loadRefKey`). */
+const LOAD_TOPIC = 'load:';
 
 /**
  * A new hub with no pollers; pollers start with the first subscriber of a resource. Call `close` once on

@@ -31,6 +31,11 @@ export interface LoadSourceOptions {
   readonly parentRefresh: (parent: ListParent) => ParentRefresh;
   /** Told each state a parent's refresh found for this load, between its own polls. */
   readonly onListed: (state: object, terminal: boolean) => void;
+  /**
+   * The load's last state known otherwise (published by another replica): before its first read, the
+   * source joins the parent this state names, so a replica taking a parent over lists it at once.
+   */
+  readonly known?: () => object | undefined;
 }
 
 /** The poll source of one watched load, used by its poller. `close` once the poller stops. */
@@ -51,6 +56,7 @@ export function createLoadSource({
   call,
   parentRefresh,
   onListed,
+  known,
 }: LoadSourceOptions): LoadSource {
   const d = kindOf(ref) as LoadKindDescriptor<LoadKind>;
   const id = loadRefKey(ref);
@@ -58,25 +64,30 @@ export function createLoadSource({
   let last: object | undefined;
   let lastPolledAt = -Infinity;
   let group: ParentRefresh | undefined;
+  const joinParent = (state: object | undefined): void => {
+    const parent = d.parentOf(ref.key, state as never);
+    if (parent)
+      (group = parentRefresh(parent)).join(id, (listed) => {
+        const state = d.fromListed(listed, ref.key, last as never);
+        last = state;
+        onListed(state, d.isTerminal(state as never));
+      });
+  };
   return {
     async poll() {
       const now = performance.now();
       const previous = lastPolledAt;
       lastPolledAt = now;
+      if (!group && last === undefined) {
+        last = known?.();
+        if (last) joinParent(last);
+      }
       const listed = group ? await group.read(id, previous) : undefined;
       const state = listed
         ? d.fromListed(listed, ref.key, last as never)
         : await call(d.pollOperation, () => reader.read(ref.key, now));
       last = state;
-      if (!group) {
-        const parent = d.parentOf(ref.key, state as never);
-        if (parent)
-          (group = parentRefresh(parent)).join(id, (listed) => {
-            const state = d.fromListed(listed, ref.key, last as never);
-            last = state;
-            onListed(state, d.isTerminal(state as never));
-          });
-      }
+      if (!group) joinParent(state);
       return [state, d.isTerminal(state as never)];
     },
     close() {

@@ -90,6 +90,11 @@ export class ParentRefresh {
     return this.members.size;
   }
 
+  /** Listing was refused for good (see the module): members are read alone. */
+  get refused(): boolean {
+    return this.restPolls === Infinity;
+  }
+
   /** `onListed` is told the member's state as soon as a refresh finds it (before its own next poll). */
   join(id: string, onListed?: (state: object) => void): void {
     if (!this.members.has(id)) this.members.set(id, { beyond: false, joinedAt: performance.now(), onListed });

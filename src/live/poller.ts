@@ -43,6 +43,11 @@ export interface PollerOptions {
   readonly intervalMs: number;
   /** One poll: the new state(s) to publish (empty when nothing changed), or a thrown upstream error. */
   readonly poll: (poller: Poller) => Promise<LiveMessage[]>;
+  /**
+   * The key of the list parent the topic is refreshed from, when known: each turn is claimed under it
+   * (see `Coordinator.claim`). Absent or undefined: claimed alone.
+   */
+  readonly parent?: () => string | undefined;
   /** Called once when the poller stops. */
   readonly onStop: () => void;
   readonly env: PollerEnv;
@@ -56,8 +61,9 @@ export const TRANSIENT: ReadonlySet<string> = new Set<string>([
 ]);
 
 /**
- * The poll loop of one topic (see the module). Reference-counted by the hub through `refs`; `version` only
- * grows, and `last` is what a new subscriber gets at once (undefined before the first state).
+ * The poll loop of one topic (see the module). Reference-counted by the hub through `refs` (0 for a topic
+ * polled only for other replicas' subscribers); `version` only grows, and `last` is what a new subscriber
+ * gets at once (undefined before the first state).
  */
 export class Poller {
   readonly topic: string;
@@ -72,7 +78,7 @@ export class Poller {
   private lastPollAt: number | undefined;
   private delayMs: number;
   /** The last known state is terminal or an error: nothing more to poll. */
-  private final = false;
+  private isFinal = false;
   private unobserve: (() => void) | undefined;
   private readonly env: PollerEnv;
 
@@ -80,6 +86,11 @@ export class Poller {
     this.topic = options.topic;
     this.env = options.env;
     this.delayMs = options.intervalMs;
+  }
+
+  /** The last known state is terminal or an error: nothing more to poll. */
+  get final(): boolean {
+    return this.isFinal;
   }
 
   start(): void {
@@ -100,11 +111,11 @@ export class Poller {
   adopt(message: LiveMessage): void {
     if (message.version <= this.version) return;
     this.version = message.version;
-    if ('error' in message) this.final = true;
+    if ('error' in message) this.isFinal = true;
     else {
       this.last = message;
       this.lastJson = JSON.stringify(message.state);
-      if (message.terminal) this.final = true;
+      if (message.terminal) this.isFinal = true;
     }
   }
 
@@ -114,6 +125,7 @@ export class Poller {
     if (json === this.lastJson) return undefined;
     this.lastJson = json;
     this.last = { version: ++this.version, state, terminal };
+    if (terminal) this.isFinal = true;
     return this.last;
   }
 
@@ -122,7 +134,7 @@ export class Poller {
    * polls; stops after a terminal state. Ignored once stopped or final.
    */
   deliver(state: object, terminal: boolean): void {
-    if (this.stopped || this.final) return;
+    if (this.stopped || this.isFinal) return;
     const message = this.offer(state, terminal);
     if (!message) return;
     const now = performance.now();
@@ -144,10 +156,15 @@ export class Poller {
 
   private async tick(): Promise<void> {
     const { coordinator } = this.env;
-    const turn = await coordinator.claim(this.topic, this.version);
+    const parent = this.options.parent?.();
+    const turn = await coordinator.claim(
+      this.topic,
+      this.version,
+      parent === undefined ? undefined : { key: parent, watched: this.refs > 0 },
+    );
     // Stopped while claiming: give up what the claim may just have taken.
     if (this.stopped) return turn.poll ? coordinator.release(this.topic) : undefined;
-    if (this.final) return this.stop();
+    if (this.isFinal) return this.stop();
     if (!turn.poll) return this.schedule(this.jittered(this.options.intervalMs));
     if (turn.versionBase !== undefined) {
       this.version = Math.max(this.version, turn.versionBase);
@@ -190,6 +207,7 @@ export class Poller {
     }
     this.env.count(code === ErrorCode.NOT_FOUND ? 'notFound' : 'failed');
     const error = upstreamError(err, this.options.operation);
+    this.isFinal = true;
     this.publish({
       version: ++this.version,
       error: { message: error.message, extensions: error.extensions },

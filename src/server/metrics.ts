@@ -224,6 +224,14 @@ export class Metrics {
         },
       });
       new Gauge({
+        name: 'loadgraph_live_parent_leases_held',
+        help: 'List-parent leases this replica holds: the parents it lists for all replicas',
+        registers: [this.registry],
+        collect() {
+          this.set(scaleOut.stats.parentLeasesHeld);
+        },
+      });
+      new Gauge({
         name: 'loadgraph_live_fallback_pollers',
         help: 'Watched resources this replica polls on its own because Redis is unreachable',
         registers: [this.registry],

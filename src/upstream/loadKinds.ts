@@ -300,6 +300,24 @@ export function loadRefKey(ref: LoadRef): string {
   return out;
 }
 
+/**
+ * The load a {@link loadRefKey} string names, or undefined when it names none (an unknown kind, a field
+ * missing or not matching its AWS pattern).
+ */
+export function loadRefOfKey(key: string): LoadRef | undefined {
+  const [kind, ...values] = key.split('/');
+  if (kind === undefined || !Object.hasOwn(LOAD_KINDS, kind)) return undefined;
+  const d = LOAD_KINDS[kind as LoadKind] as AnyLoadKindDescriptor;
+  if (values.length !== d.keyFields.length) return undefined;
+  const fields: Record<string, string> = {};
+  for (const [i, [name, pattern]] of d.keyFields.entries()) {
+    const value = values[i]!;
+    if (!pattern.test(value)) return undefined;
+    fields[name] = value;
+  }
+  return { kind, key: fields } as unknown as LoadRef;
+}
+
 /** The normalized status of a raw AWS status of `kind` (UNKNOWN when absent or not in its map). */
 export function normalizedStatus(kind: LoadKind, raw: string | undefined): LoadStatus {
   return (

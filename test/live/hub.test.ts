@@ -6,7 +6,7 @@
  */
 import { GraphQLError } from 'graphql';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Coordinator, Turn } from '../../src/live/coordinator.js';
+import type { ClaimParent, Coordinator, Turn } from '../../src/live/coordinator.js';
 import { createLiveHub, type LiveHub, type LiveHubOptions } from '../../src/live/hub.js';
 import { MemoryPubSub, type LiveMessage } from '../../src/live/pubsub.js';
 import { SharedReader } from '../../src/upstream/reader.js';
@@ -437,6 +437,7 @@ describe('LiveHub with a coordinator', () => {
       },
       refresh: async () => {},
       release: () => {},
+      onMembers: () => {},
     };
     const hub = createHub(upstream, { pubsub, coordinator });
     const it = hub.watch(eventRef('e1'));
@@ -445,5 +446,55 @@ describe('LiveHub with a coordinator', () => {
     expect(published.map((m) => m.version)).toEqual([1025, 2049]);
     expect((published[1] as { state: object }).state).toEqual((published[0] as { state: object }).state);
     await it.return!();
+  });
+
+  it('claims a load under its parent once known, and polls the loads the coordinator names for other replicas', async () => {
+    const upstream = createFakeUpstream();
+    for (const id of ['r1', 'r2', 'r3']) upstream.set(id, run(id, 'RUNNING'));
+    const pubsub = new MemoryPubSub();
+    const claims: { topic: string; parent: ClaimParent | undefined }[] = [];
+    let tell: (parent: string, topics: readonly string[]) => void = () => {};
+    const coordinator: Coordinator = {
+      claim: async (topic, _version, parent) => (claims.push({ topic, parent }), { poll: true }),
+      publishResult: (topic, message) => pubsub.publish(topic, message),
+      refresh: async () => {},
+      release: () => {},
+      onMembers: (listener) => (tell = listener),
+    };
+    const hub = createHub(upstream, { pubsub, coordinator });
+    const topic = (id: string) => `load:DATA_SOURCE_RUN/${DOMAIN}/${id}`;
+    const parent = `DATA_SOURCE_RUNS/${DOMAIN}/ds1`;
+    const it = hub.watch(runRef('r1'));
+    await next(it);
+    await upstream.fetched('r1', 2);
+    // The run's data source (its parent) is known from its first read only.
+    expect(claims[0]).toEqual({ topic: topic('r1'), parent: undefined });
+    expect(claims.at(-1)).toEqual({ topic: topic('r1'), parent: { key: parent, watched: true } });
+
+    // This replica holds the parent: r2 and r3 are watched elsewhere, and polled here with no subscriber.
+    tell(parent, [topic('r1'), topic('r2'), topic('r3')]);
+    expect(hub.stats).toMatchObject({ pollers: 3, subscriptions: 1 });
+    await upstream.fetched('r2', 1);
+    await vi.waitFor(() =>
+      expect(claims).toContainEqual({ topic: topic('r3'), parent: { key: parent, watched: false } }),
+    );
+    // Its last subscriber gone, r1 is still watched elsewhere: polled on, for them.
+    await it.return!();
+    expect(hub.stats).toMatchObject({ pollers: 3, subscriptions: 0 });
+    // r3 no longer watched anywhere, then the parent lost: their pollers stop.
+    tell(parent, [topic('r1'), topic('r2')]);
+    expect(hub.stats.pollers).toBe(2);
+    tell(parent, []);
+    expect(hub.stats.pollers).toBe(0);
+    // A terminal load is not polled again for others while they are still told to watch it.
+    upstream.set('r2', run('r2', 'SUCCESS'));
+    tell(parent, [topic('r2')]);
+    await vi.waitFor(() => expect(hub.stats.pollers).toBe(0));
+    const reads = upstream.count('r2');
+    tell(parent, [topic('r2'), topic('r1')]);
+    expect(hub.stats.pollers).toBe(1);
+    await upstream.fetched('r1', upstream.count('r1') + 2);
+    expect(upstream.count('r2')).toBe(reads);
+    hub.close();
   });
 });

@@ -160,6 +160,124 @@ describe('leases', () => {
   });
 });
 
+describe('leases by list parent', () => {
+  const under = (key: string, watched = true) => ({ key, watched });
+
+  /** Records what `replica` is told to poll for other replicas, per parent. */
+  function members(replica: RedisScaleOut): Map<string, readonly string[]> {
+    const told = new Map<string, readonly string[]>();
+    replica.onMembers((parent, topics) => told.set(parent, [...topics].sort()));
+    return told;
+  }
+
+  it('grants the loads of a parent only to its holder, and tells it the loads others watch', async () => {
+    const [a, b, c] = [replica(), replica(), replica()];
+    await connected(a, b, c);
+    const toldA = members(a);
+    const parent = `FLOW_EXECUTIONS/${randomUUID()}`;
+    const [t1, t2, t3] = [`load:${randomUUID()}`, `load:${randomUUID()}`, `load:${randomUUID()}`];
+    for (const [r, t] of [
+      [a, t1],
+      [b, t2],
+      [c, t3],
+    ] as const)
+      r.subscribe(t, () => {});
+
+    const first = await a.claim(t1, 0, under(parent));
+    expect(first.poll).toBe(true);
+    expect(first.versionBase).toBeGreaterThan(0);
+    // The others' loads of the parent are not theirs to poll, however free their own leases are.
+    expect((await b.claim(t2, 0, under(parent))).poll).toBe(false);
+    expect((await c.claim(t3, 0, under(parent))).poll).toBe(false);
+    expect(b.stats.leasesHeld + c.stats.leasesHeld + b.stats.parentLeasesHeld).toBe(0);
+    // The holder's next claim learns that the member set grew, and polls the others' loads for them.
+    expect(await a.claim(t1, first.versionBase! + 1, under(parent))).toEqual({ poll: true });
+    expect(toldA.get(parent)).toEqual([t1, t2, t3].sort());
+    const forB = await a.claim(t2, 0, under(parent, false));
+    expect(forB.poll).toBe(true);
+    expect(forB.versionBase).toBeGreaterThan(0);
+    expect(a.stats).toMatchObject({ leasesHeld: 2, parentLeasesHeld: 1 });
+
+    // Once no poller of the parent is left on the holder, it gives the parent up and another takes it.
+    a.release(t1);
+    a.release(t2);
+    expect(toldA.get(parent)).toEqual([]);
+    await eventually(async () => (await raw.exists(`${PREFIX}parent:${parent}`)) === 0, 'the release');
+    const next = await b.claim(t2, forB.versionBase! + 5, under(parent));
+    expect(next.poll).toBe(true);
+    expect(next.versionBase).toBeGreaterThan(forB.versionBase! + 5);
+  });
+
+  it('makes a holder that lost its parent give its loads up, and ignores what it publishes meanwhile', async () => {
+    const [a, b, c] = [replica(), replica(), replica()];
+    await connected(a, b, c);
+    const toldA = members(a);
+    const parent = `FLOW_EXECUTIONS/${randomUUID()}`;
+    const topic = `load:${randomUUID()}`;
+    a.subscribe(topic, () => {});
+    b.subscribe(topic, () => {});
+    const seen = await listen(c, topic);
+    const turnA = await a.claim(topic, 0, under(parent));
+    a.publishResult(topic, state(turnA.versionBase! + 1, 'RUNNING'), true);
+    await eventually(() => seen.length === 1, 'the first result');
+
+    // A pauses past its parent lease: B takes the parent, but not the load while A's lease on it lasts.
+    await raw.del(`${PREFIX}parent:${parent}`);
+    expect((await b.claim(topic, turnA.versionBase! + 1, under(parent))).poll).toBe(false);
+    expect(b.stats.parentLeasesHeld).toBe(1);
+    // A wakes up and publishes what it read: refused, since its parent is gone.
+    a.publishResult(topic, state(turnA.versionBase! + 2, 'STALE'), true);
+    await eventually(() => a.stats.leasesHeld === 0, 'the stale holder to drop the load');
+    // Its next claim finds the parent gone: it gives the load's lease up and polls nothing for others.
+    toldA.set(parent, ['not told']);
+    expect((await a.claim(topic, turnA.versionBase! + 1, under(parent))).poll).toBe(false);
+    expect(toldA.get(parent)).toEqual([]);
+    expect(await raw.exists(`${PREFIX}lease:${topic}`)).toBe(0);
+    const turnB = await b.claim(topic, turnA.versionBase! + 1, under(parent));
+    expect(turnB.poll).toBe(true);
+    expect(turnB.versionBase).toBeGreaterThan(turnA.versionBase! + 2);
+    b.publishResult(topic, state(turnB.versionBase! + 1, 'SUCCEEDED', true), true);
+    await eventually(() => seen.length === 2, 'the new holder’s result');
+    expect(seen.map((m) => ('state' in m ? m.state : m))).toEqual([
+      { status: 'RUNNING' },
+      { status: 'SUCCEEDED' },
+    ]);
+  });
+
+  it('keeps versions growing when a load leased alone is then claimed under its parent elsewhere', async () => {
+    const [a, b] = [replica(), replica()];
+    await connected(a, b);
+    const parent = `DATA_INTEGRATION_EVENTS/${randomUUID()}`;
+    const topic = `load:${randomUUID()}`;
+    a.subscribe(topic, () => {});
+    b.subscribe(topic, () => {});
+    // A leases the load alone (its parent is not known before the first read) and publishes.
+    const alone = await a.claim(topic, 0);
+    a.publishResult(topic, state(alone.versionBase! + 3, 'RUNNING'), true);
+    await eventually(async () => (await raw.hget(`${PREFIX}state:${topic}`, 'v')) !== null, 'the write');
+    // B, knowing the parent, takes the parent; the load waits for A, which gives it up once it claims
+    // under the parent it now knows too.
+    expect((await b.claim(topic, 0, under(parent))).poll).toBe(false);
+    expect((await a.claim(topic, alone.versionBase! + 3, under(parent))).poll).toBe(false);
+    const turnB = await b.claim(topic, 0, under(parent));
+    expect(turnB.poll).toBe(true);
+    expect(turnB.versionBase).toBeGreaterThan(alone.versionBase! + 3);
+  });
+
+  it('polls locally only what this replica watches while Redis is down', async () => {
+    const redis = await startRedisServer();
+    cleanup.add(() => redis.stop());
+    const a = replica({ url: redis.url });
+    await connected(a);
+    const parent = `FLOW_EXECUTIONS/${randomUUID()}`;
+    await redis.stop();
+    await eventually(() => !a.stats.connected, 'the replica to notice');
+    expect((await a.claim('load:mine', 0, under(parent))).poll).toBe(true);
+    expect((await a.claim('load:theirs', 0, under(parent, false))).poll).toBe(false);
+    expect(a.stats.fallbackPollers).toBe(1);
+  });
+});
+
 describe('last state', () => {
   it('gives a subscriber on any replica the stored state at once, and a replica taking over adopts it', async () => {
     const [a, b] = [replica(), replica()];

@@ -5,8 +5,9 @@
  *   cluster-wide (one lease holder), not once per replica;
  * - SIGKILL the replica holding the most leases: every subscriber on the survivors still gets every load's
  *   terminal state (the leases expire and the survivors take over);
- * - two replicas polling five loads each stay within one shared rate; SIGTERM releases the leases; a late
- *   subscriber gets the stored state while every upstream read fails;
+ * - the loads share a parent: one replica holds the parent and every load's lease, and lists for all;
+ * - two replicas watching five loads each of one parent stay within one shared rate; SIGTERM releases the
+ *   holder's leases; a late subscriber gets the stored state while every upstream read fails;
  * - stop and restart Redis (a redis-server of the test's own, no persistence): `/readyz` says so, the
  *   replicas poll locally meanwhile, reconcile when it returns, and no terminal state is missed.
  */
@@ -204,8 +205,18 @@ describe('three replicas on one Redis', () => {
 
   it('polls each load once per interval cluster-wide, however many replicas watch it', async () => {
     expect(subscribers).toHaveLength(300);
-    const leases = await Promise.all(all.map(async (r) => (await r.metrics())['loadgraph_live_leases_held']));
-    expect(leases.reduce((a, b) => a! + b!, 0)).toBe(LOADS);
+    // The loads share a parent (the DATASET events of one instance): once each has been read and its
+    // parent is known, one replica holds the parent and every load's lease, and lists for all.
+    const held = (name: string) => Promise.all(all.map(async (r) => (await r.metrics())[name]!));
+    await eventually(
+      async () =>
+        (await held('loadgraph_live_parent_leases_held')).reduce((a, b) => a + b, 0) === 1 &&
+        (await held('loadgraph_live_leases_held')).includes(LOADS),
+      'one replica to hold the parent and every load',
+      10_000,
+    );
+    const leases = await held('loadgraph_live_leases_held');
+    expect(leases.reduce((a, b) => a + b, 0)).toBe(LOADS);
     for (const r of all) expect((await r.metrics())['loadgraph_redis_connected']).toBe(1);
 
     await emulator.control.resetCalls();
@@ -260,8 +271,8 @@ describe('three replicas on one Redis', () => {
   });
 });
 
-describe('two replicas, each polling its own loads', () => {
-  it('holds the polls of an operation to its rate across replicas; a stopped replica gives its leases up; a late subscriber gets the stored state', async () => {
+describe('two replicas, each watching its own loads of one parent', () => {
+  it('holds the polls of an operation to its rate; the stopped parent holder gives its leases up; a late subscriber gets the stored state', async () => {
     const emulator = await startEmulator();
     const RATE = 10;
     const prefix = `loadgraph-test:${randomUUID()}:`;
@@ -272,13 +283,20 @@ describe('two replicas, each polling its own loads', () => {
     });
     const instanceId = emulator.world.supplychain.instances[0]!.instanceId;
     const eventIds = await sendEvents(all[0]!, instanceId, 10);
-    // Loads 0-4 watched on one replica only, 5-9 on the other: each holds five leases and polls them.
+    // Loads 0-4 watched on one replica only, 5-9 on the other: they share a parent, so the replica holding
+    // it holds all ten leases and polls them for both.
     const subscribers = [
       ...subscribe([all[0]!], instanceId, eventIds.slice(0, 5), 1, 5),
       ...subscribe([all[1]!], instanceId, eventIds.slice(5), 1, 5),
     ];
     await Promise.all(subscribers.map((s) => s.watch.count(1, 20_000)));
-    for (const r of all) expect((await r.metrics())['loadgraph_live_leases_held']).toBe(5);
+    const held = () => Promise.all(all.map(async (r) => (await r.metrics())['loadgraph_live_leases_held']!));
+    await eventually(
+      async () => (await held()).sort((a, b) => a - b).join() === '0,10',
+      'one replica to hold every lease',
+      10_000,
+    );
+    const holder = all[(await held()).indexOf(10)]!;
 
     await emulator.control.resetCalls();
     const startedAt = performance.now();
@@ -287,30 +305,37 @@ describe('two replicas, each polling its own loads', () => {
     const reads = counts['GetDataIntegrationEvent'] ?? 0;
     const lists = counts['ListDataIntegrationEvents'] ?? 0;
     const elapsedMs = performance.now() - startedAt;
-    // Unbounded: 10 loads every 100 ms (100/s), or a list call per replica every 100 ms (20/s); a budget
-    // per replica would allow twice the rate.
+    // Unbounded: 10 loads every 100 ms (100/s), or a list call every 100 ms (10/s and more pages).
     const shared = Math.ceil((RATE * elapsedMs) / 1_000) + RATE;
     expect(reads).toBeLessThanOrEqual(shared);
     expect(lists).toBeLessThanOrEqual(shared);
     expect(reads + lists).toBeGreaterThan(0);
     console.info(
-      `scale-out: ${reads} GetDataIntegrationEvent and ${lists} ListDataIntegrationEvents calls in ${Math.round(elapsedMs)} ms from 2 replicas polling 5 loads each at a shared ${RATE}/s per operation (at most ${shared} with the burst)`,
+      `scale-out: ${reads} GetDataIntegrationEvent and ${lists} ListDataIntegrationEvents calls in ${Math.round(elapsedMs)} ms from 2 replicas watching 5 loads each of one parent at a shared ${RATE}/s per operation (at most ${shared} with the burst)`,
     );
 
-    // SIGTERM: the replica gives its leases up on the way out (no loads finished: the clock is frozen).
+    // SIGTERM: the holder gives its leases up on the way out (no loads finished: the clock is frozen): none
+    // is its own any more (the other replica may have taken them since).
     const redis = new Redis('redis://127.0.0.1:6379');
     cleanup.add(() => redis.quit());
-    const leaseKeys = () => redis.keys(`${prefix}lease:*`);
-    expect(await leaseKeys()).toHaveLength(10);
-    await all[0]!.stop();
-    expect(all[0]!.process.exitCode).toBe(0);
-    expect(await leaseKeys()).toHaveLength(5);
+    const leaseValues = async () => {
+      const keys = [...(await redis.keys(`${prefix}lease:*`)), ...(await redis.keys(`${prefix}parent:*`))];
+      return keys.length > 0 ? await redis.mget(...keys) : [];
+    };
+    const before = await leaseValues();
+    expect(before).toHaveLength(11);
+    const token = before[0];
+    expect(before.every((v) => v === token)).toBe(true);
+    await holder.stop();
+    expect(holder.process.exitCode).toBe(0);
+    expect((await leaseValues()).filter((v) => v === token)).toEqual([]);
+    const survivor = all.find((r) => r !== holder)!;
 
     // A late subscriber to a load nobody watches any more gets its last state from Redis at once: every
     // upstream read now fails, so it cannot have come from AWS.
     const stored = subscribers.find((s) => s.eventId === eventIds[0])!.watch.payloads.at(-1);
     await emulator.control.addFault({ operation: '*', kind: 'error', status: 503 });
-    const late = watch(wsClient(all[1]!), EVENT_SUB, { i: instanceId, e: eventIds[0] });
+    const late = watch(wsClient(survivor), EVENT_SUB, { i: instanceId, e: eventIds[0] });
     await late.count(1, 10_000);
     expect(late.payloads[0]).toEqual(stored);
     await emulator.control.clearFaults();

@@ -7,6 +7,9 @@
  * - A lease per resource (`SET NX PX`, renewed every third of its TTL, released by compare-and-delete)
  *   makes exactly one replica its poller; a fence raised on each acquisition, checked with the lease in
  *   one script on every publish, makes a paused or stale holder's results vanish.
+ * - Loads refreshed from a list parent are leased by the parent: the replica holding the parent's lease
+ *   takes the leases of all its loads watched on any replica (a member set per parent in Redis), so one
+ *   replica lists each parent; the others take in its results over the channels.
  * - The last state of each resource is kept in Redis with its version: new subscribers (and a replica
  *   taking over) get it at once, and after a reconnect every replica re-reads it for all its topics, so a
  *   notification lost while a connection was down (pub/sub is at-most-once) never loses a final state.
@@ -18,7 +21,7 @@
  */
 import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
-import type { Coordinator, Turn } from '../coordinator.js';
+import type { ClaimParent, Coordinator, Turn } from '../coordinator.js';
 import type { LiveMessage, PubSub, Unsubscribe } from '../pubsub.js';
 import { RedisChannels } from './channels.js';
 import { RedisConnection } from './connection.js';
@@ -37,8 +40,10 @@ export type RedisScaleOutOptions = Omit<Config['scaleOut'], 'redisUrl'> & {
 export interface ScaleOutStats {
   /** Both Redis connections are ready. */
   readonly connected: boolean;
-  /** Leases this replica holds. */
+  /** Topic leases this replica holds (the loads it polls for every replica). */
   readonly leasesHeld: number;
+  /** Parent leases this replica holds (the parents it lists for every replica). */
+  readonly parentLeasesHeld: number;
   /** Loads polled locally because Redis is unreachable. */
   readonly fallbackPollers: number;
 }
@@ -76,8 +81,13 @@ export class RedisScaleOut implements PubSub, Coordinator {
   }
 
   get stats(): ScaleOutStats {
-    const { held, fallback } = this.leases.counts;
-    return { connected: this.redis.connected, leasesHeld: held, fallbackPollers: fallback };
+    const { held, parents, fallback } = this.leases.counts;
+    return {
+      connected: this.redis.connected,
+      leasesHeld: held,
+      parentLeasesHeld: parents,
+      fallbackPollers: fallback,
+    };
   }
 
   /** What `/readyz` should report: empty while Redis is reachable. */
@@ -97,8 +107,8 @@ export class RedisScaleOut implements PubSub, Coordinator {
 
   // Coordinator
 
-  claim(topic: string, version: number): Promise<Turn> {
-    return this.leases.claim(topic, version);
+  claim(topic: string, version: number, parent?: ClaimParent): Promise<Turn> {
+    return this.leases.claim(topic, version, parent);
   }
 
   publishResult(topic: string, message: LiveMessage, keep: boolean): void {
@@ -111,6 +121,10 @@ export class RedisScaleOut implements PubSub, Coordinator {
 
   release(topic: string): void {
     this.leases.release(topic);
+  }
+
+  onMembers(listener: (parent: string, topics: readonly string[]) => void): void {
+    this.leases.onMembers(listener);
   }
 
   /**
