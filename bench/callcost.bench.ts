@@ -37,7 +37,7 @@ import {
   type CallCostChildReply,
   type CallCostChildRequest,
 } from './callcost.client.js';
-import { trackChild } from './children.js';
+import { nextMessage, trackChild } from './children.js';
 import { verdict } from './live.js';
 import { mmm, num, spread, table } from './stats.js';
 
@@ -174,28 +174,7 @@ function startChild(
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   trackChild(child);
-  const next = <T>(what: string, timeoutMs: number): Promise<T> =>
-    new Promise<T>((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        child.off('message', onMessage);
-        child.off('exit', onExit);
-      };
-      const onMessage = (message: unknown): void => {
-        done();
-        resolve(message as T);
-      };
-      const onExit = (code: number | null): void => {
-        done();
-        reject(new Error(`${what}: the child process (pid ${child.pid}) exited with code ${code}`));
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`${what}: no answer from pid ${child.pid} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      child.on('message', onMessage);
-      child.once('exit', onExit);
-    });
+  const next = <T>(what: string, timeoutMs: number): Promise<T> => nextMessage<T>(child, what, timeoutMs);
   const stop = async (): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -52,7 +52,7 @@ function spawnChild(entry: string, args: readonly string[], options: ChildOption
 }
 
 /** Resolves with the child's next message; rejects if it exits first or stays silent `timeoutMs`. */
-function nextMessage<T>(child: ChildProcess, what: string, timeoutMs: number): Promise<T> {
+export function nextMessage<T>(child: ChildProcess, what: string, timeoutMs: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     const done = (): void => {
       clearTimeout(timer);
