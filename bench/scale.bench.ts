@@ -143,6 +143,7 @@ export async function runScaleBenchmark(
       // Per parent: a tenth finishing during the window (ends spread over its first intervals), the rest held.
       const refs: LoadRef[] = [];
       const ends = new Map<string, number>();
+      const kindOfId = new Map<string, string>();
       for (const [p, parent] of parents.entries()) {
         const count = Math.floor(loads / parents.length) + (p < loads % parents.length ? 1 : 0);
         const finishing = count >= 2 ? Math.max(1, Math.round(count / 10)) : 0;
@@ -157,6 +158,7 @@ export async function runScaleBenchmark(
             const ref = parent.ref(id);
             refs.push(ref);
             ends.set(toGlobalId(ref), endsAtMs[i]);
+            kindOfId.set(toGlobalId(ref), ref.kind);
           });
         }
         if (count - finishing > 0) {
@@ -260,10 +262,25 @@ export async function runScaleBenchmark(
         const at = terminalAt.get(id);
         return at === undefined ? [] : [at - (wall0 + (endMs - clock0))];
       });
-      if (lags.length)
+      if (lags.length) {
+        const byKind = new Map<string, number[]>();
+        for (const [id, endMs] of ends) {
+          const at = terminalAt.get(id);
+          if (at === undefined) continue;
+          const kind = kindOfId.get(id)!;
+          byKind.set(kind, [...(byKind.get(kind) ?? []), at - (wall0 + (endMs - clock0))]);
+        }
         progress(
-          `scale: ${label}: change-to-push p50 ${Math.round(quantile(lags, 0.5))} ms, p90 ${Math.round(quantile(lags, 0.9))} ms`,
+          `scale: ${label}: change-to-push p50 ${Math.round(quantile(lags, 0.5))} ms, p90 ${Math.round(quantile(lags, 0.9))} ms; p99 by kind: ${[
+            ...byKind,
+          ]
+            .map(
+              ([kind, l]) =>
+                `${kind} ${Math.round(quantile(l, 0.99))} ms (max ${Math.round(Math.max(...l))})`,
+            )
+            .join(', ')}`,
         );
+      }
       const result: ScaleCase = {
         loads,
         replicas,

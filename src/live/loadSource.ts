@@ -82,7 +82,7 @@ export function createLoadSource({
         last = known?.();
         if (last) joinParent(last);
       }
-      const listed = group ? await group.read(id, previous) : undefined;
+      const listed = group ? await group.read(id, previous, now) : undefined;
       const state = listed
         ? d.fromListed(listed, ref.key, last as never)
         : await call(d.pollOperation, () => reader.read(ref.key, now));

@@ -48,9 +48,14 @@ interface Member {
   readonly onListed: ((state: object) => void) | undefined;
 }
 
-type Outcome =
-  | { readonly startedAt: number; readonly items: ReadonlyMap<string, object> }
-  | { readonly startedAt: number; readonly error: unknown };
+/**
+ * A refresh's result. `startedAt`: when it began reading; `polledFrom`: the start of the member poll that
+ * asked for it (a little earlier), which is what members compare their last poll with.
+ */
+type Outcome = { readonly startedAt: number; polledFrom: number } & (
+  | { readonly items: ReadonlyMap<string, object> }
+  | { readonly error: unknown }
+);
 
 /**
  * How a parent's list is read: the page function (through the poll budget), how deep to go, and an optional
@@ -106,22 +111,24 @@ export class ParentRefresh {
 
   /**
    * The member's state from the parent's list pages, or undefined when the caller should read it alone.
-   * `lastPolledAt` is the member's previous poll (a `performance.now()` instant; -Infinity if none).
-   * Rejects with the refresh's error.
+   * `lastPolledAt` is the start of the member's previous poll (a `performance.now()` instant; -Infinity if
+   * none), `polledAt` the start of this one. Rejects with the refresh's error.
    */
-  async read(id: string, lastPolledAt: number): Promise<object | undefined> {
+  async read(id: string, lastPolledAt: number, polledAt = performance.now()): Promise<object | undefined> {
     const member = this.members.get(id);
     if (!member || this.members.size < 2) return undefined;
     let outcome = this.latest;
-    // A refresh that started before the member's last poll is stale for it; one that started before it
-    // joined never looked for it (a member joining while a refresh runs waits for the next one).
-    if (!outcome || outcome.startedAt <= lastPolledAt || outcome.startedAt < member.joinedAt) {
+    // A refresh asked for by a poll that started before the member's last poll is stale for it (so the
+    // member whose poll started a refresh starts the next one, an interval later: refreshes keep to the
+    // interval however members' polls are spread); one that started before the member joined never looked
+    // for it (a member joining while a refresh runs waits for the next one).
+    if (!outcome || outcome.polledFrom <= lastPolledAt || outcome.startedAt < member.joinedAt) {
       if (this.restPolls > 0 && this.members.size > this.restUntilMembers) this.restPolls = 0;
       if (this.restPolls > 0) {
         this.restPolls--;
         return undefined;
       }
-      outcome = await this.refresh(member.joinedAt);
+      outcome = await this.refresh(member.joinedAt, polledAt);
     }
     if ('error' in outcome) {
       if (TRANSIENT.has(codeOf(outcome.error))) throw outcome.error;
@@ -136,21 +143,21 @@ export class ParentRefresh {
    * The refresh in flight, if it started at `notBefore` or later; otherwise the next one, started once
    * the one in flight ends (one at a time; everyone waiting for a next one shares it).
    */
-  private refresh(notBefore: number): Promise<Outcome> {
+  private refresh(notBefore: number, polledAt: number): Promise<Outcome> {
     if (this.inFlight && this.inFlight.startedAt >= notBefore) return this.inFlight.outcome;
     if (this.inFlight) {
       this.next ??= this.inFlight.outcome.then(() => {
         this.next = undefined;
-        return this.start();
+        return this.start(polledAt);
       });
       return this.next;
     }
-    return this.start();
+    return this.start(polledAt);
   }
 
-  private start(): Promise<Outcome> {
+  private start(polledAt: number): Promise<Outcome> {
     const startedAt = performance.now();
-    const outcome = this.run(startedAt).then((outcome) => {
+    const outcome = this.run(startedAt, Math.min(polledAt, startedAt)).then((outcome) => {
       this.latest = outcome;
       this.inFlight = undefined;
       return outcome;
@@ -159,7 +166,7 @@ export class ParentRefresh {
     return outcome;
   }
 
-  private async run(startedAt: number): Promise<Outcome> {
+  private async run(startedAt: number, polledFrom: number): Promise<Outcome> {
     const missing = new Set(this.members.keys());
     const items = new Map<string, object>();
     let pages = 0;
@@ -191,7 +198,7 @@ export class ParentRefresh {
         if (found < MIN_FOUND_PER_PAGE && this.mayBeDeeper(missing) < MIN_FOUND_PER_PAGE) break;
       } while (nextToken);
     } catch (error) {
-      return { startedAt, error };
+      return { startedAt, polledFrom, error };
     }
     if (reachEnd)
       for (const id of missing) {
@@ -200,7 +207,7 @@ export class ParentRefresh {
       }
     this.options.onRefresh?.(pages, items.size, missing.size);
     this.adapt(pages, items.size, missing.size);
-    return { startedAt, items };
+    return { startedAt, polledFrom, items };
   }
 
   /** Members still missing that may be on a page not read yet (not known to be beyond reach). */

@@ -116,6 +116,20 @@ describe('ParentRefresh', () => {
     expect(list.log).toHaveLength(2);
   });
 
+  it('refreshes again for the member whose poll started the last refresh, at its next poll', async () => {
+    const list = scriptedList(() => ids('m', 3), 10);
+    const refresh = new ParentRefresh(parent, { maxPages: 5, page: list.page });
+    for (const id of ids('m', 3)) refresh.join(id);
+    const first = performance.now();
+    await refresh.read('m0', -Infinity, first);
+    // Another member, then m0 again an interval later: the refresh m0's last poll asked for is not fresh
+    // for it, although it began reading a moment after that poll started.
+    await refresh.read('m1', -Infinity);
+    expect(list.log).toHaveLength(1);
+    await refresh.read('m0', first, performance.now());
+    expect(list.log).toHaveLength(2);
+  });
+
   it('answers every member with a failed refresh until the next one, so the parent backs off as a whole', async () => {
     const list = scriptedList(() => ids('m', 3), 10);
     const refresh = new ParentRefresh(parent, { maxPages: 5, page: list.page });
