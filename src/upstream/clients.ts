@@ -1,14 +1,14 @@
 /**
  * Builds the two upstream clients from the config: the official DataZone client and our Supply Chain
- * client, both on the node HTTP handler with keep-alive, the standard retry strategy, and an endpoint
- * override when one is configured. Without an override they resolve the real AWS endpoints from the region
- * and sign with the default credential chain.
+ * client, both on our lean HTTP handler (./httpHandler.ts) over keep-alive agents, the standard retry
+ * strategy, and an endpoint override when one is configured. Without an override they resolve the real
+ * AWS endpoints from the region and sign with the default credential chain.
  *
  * Every attempt is cut: connecting at `connectTimeoutMs`, waiting for the response head at
- * `requestTimeoutMs` (`throwOnRequestTimeout`: without it the handler only logs a warning and waits on),
- * and a response body that stalls for `requestTimeoutMs` (the socket timeout). A cut attempt fails with
- * a `TimeoutError`, which the standard strategy retries (every operation we call is a read or takes an
- * idempotency token) and errors.ts maps to UPSTREAM_TIMEOUT.
+ * `requestTimeoutMs`, and a response body that stalls for `requestTimeoutMs`, as `NodeHttpHandler` cuts
+ * them with `throwOnRequestTimeout` (test/upstream/httpHandler.e2e.test.ts runs both handlers through the
+ * same cases). A cut attempt fails with a `TimeoutError`, which the standard strategy retries (every
+ * operation we call is a read or takes an idempotency token) and errors.ts maps to UPSTREAM_TIMEOUT.
  *
  * What each call costs the gateway's CPU (bench/callcost.bench.ts; issue 18) is cut where the SDK redoes
  * per call work whose answer cannot change for these clients, and nothing else:
@@ -20,17 +20,24 @@
  *   its key cache and builds several hash objects per signature. Ours signs exactly what `SignatureV4`
  *   signs (a unit test holds them to identical headers), keeps the signing key per (secret, day, region,
  *   service), and reads the resolved credential provider on every signature as the SDK's does.
+ * - the lean HTTP handler in place of `NodeHttpHandler`: one timer per request where NodeHttpHandler
+ *   arms up to four plus a socket timeout, and the response body collected into one buffer by the
+ *   handler, where the SDK pipes the response stream through a collector stream.
  * - no logger middleware without a logger: given none, the SDK logs to a no-op logger, yet the middleware
  *   still walks the schema of every input and output to mask sensitive fields for it.
- * Together, measured on a canned upstream: 630 → 420 µs of CPU per GetDataIntegrationEvent, 665 → 415 µs
- * per GetDataSourceRun, 720 → 480 µs per ListDataIntegrationEvents page and 905 → 655 µs per
- * ListDataSourceRuns page (20 items). Endpoint resolution (already cached per region and endpoint by
- * both clients' `EndpointCache`), retries, timeouts, user agent and signing itself are as the SDK does them.
+ * The first and last, measured on a canned upstream: 630 → 420 µs of CPU per GetDataIntegrationEvent,
+ * 665 → 415 µs per GetDataSourceRun, 720 → 480 µs per ListDataIntegrationEvents page and 905 → 655 µs
+ * per ListDataSourceRuns page (20 items). The signer and the handler then (median of 3 runs, × the floor
+ * of the same run; the machine was shared, so compare the ratios): GetDataIntegrationEvent 3.85× → 2.88×
+ * (249 µs), GetDataSourceRun 4.08× → 3.11× (271 µs), the same through the SharedReader 4.19× → 3.06×,
+ * ListDataIntegrationEvents 3.17× → 2.95× (315 µs), ListDataSourceRuns 4.93× → 4.62× (509 µs; what is
+ * left there is mostly the DataZone deserializer). The signer alone took the single reads to 3.5–4.0×.
+ * Endpoint resolution (already cached per region and endpoint by both clients' `EndpointCache`),
+ * retries and user agent are as the SDK does them.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DataZoneClient } from '@aws-sdk/client-datazone';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -38,6 +45,7 @@ import type {
   RequestSigner,
 } from '@smithy/types';
 import { EMULATOR_KEY_PAIR, type Config } from '../config.js';
+import { LeanHttpHandler } from './httpHandler.js';
 import { createSigV4Signer } from './signer.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
@@ -90,14 +98,13 @@ function createSigner(
  * front: a missing credential surfaces on the first call.
  */
 export function createUpstreamClients({ aws, credentials, logger }: UpstreamClientOptions): UpstreamClients {
-  const handler = (): NodeHttpHandler =>
-    new NodeHttpHandler({
+  const handler = (): LeanHttpHandler =>
+    new LeanHttpHandler({
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
-      connectionTimeout: aws.connectTimeoutMs,
-      requestTimeout: aws.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-      socketTimeout: aws.requestTimeoutMs,
+      connectTimeoutMs: aws.connectTimeoutMs,
+      requestTimeoutMs: aws.requestTimeoutMs,
+      socketTimeoutMs: aws.requestTimeoutMs,
     });
   const common = {
     region: aws.region,

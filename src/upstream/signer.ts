@@ -102,7 +102,10 @@ export function canonicalQuery(query: QueryParameterBag): string {
   return pairs.map((pair) => pair[1]).join('&');
 }
 
-/** A header value as the SDK canonicalizes it: line breaks to spaces, runs of blanks to one, one outer space trimmed. */
+/**
+ * A header value as the SDK canonicalizes it: line breaks to spaces, runs of blanks to one, one outer
+ * space trimmed.
+ */
 function canonicalValue(value: string): string {
   if (!/[\r\n\t]| {2}|^ | $/.test(value)) return value;
   return value
@@ -126,7 +129,10 @@ function payloadHash(headers: Record<string, string>, body: unknown): string {
   return UNSIGNED_PAYLOAD;
 }
 
-/** `@smithy/signature-v4`'s `toDate`: seconds since the epoch (number or numeric string), a date string, or a Date. */
+/**
+ * `@smithy/signature-v4`'s `toDate`: seconds since the epoch (number or numeric string), a date string,
+ * or a Date.
+ */
 function toDate(time: Date | number | string): Date {
   if (typeof time === 'number') return new Date(time * 1000);
   if (typeof time === 'string') return Number(time) ? new Date(Number(time) * 1000) : new Date(time);
