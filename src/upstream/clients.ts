@@ -20,8 +20,8 @@
  *   its key cache and builds several hash objects per signature. Ours signs exactly what `SignatureV4`
  *   signs (a unit test holds them to identical headers), keeps the signing key per (secret, day, region,
  *   service), and reads the resolved credential provider on every signature as the SDK's does.
- * - the lean HTTP handler in place of `NodeHttpHandler`: one timer per request where NodeHttpHandler
- *   arms up to four plus a socket timeout, and the response body collected into one buffer by the
+ * - the lean HTTP handler in place of `NodeHttpHandler`: one timer at a time per request where
+ *   NodeHttpHandler arms up to four plus a socket timeout, and the response body collected into one buffer by the
  *   handler, where the SDK pipes the response stream through a collector stream.
  * - no logger middleware without a logger: given none, the SDK logs to a no-op logger, yet the middleware
  *   still walks the schema of every input and output to mask sensitive fields for it.

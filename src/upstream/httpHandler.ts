@@ -1,8 +1,9 @@
 /**
  * A lean HTTP/1.1 request handler for the Smithy clients, in place of `NodeHttpHandler` (issue 18): the
  * same requests on the same keep-alive agents, the same cuts and error names, at less CPU per call. Per
- * request it arms ONE timer (re-armed for the body) and a few listeners, where `NodeHttpHandler` arms
- * up to four timers (connection, request, socket-usage warning, deferred keep-alive) plus a socket
+ * request it keeps one timer at a time and a few listeners: the connection or head cut, then the body
+ * cut (the same timer refreshed when the two durations are equal, a second one when they are not, as
+ * with the default 3 s connect and 9 s attempt cuts), where `NodeHttpHandler` arms up to four timers (connection, request, socket-usage warning, deferred keep-alive) plus a socket
  * timeout and its listeners; and it collects the response body itself into one `Buffer`, where the SDK
  * pipes the response stream through a collector stream in the deserializer. A `Uint8Array` body is what
  * `collectBody` (every deserializer, success and error) takes as it is.
