@@ -1,38 +1,52 @@
 /**
  * Builds the two upstream clients from the config: the official DataZone client and our Supply Chain
- * client, both on the node HTTP handler with keep-alive, the standard retry strategy, and an endpoint
- * override when one is configured. Without an override they resolve the real AWS endpoints from the region
- * and sign with the default credential chain.
+ * client, both on our lean HTTP handler (./httpHandler.ts) over keep-alive agents, the standard retry
+ * strategy, and an endpoint override when one is configured. Without an override they resolve the real
+ * AWS endpoints from the region and sign with the default credential chain.
  *
  * Every attempt is cut: connecting at `connectTimeoutMs`, waiting for the response head at
- * `requestTimeoutMs` (`throwOnRequestTimeout`: without it the handler only logs a warning and waits on),
- * and a response body that stalls for `requestTimeoutMs` (the socket timeout). A cut attempt fails with
- * a `TimeoutError`, which the standard strategy retries (every operation we call is a read or takes an
- * idempotency token) and errors.ts maps to UPSTREAM_TIMEOUT.
+ * `requestTimeoutMs`, and a response body that stalls for `requestTimeoutMs`, as `NodeHttpHandler` cuts
+ * them with `throwOnRequestTimeout` (test/upstream/httpHandler.e2e.test.ts runs both handlers through the
+ * same cases). A cut attempt fails with a `TimeoutError`, which the standard strategy retries (every
+ * operation we call is a read or takes an idempotency token) and errors.ts maps to UPSTREAM_TIMEOUT.
  *
  * What each call costs the gateway's CPU (bench/callcost.bench.ts; issue 18) is cut where the SDK redoes
  * per call work whose answer cannot change for these clients, and nothing else:
  * - `cacheMiddleware`: the middleware stack is resolved once per command class (the SDK's documented
  *   option) instead of sorted and rebuilt for every call. Middleware must be added before the first call;
  *   the gateway adds its observer right after building the clients.
- * - one SigV4 signer per client: the SDK's default `signer` builds a `SignatureV4` (copying the whole
- *   config) for every call; ours is the same signer for the client's region and signing name, reading the
- *   resolved credential provider on every signature as the SDK's does.
+ * - one SigV4 signer per client, on `node:crypto` (./signer.ts): the SDK's default `signer` builds a
+ *   `SignatureV4` (copying the whole config) for every call, and `SignatureV4` hashes the credentials for
+ *   its key cache and builds several hash objects per signature. Ours signs exactly what `SignatureV4`
+ *   signs (a unit test holds them to identical headers), keeps the signing key per (secret, day, region,
+ *   service), and reads the resolved credential provider on every signature as the SDK's does.
+ * - the lean HTTP handler in place of `NodeHttpHandler`: one timer at a time per request where
+ *   NodeHttpHandler arms up to four plus a socket timeout, and the response body collected into one buffer by the
+ *   handler, where the SDK pipes the response stream through a collector stream.
  * - no logger middleware without a logger: given none, the SDK logs to a no-op logger, yet the middleware
  *   still walks the schema of every input and output to mask sensitive fields for it.
- * Together, measured on a canned upstream: 630 → 420 µs of CPU per GetDataIntegrationEvent, 665 → 415 µs
- * per GetDataSourceRun, 720 → 480 µs per ListDataIntegrationEvents page and 905 → 655 µs per
- * ListDataSourceRuns page (20 items). Endpoint resolution (already cached per region and endpoint by
- * both clients' `EndpointCache`), retries, timeouts, user agent and signing itself are as the SDK does them.
+ * The first and last, measured on a canned upstream: 630 → 420 µs of CPU per GetDataIntegrationEvent,
+ * 665 → 415 µs per GetDataSourceRun, 720 → 480 µs per ListDataIntegrationEvents page and 905 → 655 µs
+ * per ListDataSourceRuns page (20 items). The signer and the handler then (median of 3 runs, × the floor
+ * of the same run; the machine was shared, so compare the ratios): GetDataIntegrationEvent 3.85× → 2.88×
+ * (249 µs), GetDataSourceRun 4.08× → 3.11× (271 µs), the same through the SharedReader 4.19× → 3.06×,
+ * ListDataIntegrationEvents 3.17× → 2.95× (315 µs), ListDataSourceRuns 4.93× → 4.62× (509 µs; what is
+ * left there is mostly the DataZone deserializer). The signer alone took the single reads to 3.5–4.0×.
+ * Endpoint resolution (already cached per region and endpoint by both clients' `EndpointCache`),
+ * retries and user agent are as the SDK does them.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DataZoneClient } from '@aws-sdk/client-datazone';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { Hash } from '@smithy/core/serde';
-import { SignatureV4 } from '@smithy/signature-v4';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, Logger } from '@smithy/types';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  Logger,
+  RequestSigner,
+} from '@smithy/types';
 import { EMULATOR_KEY_PAIR, type Config } from '../config.js';
+import { LeanHttpHandler } from './httpHandler.js';
+import { createSigV4Signer } from './signer.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
 /**
@@ -66,23 +80,16 @@ export const EMULATOR_CREDENTIALS: AwsCredentialIdentity = { ...EMULATOR_KEY_PAI
 export const LOGGER_MIDDLEWARE = 'loggerMiddleware';
 
 /**
- * The SigV4 signer of one client, made once: what the SDK's default `signer` builds anew for every call
- * (a `SignatureV4` for the client's region and signing name over its resolved credential provider, which
- * it reads on every signature). `credentials` is read at the first signature, after the client resolved
- * its config.
+ * The SigV4 signer of one client, made once (the SDK's default `signer` builds a `SignatureV4` for every
+ * call): ours on `node:crypto` (./signer.ts), signing what `SignatureV4` signs. `credentials` is the
+ * client's resolved provider, read at every signature, after the client resolved its config.
  */
 function createSigner(
   region: string,
   signingName: string,
   credentials: () => AwsCredentialIdentityProvider,
-): SignatureV4 {
-  return new SignatureV4({
-    region,
-    service: signingName,
-    credentials: () => credentials()(),
-    sha256: Hash.bind(null, 'sha256'),
-    uriEscapePath: true,
-  });
+): RequestSigner {
+  return createSigV4Signer({ region, service: signingName, credentials: () => credentials()() });
 }
 
 /**
@@ -91,14 +98,13 @@ function createSigner(
  * front: a missing credential surfaces on the first call.
  */
 export function createUpstreamClients({ aws, credentials, logger }: UpstreamClientOptions): UpstreamClients {
-  const handler = (): NodeHttpHandler =>
-    new NodeHttpHandler({
+  const handler = (): LeanHttpHandler =>
+    new LeanHttpHandler({
       httpAgent: new HttpAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
       httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
-      connectionTimeout: aws.connectTimeoutMs,
-      requestTimeout: aws.requestTimeoutMs,
-      throwOnRequestTimeout: true,
-      socketTimeout: aws.requestTimeoutMs,
+      connectTimeoutMs: aws.connectTimeoutMs,
+      requestTimeoutMs: aws.requestTimeoutMs,
+      socketTimeoutMs: aws.requestTimeoutMs,
     });
   const common = {
     region: aws.region,
