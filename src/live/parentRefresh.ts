@@ -53,8 +53,7 @@ interface Member {
  * asked for it (a little earlier), which is what members compare their last poll with.
  */
 type Outcome = { readonly startedAt: number; polledFrom: number } & (
-  | { readonly items: ReadonlyMap<string, object> }
-  | { readonly error: unknown }
+  { readonly items: ReadonlyMap<string, object> } | { readonly error: unknown }
 );
 
 /**
