@@ -19,6 +19,7 @@ import {
   createUpstreamClients,
   type UpstreamClients,
 } from '../src/upstream/clients.js';
+import { markKind } from '../src/upstream/loadKinds.js';
 import type { DataSourceRunModel, EventModel, FlowExecutionModel } from '../src/upstream/models.js';
 import {
   GetDataIntegrationEventCommand,
@@ -60,10 +61,14 @@ async function readLoad(ref: LoadRef, { clients }: NaiveContext): Promise<object
   }
 }
 
+/** Marked with its kind, as Loadgraph's `loads` does (the `Load` interface resolves its type by it). */
 const loads: Resolver<unknown> = (_, args, context) =>
   (args.ids as string[]).map((id, i) =>
     Promise.resolve()
-      .then(() => readLoad(fromGlobalId(id, `ids[${i}]`), context))
+      .then(async () => {
+        const ref = fromGlobalId(id, `ids[${i}]`);
+        return markKind(await readLoad(ref, context), ref.kind);
+      })
       .catch((err: unknown) => err as Error),
   );
 
