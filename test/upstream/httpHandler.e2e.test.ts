@@ -182,7 +182,10 @@ describe.each(Object.entries(HANDLERS))('%s', (_, make) => {
   });
 });
 
-describe('the gateway clients on the lean handler', () => {
+describe.each([
+  ['lean', LeanHttpHandler],
+  ['sdk', NodeHttpHandler],
+] as const)('the gateway clients with UPSTREAM_HTTP=%s', (http, Handler) => {
   let emu: TestEmulator;
   let stub: StubUpstream;
   const aws = loadConfig({ LOADGRAPH_EMULATOR: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }).aws;
@@ -190,6 +193,7 @@ describe('the gateway clients on the lean handler', () => {
     const built = createUpstreamClients({
       aws: {
         ...aws,
+        http,
         requestTimeoutMs: TIMEOUT_MS,
         maxAttempts: 2,
         supplyChainEndpoint: endpoint,
@@ -209,7 +213,7 @@ describe('the gateway clients on the lean handler', () => {
 
   it('are verified by the emulator, and retried then UPSTREAM_TIMEOUT when the upstream stalls', async () => {
     const { supplyChain } = clients(stub.endpoint);
-    expect(supplyChain.config.requestHandler).toBeInstanceOf(LeanHttpHandler);
+    expect(supplyChain.config.requestHandler).toBeInstanceOf(Handler);
     const instanceId = emu.world.supplychain.instances[0]!.instanceId;
     const page = await supplyChain.send(new ListDataIntegrationEventsCommand({ instanceId, maxResults: 2 }));
     const eventId = page.events![0]!.eventId!;
