@@ -91,6 +91,17 @@ export function createCleanup() {
 }
 export type Cleanup = ReturnType<typeof createCleanup>;
 
+/** Creates `count` running loads under one parent through the emulator's scene route; their ids. */
+export async function scene(gw: TestGateway, spec: Record<string, unknown>): Promise<string[]> {
+  const res = await fetch(`${gw.emulator}/_emulator/scene`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(spec),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { ids: string[] }).ids;
+}
+
 export const wsUrl = (gw: TestGateway): string => gw.url.replace(/^http/, 'ws');
 export const sseUrl = (gw: TestGateway): string => `${gw.url}/stream`;
 

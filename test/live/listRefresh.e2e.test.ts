@@ -15,6 +15,7 @@ import {
   field,
   hubPolls,
   liveWorld,
+  scene,
   startLiveGateway,
   watch,
   wsClient,
@@ -23,17 +24,6 @@ import {
 
 const cleanup = createCleanup();
 afterAll(() => cleanup.run());
-
-/** Creates `count` running loads under one parent through the emulator's scene route; their ids. */
-async function scene(gw: TestGateway, spec: Record<string, unknown>): Promise<string[]> {
-  const res = await fetch(`${gw.emulator}/_emulator/scene`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(spec),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { ids: string[] }).ids;
-}
 
 const FIELDS = `id status terminal upstreamStatus
   ...on DataSourceRun { runStatisticsForAssets { added updated failed } }

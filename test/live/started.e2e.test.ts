@@ -17,6 +17,7 @@ import {
   field,
   hubPolls,
   liveWorld,
+  scene,
   startLiveGateway,
   startRun,
   watch,
@@ -32,17 +33,6 @@ const EXECUTIONS_SUB = `subscription($i: ID!, $f: String!) {
   flowExecutionsStarted(instanceId: $i, flowName: $f) { id executionId startedAt } }`;
 const RUNS_SUB = `subscription($d: ID!, $s: ID!) {
   dataSourceRunsStarted(domainIdentifier: $d, dataSourceIdentifier: $s) { id runId createdAt } }`;
-
-/** Creates `count` running loads under one parent through the emulator's scene route; their ids. */
-async function scene(gw: TestGateway, spec: Record<string, unknown>): Promise<string[]> {
-  const res = await fetch(`${gw.emulator}/_emulator/scene`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(spec),
-  });
-  expect(res.status).toBe(201);
-  return ((await res.json()) as { ids: string[] }).ids;
-}
 
 /** Subscribes with `query` as the only poller of the gateway, and waits until its first poll is done. */
 async function watchStarted(gw: TestGateway, query: string, variables: Record<string, unknown>) {

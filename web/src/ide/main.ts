@@ -6,9 +6,9 @@
 import 'graphiql/setup-workers/vite';
 import 'graphiql/style.css';
 import './ide.css';
-import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
+import { createGraphiQLFetcher, type Fetcher, type FetcherOpts, type FetcherParams } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
-import { Kind, parse } from 'graphql';
+import { Kind, parse, type DocumentNode } from 'graphql';
 import { createClient } from 'graphql-ws';
 import { createElement } from 'react';
 import { createRoot } from 'react-dom/client';
@@ -21,24 +21,36 @@ const { http, ws } = endpoints(config);
 const fetchers = new Map<string, Fetcher>();
 
 /**
- * GraphiQL learns the operation name from the editor 100 ms after a change (a debounce), so a run right
- * after switching tabs would send the previous tab's name and get "Unknown operation named". A name that
- * names no operation of the document is dropped; a document with one operation needs none.
+ * GraphiQL learns the operation name and the parsed document from the editor 100 ms after a change (a
+ * debounce), so a run right after switching tabs would send the previous tab's name ("Unknown operation
+ * named") and be routed by the previous tab's document (a subscription sent over HTTP). Both are taken from
+ * the query sent instead: its document, and the given name if it names one of its operations, else the
+ * name of its only operation.
  */
-function operationNameIn(query: string, operationName: string | null | undefined): string | undefined {
-  if (!operationName) return undefined;
+function current(params: FetcherParams, options: FetcherOpts | undefined): [FetcherParams, FetcherOpts] {
+  let document: DocumentNode;
   try {
-    const names = parse(query).definitions.flatMap((d) =>
-      d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : [],
-    );
-    return names.includes(operationName) ? operationName : undefined;
+    document = parse(params.query);
   } catch {
-    return operationName; // the gateway says what is wrong with the document
+    return [params, options ?? {}]; // the gateway says what is wrong with the document
   }
+  const names = document.definitions.flatMap((d) =>
+    d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value] : [],
+  );
+  const operationName =
+    params.operationName && names.includes(params.operationName)
+      ? params.operationName
+      : names.length === 1
+        ? names[0]
+        : undefined;
+  return [
+    { ...params, operationName },
+    { ...options, documentAST: document },
+  ];
 }
 
-const fetcher: Fetcher = (params, options) => {
-  params = { ...params, operationName: operationNameIn(params.query, params.operationName) };
+const fetcher: Fetcher = (sent, sentOptions) => {
+  const [params, options] = current(sent, sentOptions);
   const headers = (options?.headers ?? {}) as Record<string, unknown>;
   const key = JSON.stringify(connectionParamsOf(headers, config.apiKeyHeader));
   let forHeaders = fetchers.get(key);
