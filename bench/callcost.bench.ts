@@ -37,7 +37,7 @@ import {
   type CallCostChildReply,
   type CallCostChildRequest,
 } from './callcost.client.js';
-import { nextMessage, trackChild } from './children.js';
+import { childEnv, nextMessage, trackChild } from './children.js';
 import { verdict } from './live.js';
 import { mmm, num, spread, table } from './stats.js';
 
@@ -165,12 +165,7 @@ function startChild(
   ];
   const [command, ...rest] = cpu === undefined ? node : ['taskset', '-c', String(cpu), ...node];
   const child = spawn(command!, rest, {
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+    env: childEnv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   trackChild(child);

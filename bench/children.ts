@@ -35,16 +35,21 @@ export function trackChild(child: ChildProcess): void {
   child.once('exit', () => running.delete(child));
 }
 
+/** The environment of a measured child: production mode, no logs, no SDK Node-version notice. */
+export function childEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'silent',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+}
+
 function spawnChild(entry: string, args: readonly string[], options: ChildOptions): ChildProcess {
   const profile = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const child = fork(fileURLToPath(new URL(entry, import.meta.url)), args, {
     execArgv: ['--import', 'tsx', '--expose-gc', ...profile],
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'silent',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
+    env: childEnv(),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   trackChild(child);

@@ -258,18 +258,16 @@ export async function runScaleBenchmark(
       // Terminal states still on their way (not counted in the window's calls and CPU).
       const lateDeadline = performance.now() + intervalMs * 3;
       while (terminalAt.size < ends.size && performance.now() < lateDeadline) await sleep(200);
-      const lags = [...ends].flatMap(([id, endMs]) => {
+      // Push arrival minus the load's end on the emulator's clock, per kind.
+      const byKind = new Map<string, number[]>();
+      for (const [id, endMs] of ends) {
         const at = terminalAt.get(id);
-        return at === undefined ? [] : [at - (wall0 + (endMs - clock0))];
-      });
-      if (lags.length) {
-        const byKind = new Map<string, number[]>();
-        for (const [id, endMs] of ends) {
-          const at = terminalAt.get(id);
-          if (at === undefined) continue;
-          const kind = kindOfId.get(id)!;
-          byKind.set(kind, [...(byKind.get(kind) ?? []), at - (wall0 + (endMs - clock0))]);
-        }
+        if (at === undefined) continue;
+        const kind = kindOfId.get(id)!;
+        byKind.set(kind, [...(byKind.get(kind) ?? []), at - (wall0 + (endMs - clock0))]);
+      }
+      const lags = [...byKind.values()].flat();
+      if (lags.length)
         progress(
           `scale: ${label}: change-to-push p50 ${Math.round(quantile(lags, 0.5))} ms, p90 ${Math.round(quantile(lags, 0.9))} ms; p99 by kind: ${[
             ...byKind,
@@ -280,7 +278,6 @@ export async function runScaleBenchmark(
             )
             .join(', ')}`,
         );
-      }
       const result: ScaleCase = {
         loads,
         replicas,
