@@ -1,15 +1,27 @@
 /**
  * Benchmark 3, polling cost: K subscriptions (over graphql-ws, from the client farm) spread evenly over M
- * running loads; the upstream reads of the watched loads per poll interval, counted by the emulator, and
- * their ratio to M (target ≤ 1.05: one poll per load per interval, however many watch it). First on the
- * one live host; then ({@link SCALE_OUT_REPLICAS} replicas) on gateway processes that share that host's
- * emulator and one Redis (one poller per load, by lease), the subscriptions spread evenly over their
- * WebSocket endpoints. Internal to the benchmarks.
+ * running events; every upstream call the polling makes per poll interval, counted by the emulator per
+ * operation (GetDataIntegrationEvent reads and ListDataIntegrationEvents pages), and their ratio to M
+ * (target ≤ 1.05: no load polled more than once per interval, however many watch it). Each case runs in
+ * two layouts of the M events (seeded through the emulator's scene route, running until the benchmark
+ * ends):
+ * - **shared parent**: all M of one instance and one event type, so the gateway refreshes them from the
+ *   parent's list pages (a page holds 20 events) instead of one read each; the ratio is well below 1.
+ * - **own parent**: each event of an event type of its own, so no two watched loads share a parent and
+ *   each is read alone: the per-load poll path, ratio ≈ 1. AWS has 16 event types and the emulator's world
+ *   two instances, 32 real parents, fewer than M: the types here are made up (`bench.own.…`), which the
+ *   emulator accepts and AWS would not. A parent with one watched load is never listed, so the gateway
+ *   does for each exactly what it does for a lone load of a real type.
+ * First on the one live host; then ({@link SCALE_OUT_REPLICAS} replicas) on gateway processes that share
+ * that host's emulator and one Redis (one poller per load and one lister per parent, by lease), the
+ * subscriptions spread evenly over their WebSocket endpoints. Internal to the benchmarks.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { DataIntegrationEventType } from '../src/upstream/supplychain/generated/models.js';
+import { LOAD_KINDS } from '../src/upstream/loadKinds.js';
 import type { Farm, Host } from './children.js';
-import { emulatorControl } from './emulator.js';
-import { EVENT_SUBSCRIPTION, sendDatasetEvents, verdict, type LiveWorld } from './live.js';
+import { emulatorControl, totalCalls } from './emulator.js';
+import { EVENT_SUBSCRIPTION, verdict } from './live.js';
 import { startReplicas } from './replicas.js';
 import type { BenchSettings } from './settings.js';
 import { mmm, table } from './stats.js';
@@ -17,67 +29,155 @@ import { mmm, table } from './stats.js';
 /** Gateway replicas of the scale-out case. */
 export const SCALE_OUT_REPLICAS = 3;
 
+/** Upstream calls per load per interval, at most (one poll per load per interval, with a margin). */
 export const POLL_TARGET_RATIO = 1.05;
 /** WebSocket connections the subscriptions are spread over (graphql-ws multiplexes them). */
 const POLL_CONNECTIONS = 100;
+/** Intervals waited after subscribing before counting: first reads, parents forming, a rest from listing. */
+const SETTLE_INTERVALS = 3;
+/** Simulated run time of the seeded events: far beyond the benchmark (the emulator clock is frozen). */
+const RUNNING_MS = 86_400_000;
+/** Scene routes in flight while seeding the own-parent layout (one route call per event). */
+const SEED_CONCURRENCY = 16;
+
+const GET = LOAD_KINDS.DATA_INTEGRATION_EVENT.pollOperation;
+const LIST = LOAD_KINDS.DATA_INTEGRATION_EVENT.listOperation;
+
+/** How the M loads of a case are placed: all under one parent, or each under a parent of its own. */
+export type PollingLayout = 'shared parent' | 'own parent';
+const LAYOUTS: readonly PollingLayout[] = ['shared parent', 'own parent'];
 
 export interface PollingCase {
+  readonly layout: PollingLayout;
   readonly subscribers: number;
   readonly loads: number;
   readonly replicas: number;
-  /** GetDataIntegrationEvent calls per poll interval, one per run. */
-  readonly pollsPerInterval: number[];
+  /** Per poll interval, one figure per run: GetDataIntegrationEvent calls. */
+  readonly gets: readonly number[];
+  /** Per poll interval, one figure per run: ListDataIntegrationEvents calls (pages). */
+  readonly listPages: readonly number[];
+  /** Per poll interval, one figure per run: every upstream call (the two above and any other). */
+  readonly calls: readonly number[];
 }
 
 export interface PollingResult {
   readonly intervalMs: number;
   readonly intervals: number;
+  readonly settleIntervals: number;
   readonly cases: readonly PollingCase[];
+}
+
+async function post(url: string, body: unknown): Promise<any> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
 }
 
 export async function runPollingBenchmark(
   host: Host,
   farm: Farm,
-  world: LiveWorld,
   settings: BenchSettings,
   progress: (line: string) => void,
 ): Promise<PollingResult> {
-  const control = emulatorControl(host.emulator!);
+  const emulator = host.emulator!;
+  const control = emulatorControl(emulator);
   const intervalMs = settings.pollIntervalMs;
   const cases: PollingCase[] = [];
+  const world = (await (await fetch(`${emulator}/_emulator/world`)).json()) as {
+    supplychain: { instances: { instanceId: string }[] };
+  };
+  // A fresh real parent per shared-parent case (while there are some), so no case lists another's loads.
+  const sharedParents = world.supplychain.instances.flatMap(({ instanceId }) =>
+    Object.values(DataIntegrationEventType).map((eventType) => ({ instanceId, eventType })),
+  );
+  let shared = 0;
+  let own = 0;
 
-  /** Subscribes K on M fresh loads over the farm's open connections and counts the polls per interval. */
-  const measure = async (subscribers: number, loads: number, replicas: number): Promise<void> => {
-    const label = `${subscribers} on ${loads}, ${replicas} replica${replicas > 1 ? 's' : ''}`;
-    progress(`polling: ${label}, sending the events`);
-    const ids = await sendDatasetEvents(host.url, world, loads);
-    const variables = Array.from({ length: subscribers }, (_, i) => ({
-      i: world.instanceId,
-      e: ids[i % loads]!,
-    }));
+  /** Seeds M running events in `layout`; resolves to the subscription variables of each. */
+  const seed = async (layout: PollingLayout, loads: number): Promise<{ i: string; e: string }[]> => {
+    const scene = `${emulator}/_emulator/scene`;
+    switch (layout) {
+      case 'shared parent': {
+        const parent = sharedParents[shared++ % sharedParents.length]!;
+        const { ids } = await post(scene, {
+          kind: 'events',
+          ...parent,
+          count: loads,
+          durationMs: RUNNING_MS,
+        });
+        return (ids as string[]).map((e) => ({ i: parent.instanceId, e }));
+      }
+      case 'own parent': {
+        const instanceId = world.supplychain.instances[0]!.instanceId;
+        const batch = own++;
+        const vars = new Array<{ i: string; e: string }>(loads);
+        let next = 0;
+        const worker = async (): Promise<void> => {
+          while (next < loads) {
+            const n = next++;
+            const eventType = `bench.own.${batch}.${n}`;
+            const { ids } = await post(scene, {
+              kind: 'events',
+              instanceId,
+              eventType,
+              count: 1,
+              durationMs: RUNNING_MS,
+            });
+            vars[n] = { i: instanceId, e: (ids as string[])[0]! };
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(SEED_CONCURRENCY, loads) }, worker));
+        return vars;
+      }
+    }
+  };
+
+  /** Subscribes K on M fresh loads over the farm's open connections and counts the calls per interval. */
+  const measure = async (
+    layout: PollingLayout,
+    subscribers: number,
+    loads: number,
+    replicas: number,
+  ): Promise<void> => {
+    const label = `${layout}, ${subscribers} on ${loads}, ${replicas} replica${replicas > 1 ? 's' : ''}`;
+    progress(`polling: ${label}, seeding the events`);
+    const loadVars = await seed(layout, loads);
+    const variables = Array.from({ length: subscribers }, (_, i) => loadVars[i % loads]!);
     await farm.ask({ type: 'subscribe', query: EVENT_SUBSCRIPTION, variables, timeoutMs: 120_000 }, 120_000);
-    // Let the first reads (one per load, at subscription) pass before counting.
-    await sleep(intervalMs);
-    const pollsPerInterval: number[] = [];
+    const first = await farm.ask({ type: 'await', messages: 1, timeoutMs: 1_000 });
+    if (first.type === 'arrivals' && first.errors > 0)
+      throw new Error(`polling: ${label}: ${first.errors} subscriptions answered with errors`);
+    await sleep(intervalMs * SETTLE_INTERVALS);
+    const gets: number[] = [];
+    const listPages: number[] = [];
+    const calls: number[] = [];
     for (let run = 1; run <= settings.runs; run++) {
       progress(`polling: ${label}, run ${run}/${settings.runs}`);
       await control.resetCalls();
       const startedAt = performance.now();
       await sleep(intervalMs * settings.pollIntervals);
-      const calls = (await control.calls())['GetDataIntegrationEvent'] ?? 0;
-      pollsPerInterval.push(calls / ((performance.now() - startedAt) / intervalMs));
+      const counts = await control.calls();
+      const intervals = (performance.now() - startedAt) / intervalMs;
+      gets.push((counts[GET] ?? 0) / intervals);
+      listPages.push((counts[LIST] ?? 0) / intervals);
+      calls.push(totalCalls(counts) / intervals);
     }
     await farm.ask({ type: 'unsubscribe' });
-    cases.push({ subscribers, loads, replicas, pollsPerInterval });
+    cases.push({ layout, subscribers, loads, replicas, gets, listPages, calls });
   };
 
   await farm.ask({ type: 'connect', url: host.url, connections: POLL_CONNECTIONS }, 60_000);
-  for (const { subscribers, loads } of settings.pollCases) await measure(subscribers, loads, 1);
+  for (const { subscribers, loads } of settings.pollCases)
+    for (const layout of LAYOUTS) await measure(layout, subscribers, loads, 1);
   await farm.ask({ type: 'close' }, 60_000);
 
   if (settings.pollReplicaCases.length > 0) {
     progress(`polling: starting ${SCALE_OUT_REPLICAS} replicas on ${settings.redisUrl}`);
-    const replicas = await startReplicas(SCALE_OUT_REPLICAS, host.emulator!, settings.redisUrl, {
+    const replicas = await startReplicas(SCALE_OUT_REPLICAS, emulator, settings.redisUrl, {
       LIVE_POLL_EVENT_MS: String(intervalMs),
       LIVE_POLL_JITTER: '0',
       LIVE_MAX_POLLS_PER_SECOND: '100000',
@@ -87,37 +187,40 @@ export async function runPollingBenchmark(
       // A multiple of the replica count, so connection j (and subscription i) goes to replica j % 3.
       const connections = POLL_CONNECTIONS - (POLL_CONNECTIONS % SCALE_OUT_REPLICAS);
       await farm.ask({ type: 'connect', url: replicas.urls, connections }, 60_000);
-      for (const { subscribers, loads } of settings.pollReplicaCases) {
-        await measure(subscribers, loads, SCALE_OUT_REPLICAS);
-      }
+      for (const { subscribers, loads } of settings.pollReplicaCases)
+        for (const layout of LAYOUTS) await measure(layout, subscribers, loads, SCALE_OUT_REPLICAS);
       await farm.ask({ type: 'close' }, 60_000);
     } finally {
       await replicas.stop();
     }
   }
-  return { intervalMs, intervals: settings.pollIntervals, cases };
+  return { intervalMs, intervals: settings.pollIntervals, settleIntervals: SETTLE_INTERVALS, cases };
 }
 
 export function pollingTable(result: PollingResult): string {
+  const perLoad = (c: PollingCase): number[] => c.calls.map((n) => n / c.loads);
   return table(
     [
+      'layout',
       'K subscriptions',
       'M loads',
       'replicas',
-      'polls per interval',
-      'ratio to M',
+      'Get per interval',
+      'list pages per interval',
+      'calls per interval',
+      'calls ÷ M',
       `target ≤ ${POLL_TARGET_RATIO}`,
     ],
     result.cases.map((c) => [
+      c.layout,
       String(c.subscribers),
       String(c.loads),
       String(c.replicas),
-      mmm(c.pollsPerInterval, 1),
-      mmm(
-        c.pollsPerInterval.map((p) => p / c.loads),
-        3,
-      ),
-      verdict(Math.max(...c.pollsPerInterval) / c.loads <= POLL_TARGET_RATIO),
+      mmm(c.gets, 1),
+      mmm(c.listPages, 1),
+      mmm(c.calls, 1),
+      mmm(perLoad(c), 3),
+      verdict(Math.max(...perLoad(c)) <= POLL_TARGET_RATIO),
     ]),
   );
 }
