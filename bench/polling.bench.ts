@@ -12,9 +12,11 @@
  *   two instances, 32 real parents, fewer than M: the types here are made up (`bench.own.…`), which the
  *   emulator accepts and AWS would not. A parent with one watched load is never listed, so the gateway
  *   does for each exactly what it does for a lone load of a real type.
- * First on the one live host; then ({@link SCALE_OUT_REPLICAS} replicas) on gateway processes that share
- * that host's emulator and one Redis (one poller per load and one lister per parent, by lease), the
- * subscriptions spread evenly over their WebSocket endpoints. Internal to the benchmarks.
+ * Beside the calls, the gateways' own count of polls per load per interval shows whether they kept up (a
+ * gateway that falls behind calls less, which would flatter the ratio); after each case, the time until
+ * upstream calls stop. First on one Loadgraph host; then ({@link SCALE_OUT_REPLICAS} replicas) on gateway
+ * processes that share that host's emulator and one Redis (one poller per load and one lister per parent,
+ * by lease), the subscriptions spread evenly over their WebSocket endpoints. Internal to the benchmarks.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DataIntegrationEventType } from '../src/upstream/supplychain/generated/models.js';
@@ -38,7 +40,7 @@ const SETTLE_INTERVALS = 3;
 /** Intervals waited at most, after the last subscriber left, for the polling to stop (see `quietAfterMs`). */
 const QUIET_MAX_INTERVALS = 60;
 /** Polls per load per interval below this: the gateway fell behind, and called less for it. */
-const LATE_POLLS_RATIO = 0.95;
+export const LATE_POLLS_RATIO = 0.95;
 /** Simulated run time of the seeded events: far beyond the benchmark (the emulator clock is frozen). */
 const RUNNING_MS = 86_400_000;
 /** Scene routes in flight while seeding the own-parent layout (one route call per event). */

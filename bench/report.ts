@@ -10,7 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { format, resolveConfig } from 'prettier';
 import { callsByOperationTable, callsTable, callsTargets, type CallsResult } from './calls.bench.js';
 import { fanoutTable, fanoutTargets, type FanoutResult } from './fanout.bench.js';
-import { POLL_TARGET_RATIO, pollingTable, SCALE_OUT_REPLICAS, type PollingResult } from './polling.bench.js';
+import {
+  LATE_POLLS_RATIO,
+  POLL_TARGET_RATIO,
+  pollingTable,
+  SCALE_OUT_REPLICAS,
+  type PollingResult,
+} from './polling.bench.js';
 import { sendTable, sendTargets, type SendResult } from './sends.bench.js';
 import { scaleTable, type ScaleResult } from './scale.bench.js';
 import { callCostTable, callCostTargets, type CallCostResult } from './callcost.bench.js';
@@ -185,14 +191,20 @@ ${problems.length ? `\n**Failed or wrong responses** (these figures are not trus
 
 K subscriptions over graphql-ws (from the client farm, a process of its own, multiplexed over its open
 connections) spread evenly over M running events, seeded through the emulator's scene route (the clock is
-frozen: they keep running). Counted by the emulator, per operation: **every upstream call** over
-${polling.intervals} poll intervals of ${polling.intervalMs} ms per run, after ${polling.settleIntervals} intervals for the first reads and the parents to form
-(no jitter, no poll budget): GetDataIntegrationEvent reads, ListDataIntegrationEvents pages, and their sum
-(which includes any other call), per interval, and that sum ÷ M. The target, ≤ ${POLL_TARGET_RATIO} calls per load per interval, is
-the promise that no load is polled more than once an interval however many watch it, on any number of
-replicas. Each case runs in two layouts:
+frozen: they keep running), on a Loadgraph host of its own polling every ${polling.intervalMs} ms at the default jitter (±10%,
+so the loads' polls drift apart and a window of a few intervals holds about as many polls as it is long)
+with no poll budget. Counted per run over ${polling.intervals} intervals, after ${polling.settleIntervals} for the first reads and the parents to form,
+by the emulator per operation: **every upstream call**, GetDataIntegrationEvent reads and
+ListDataIntegrationEvents pages, per interval; _calls ÷ M_ is all of them (any other operation included)
+per load per interval. The target, ≤ ${POLL_TARGET_RATIO}, is the promise that no load is polled more than once an interval
+however many watch it, on any number of replicas. _polls ÷ M_ is the gateways' own count of polls of
+watched loads (\`loadgraph_polls_total\`, every process), each a look at one load by a read or from a list
+page, per load per interval: about 1 when the gateway kept up. A run that fell behind calls less for it,
+so a case none of whose runs reached ${LATE_POLLS_RATIO} is marked _polled late_: its cost is understated. _quiet after_:
+from the last unsubscribe to the first interval without any upstream call (the next case starts then).
+Each case runs in two layouts:
 
-- _shared parent_: the M events of one instance and one event type (a fresh one per case, so no case's
+- _shared parent_: the M events of one instance and one event type (a fresh one per case, up to 32 cases, so no case's
   list holds another's loads). The gateway refreshes watched loads that share a parent from the parent's
   list pages (20 events a page, at most \`LIVE_LIST_MAX_PAGES\` = 20 pages a refresh, its default) and
   reads alone only those the pages read did not hold, so the ratio is far below 1: about one page per 20
@@ -206,7 +218,9 @@ replicas. Each case runs in two layouts:
 The ${SCALE_OUT_REPLICAS}-replica rows run three gateway processes (\`src/main.ts\`) on that one emulator, sharing one Redis
 (one poller per load and one lister per parent, by lease) under a key prefix of the run's own, deleted
 afterwards; the subscriptions are spread evenly over the three WebSocket endpoints (with M not a multiple
-of 3, every load is watched on every replica).
+of 3, every load is watched on every replica). There a parent's lease holder polls the loads watched under
+it on any replica until their entries in its member set expire (\`LIVE_LEASE_TTL_MS\`, 10 s), which is why
+polling stops seconds after the last subscriber left.
 
 ${pollingTable(polling)}
 
