@@ -33,7 +33,7 @@ export interface BenchSettings {
   readonly redisUrl: string;
   /** Only these benchmarks, by number (`BENCH_ONLY`, e.g. `3`; default all). A partial run writes no report. */
   readonly only: readonly number[] | undefined;
-  /** Poll intervals counted per benchmark 3 run (`BENCH_POLL_INTERVALS`, default 4). */
+  /** Poll intervals counted per benchmark 3 run (`BENCH_POLL_INTERVALS`, default 8: a window of a few intervals counts a stalled batch of polls on the wrong side of its edge). */
   readonly pollIntervals: number;
   /** Benchmark 4 subscriber counts, one WebSocket each (`BENCH_FANOUT_SIZES`, default `1000,10000`). */
   readonly fanoutSizes: readonly number[];
@@ -112,7 +112,7 @@ const SETTINGS = {
     help: 'comma-separated benchmark numbers 1..7',
   },
   BENCH_POLL_INTERVALS: {
-    default: '4',
+    default: '8',
     schema: z.coerce.number().int().min(1).max(100),
     help: 'an integer 1..100',
   },
