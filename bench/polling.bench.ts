@@ -260,6 +260,7 @@ export function pollingTable(result: PollingResult): string {
       'list pages per interval',
       'calls ÷ M',
       'polls ÷ M',
+      'calls per poll',
       'quiet after',
       `calls ÷ M ≤ ${POLL_TARGET_RATIO}`,
     ],
@@ -272,6 +273,10 @@ export function pollingTable(result: PollingResult): string {
       mmm(c.listPages, 1),
       mmm(perLoad(c.calls, c.loads), 3),
       mmm(perLoad(c.polls, c.loads), 3),
+      mmm(
+        c.calls.map((n, run) => n / c.polls[run]!),
+        3,
+      ),
       c.quietAfterMs === undefined ? 'n/a' : `${num(c.quietAfterMs / 1_000, 1)} s`,
       verdictOf(c),
     ]),

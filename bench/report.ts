@@ -200,7 +200,9 @@ per load per interval. The target, ≤ ${POLL_TARGET_RATIO}, is the promise that
 however many watch it, on any number of replicas. _polls ÷ M_ is the gateways' own count of polls of
 watched loads (\`loadgraph_polls_total\`, every process), each a look at one load by a read or from a list
 page, per load per interval: about 1 when the gateway kept up. A run that fell behind calls less for it,
-so a case none of whose runs reached ${LATE_POLLS_RATIO} is marked _polled late_: its cost is understated. _quiet after_:
+so a case none of whose runs reached ${LATE_POLLS_RATIO} is marked _polled late_: its cost is understated. _calls per poll_
+divides the two counts of one window, so neither falling behind nor a window's edge moves it (on a busy
+machine a stalled batch of polls lands on either side of an edge and moves both counts alike). _quiet after_:
 from the last unsubscribe to the first interval without any upstream call (the next case starts then).
 Each case runs in two layouts:
 
