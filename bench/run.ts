@@ -16,7 +16,7 @@
  * bench/RESULTS.md.
  * Settings: BENCH_DURATION_S (5), BENCH_RUNS (3), BENCH_WARMUP_S (1), BENCH_CONNECTIONS (10),
  * BENCH_UPSTREAM_LATENCY_MS (5), BENCH_RESULTS_PATH (bench/RESULTS.md), BENCH_CPU_PROFILE_DIR (none: set
- * it to get a V8 CPU profile of each throughput server), and for benchmarks 3 to 5 BENCH_POLL_INTERVAL_MS,
+ * it to get a V8 CPU profile of each throughput server and of the host of benchmarks 3 to 5), and for benchmarks 3 to 5 BENCH_POLL_INTERVAL_MS,
  * BENCH_POLL_CASES, BENCH_POLL_INTERVALS, BENCH_FANOUT_SIZES, BENCH_SEND_EVENTS, BENCH_SEND_CONCURRENCY,
  * BENCH_SEND_THROTTLE_PERCENT, BENCH_POLL_REPLICA_CASES and BENCH_REDIS_URL (the three-replica case of
  * benchmark 3), and BENCH_ONLY (e.g. `3`: only those benchmarks, no report written) (see settings.ts). Asserts correctness of the answers, never timings.
@@ -121,10 +121,13 @@ async function main(): Promise<number> {
     if (selected(3)) {
       // A host of its own, polling at the default jitter (±10%): the loads' polls drift apart, so a count
       // over a few intervals does not hinge on where the window falls in their (otherwise common) phase.
-      pollingHost = await startHost({
-        kind: 'loadgraph',
-        env: { LIVE_POLL_EVENT_MS: String(settings.pollIntervalMs), LIVE_MAX_POLLS_PER_SECOND: '100000' },
-      });
+      pollingHost = await startHost(
+        {
+          kind: 'loadgraph',
+          env: { LIVE_POLL_EVENT_MS: String(settings.pollIntervalMs), LIVE_MAX_POLLS_PER_SECOND: '100000' },
+        },
+        settings,
+      );
       polling = await runPollingBenchmark(pollingHost, farm!, settings, progress);
       await pollingHost.stop();
       pollingHost = undefined;
@@ -134,14 +137,17 @@ async function main(): Promise<number> {
     }
     if (selected(4) || selected(5)) {
       // Benchmarks 4 and 5 share one Loadgraph host with fast, unjittered polling and no poll budget.
-      live = await startHost({
-        kind: 'loadgraph',
-        env: {
-          LIVE_POLL_EVENT_MS: String(settings.pollIntervalMs),
-          LIVE_POLL_JITTER: '0',
-          LIVE_MAX_POLLS_PER_SECOND: '100000',
+      live = await startHost(
+        {
+          kind: 'loadgraph',
+          env: {
+            LIVE_POLL_EVENT_MS: String(settings.pollIntervalMs),
+            LIVE_POLL_JITTER: '0',
+            LIVE_MAX_POLLS_PER_SECOND: '100000',
+          },
         },
-      });
+        settings,
+      );
       const world = await liveWorld(live.url, live.emulator!);
       if (selected(4)) {
         fanout = await runFanoutBenchmark(live, farm!, world, settings, progress);

@@ -17,7 +17,10 @@ export interface BenchSettings {
   readonly upstreamLatencyMs: number;
   /** Where the report goes (`BENCH_RESULTS_PATH`, default `bench/RESULTS.md`). */
   readonly resultsPath: string;
-  /** A directory for V8 CPU profiles of the throughput servers (`BENCH_CPU_PROFILE_DIR`, default none). */
+  /**
+   * A directory for V8 CPU profiles of the throughput servers and of the host of benchmarks 3 to 5
+   * (`BENCH_CPU_PROFILE_DIR`, default none).
+   */
   readonly cpuProfileDir: string | undefined;
   /** Poll interval of watched events in benchmarks 3 and 4, ms (`BENCH_POLL_INTERVAL_MS`, default 500). */
   readonly pollIntervalMs: number;

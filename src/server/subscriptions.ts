@@ -21,7 +21,7 @@ import { TOKEN_HEADER_KEY, TOKEN_QUERY_KEY, type Response as SseResponse } from 
 import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
 import { CloseCode, DEPRECATED_GRAPHQL_WS_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import {
   outcomeOf,
   type AccessLog,
@@ -75,6 +75,8 @@ interface StreamedOperation {
   readonly operationName: string | undefined;
   readonly operationType: string | undefined;
   outcome: string;
+  /** graphql-ws only: where the operation's subscription group writes its results. */
+  sink?: DeliverySink | undefined;
 }
 
 function streamedOperation(args: ExecutionArgs): StreamedOperation {
@@ -159,7 +161,30 @@ function formatResult(result: ExecutionResult, formatError: FormatError): Execut
   };
 }
 
-const CLOSING_BRACE = Buffer.from('}');
+const CLOSING_BRACE = 0x7d;
+const TEXT_FRAME = { binary: false } as const;
+
+/**
+ * Writes a group's serialized payload to `socket` as the `next` message of operation `id`: the message's
+ * head (kept as one string per operation), the group's bytes and the closing brace, copied into one buffer
+ * sent as a text frame. The socket's `send` is the one the send-buffer bound wraps, so a slow consumer is
+ * closed alike on this path.
+ */
+function nextMessageSink(socket: WebSocket, id: string): DeliverySink {
+  const head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  // Measured once, which also makes it one flat string, not the pieces of the template, for its life.
+  const headBytes = Buffer.byteLength(head);
+  return (payload) => {
+    if (socket.readyState !== socket.OPEN) return;
+    // Bytes, not a string: the payload is encoded once for the group, not once per socket.
+    const body = payload.bytes;
+    const message = Buffer.allocUnsafe(headBytes + body.length + 1);
+    message.write(head, 0, headBytes, 'utf8');
+    body.copy(message, headBytes);
+    message[message.length - 1] = CLOSING_BRACE;
+    socket.send(message, TEXT_FRAME);
+  };
+}
 
 /** The graphql-ws endpoint attached to the HTTP server. */
 export interface WebSocketTransport {
@@ -227,20 +252,20 @@ export function attachWebSocket(
   const groups = createSubscriptionGroups({
     serialize: (result) => JSON.stringify(formatResult(result, options.formatError)),
   });
-  /**
-   * Per operation (its execution arguments): where its results go. A workaround, and why: graphql-ws's
-   * `subscribe` hook receives only the `ExecutionArgs` object `onSubscribe` returned (graphql-ws passes
-   * that very object on), not the socket or the operation id, and the group member must know its sink
-   * when it joins, inside `subscribe`; `onOperation`, which does see both, runs only after. Should a later
-   * graphql-ws pass a copy, `sinks.get` misses and the member falls back to the transport's own iteration
-   * and `next` frames: slower, same messages. The `next` frame is written by hand (its id prefix, then
-   * the group's bytes) so one serialization serves every member; see subscriptionGroups.ts.
-   */
-  const sinks = new WeakMap<ExecutionArgs, DeliverySink>();
   /** Per connection and operation id: the access-log record of an operation under way. */
   const operations = new WeakMap<object, Map<string, StreamedOperation>>();
   const operationOf = (ctx: object, id: string): StreamedOperation | undefined =>
     operations.get(ctx)?.get(id);
+  /**
+   * Per operation (its execution arguments): its record, with the sink its results go to. A workaround,
+   * and why: graphql-ws's `subscribe` hook receives only the `ExecutionArgs` object `onSubscribe` returned
+   * (graphql-ws passes that very object on), not the socket or the operation id, and the group member
+   * must know its sink when it joins, inside `subscribe`; `onOperation`, which does see both, runs only
+   * after. Should a later graphql-ws pass a copy, the lookup misses and the member falls back to the
+   * transport's own iteration and `next` frames: slower, same messages (and no scope for the access log).
+   * The `next` frame is written by hand (nextMessageSink) so one serialization serves every member; see
+   * subscriptionGroups.ts.
+   */
   const byArgs = new WeakMap<ExecutionArgs, StreamedOperation>();
   const operationOfArgs = (args: ExecutionArgs): StreamedOperation | undefined => byArgs.get(args);
   const cleanup = useServer<Record<string, unknown> | undefined, { context?: GraphContext }>(
@@ -260,25 +285,17 @@ export function attachWebSocket(
         const op = streamedOperation(args);
         if (!operations.has(ctx)) operations.set(ctx, new Map());
         operations.get(ctx)!.set(id, op);
+        op.sink = nextMessageSink(ctx.extra.socket, id);
+        // graphql-ws passes this object on to `subscribe`.
         byArgs.set(args, op);
-        // graphql-ws passes this object on to `subscribe`. The socket's `send` is the one the send-buffer
-        // bound wraps, so a slow consumer is closed alike on this path.
-        const socket = ctx.extra.socket;
-        const prefix = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
-        prefix.charCodeAt(0); // one flat string, not the pieces of the template, for the operation's life
-        sinks.set(args, (payload) => {
-          // Bytes, not a string: the payload is encoded once for the group, not once per socket.
-          if (socket.readyState === socket.OPEN)
-            socket.send(Buffer.concat([Buffer.from(prefix), payload.bytes, CLOSING_BRACE]), {
-              binary: false,
-            });
-        });
         return args;
       },
       execute: (args) => inScope(options, operationOfArgs(args), args, () => execute(args)),
       // Subscribers of one document, variables and scope share one execution per event (subscriptionGroups.ts).
-      subscribe: (args) =>
-        inScope(options, operationOfArgs(args), args, () => groups.subscribe(args, sinks.get(args))),
+      subscribe: (args) => {
+        const op = operationOfArgs(args);
+        return inScope(options, op, args, () => groups.subscribe(args, op?.sink));
+      },
       context: (ctx) => options.createContext(admission?.connectionPrincipal(ctx as WsConnection)),
       onConnect: async (ctx) => {
         const admitted = admission ? await admission.onConnect(ctx as WsConnection) : true;
