@@ -150,6 +150,19 @@ describe('request deadline', () => {
     expect(seen?.aborted).toBe(true);
   });
 
+  it("rejects with the work's error, thrown or rejected, before the deadline", async () => {
+    const boom = new Error('boom');
+    let seen: Deadline | undefined;
+    await expect(withDeadline(1_000, async () => Promise.reject(boom))).rejects.toBe(boom);
+    await expect(
+      withDeadline(1_000, (signal) => {
+        seen = signal;
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(seen?.aborted).toBe(false);
+  });
+
   it('refuses the calls of an abandoned request', async () => {
     const controller = new AbortController();
     const calls: string[] = [];
