@@ -10,9 +10,9 @@ import type {
   SageMakerRunConfigurationResolvers,
 } from '../generated/graphql.js';
 import { loadNow } from '../upstream/loaders.js';
-import type { DataSourceModel } from '../upstream/models.js';
+import type { DataSourceModel, DataSourceRunModel } from '../upstream/models.js';
 import { paginate, type Connection } from './connections.js';
-import { memoizedId, toGlobalId } from './ids.js';
+import { memoizedId, memoizedKey, toGlobalId } from './ids.js';
 import { selectsOnly } from './selection.js';
 import { dataSourceRunView } from './loadView.js';
 
@@ -35,6 +35,12 @@ const DATA_SOURCE_DEFINITION_FIELDS: ReadonlySet<string> = new Set([
   'runs',
 ]);
 
+/** The key of a run's data source. */
+const dataSourceKeyOf = memoizedKey((r: DataSourceRunModel) => ({
+  domainId: r.domainId!,
+  id: r.dataSourceId!,
+}));
+
 /**
  * Fields of `DataSourceRun` (a DataZone data source run as a load): its global id, the normalized load view
  * (status, times, message) and its data source and its activities (a connection).
@@ -56,7 +62,7 @@ export const dataSourceRunResolvers: DataSourceRunResolvers = {
     'dataSourceConfigurationSnapshot' in r ? (r.dataSourceConfigurationSnapshot ?? null) : null,
   lineageSummary: (r) => ('lineageSummary' in r ? (r.lineageSummary ?? null) : null),
   dataSource: (r, _args, { loaders }, info) => {
-    const key = { domainId: r.domainId!, id: r.dataSourceId! };
+    const key = dataSourceKeyOf(r);
     return selectsOnly(info, DATA_SOURCE_DEFINITION_FIELDS)
       ? loadNow(loaders, 'dataSourceDefinition', key)
       : loaders.dataSource.load(key);

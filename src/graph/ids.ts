@@ -49,6 +49,26 @@ export function memoizedId<T extends object>(idOf: (value: T) => string): (value
 }
 
 /**
+ * A link resolver's upstream key, built once per upstream object and frozen (a cached terminal load is the
+ * same object request after request; upstream objects are never mutated). The shared readers remember the
+ * cache id of a frozen key, so a link read from the cache costs a lookup, not a serialization.
+ */
+export function memoizedKey<T extends object, K extends object | null>(
+  keyOf: (value: T) => K,
+): (value: T) => K {
+  const keys = new WeakMap<T, K>();
+  return (value) => {
+    let key = keys.get(value);
+    if (key === undefined) {
+      key = keyOf(value);
+      if (key) Object.freeze(key);
+      keys.set(value, key);
+    }
+    return key;
+  };
+}
+
+/**
  * The opaque global id of a load: base64url of its typename and key parts. Stable (the same load always has
  * the same id) and decodable by {@link fromGlobalId}; the key parts must already be valid.
  */

@@ -2,7 +2,7 @@
  * Resolvers of the Supply Chain types: the Load fields of events and flow executions, the event-type
  * enum (wire `scn.data.forecast` ↔ GraphQL `FORECAST`), and the links between resources.
  */
-import { DataIntegrationEventType } from '../upstream/models.js';
+import { DataIntegrationEventType, type EventModel, type FlowExecutionModel } from '../upstream/models.js';
 import type {
   DataIntegrationEventResolvers,
   DataIntegrationFlowResolvers,
@@ -10,7 +10,7 @@ import type {
 } from '../generated/graphql.js';
 import { loadNow } from '../upstream/loaders.js';
 import { paginate } from './connections.js';
-import { DATASET_ARN, memoizedId, toGlobalId } from './ids.js';
+import { DATASET_ARN, memoizedId, memoizedKey, toGlobalId } from './ids.js';
 import { eventView, flowExecutionView } from './loadView.js';
 
 type EventTypeName = keyof typeof DataIntegrationEventType;
@@ -33,6 +33,18 @@ export const eventTypeWire = (name: EventTypeName): DataIntegrationEventType =>
 /** Paging limits of the Supply Chain list operations (maxResults 1..20, AWS default 10). */
 export const SUPPLY_CHAIN_PAGE = { defaultFirst: 10, maxFirst: 20 } as const;
 
+/** The keys of an event's dataset (null when it targets none) and instance, and of an execution's flow. */
+const datasetKeyOf = memoizedKey((e: EventModel) => {
+  const arn = e.datasetTargetDetails?.datasetIdentifier;
+  const m = arn ? DATASET_ARN.exec(arn) : null;
+  return m ? { instanceId: m[3]!, namespace: m[4]!, name: m[5]! } : null;
+});
+const instanceKeyOf = memoizedKey((e: EventModel) => ({ instanceId: e.instanceId! }));
+const flowKeyOf = memoizedKey((x: FlowExecutionModel) => ({
+  instanceId: x.instanceId!,
+  name: x.flowName!,
+}));
+
 /**
  * Fields of `DataIntegrationEvent` (a Supply Chain event as a load): its global id, the normalized load
  * view, and its dataset (null when the event targets none).
@@ -50,11 +62,10 @@ export const dataIntegrationEventResolvers: DataIntegrationEventResolvers = {
   message: (e) => eventView(e).message,
   eventType: (e) => (e.eventType === undefined ? null : eventTypeName(e.eventType)),
   dataset: (e, _args, { loaders }) => {
-    const arn = e.datasetTargetDetails?.datasetIdentifier;
-    const m = arn ? DATASET_ARN.exec(arn) : null;
-    return m ? loadNow(loaders, 'dataset', { instanceId: m[3]!, namespace: m[4]!, name: m[5]! }) : null;
+    const key = datasetKeyOf(e);
+    return key ? loadNow(loaders, 'dataset', key) : null;
   },
-  instance: (e, _args, { loaders }) => loadNow(loaders, 'instance', { instanceId: e.instanceId! }),
+  instance: (e, _args, { loaders }) => loadNow(loaders, 'instance', instanceKeyOf(e)),
 };
 
 /**
@@ -76,7 +87,7 @@ export const flowExecutionResolvers: FlowExecutionResolvers = {
   finishedAt: (x) => flowExecutionView(x).finishedAt,
   message: (x) => flowExecutionView(x).message,
   executionStatus: (x) => x.status ?? null,
-  flow: (x, _args, { loaders }) => loadNow(loaders, 'flow', { instanceId: x.instanceId!, name: x.flowName! }),
+  flow: (x, _args, { loaders }) => loadNow(loaders, 'flow', flowKeyOf(x)),
 };
 
 /**

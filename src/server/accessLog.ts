@@ -65,15 +65,20 @@ export interface AccessLog {
 }
 
 /**
- * The access log writing to a child of `logger` (`component: access`), one info line per entry; `enabled`
- * false (LOG_ACCESS=0) makes every write a no-op. Never throws.
+ * The access log writing to a child of `logger` (`component: access`), one info line per entry. It is
+ * `enabled` while `LOG_ACCESS` is on (`enabled`) and the logger writes info lines (read at each use, as the
+ * level may change): otherwise every write is a no-op and requests skip building their entries. Never
+ * throws.
  */
 export function createAccessLog(logger: AppLogger, enabled: boolean): AccessLog {
   const log = logger.child({ component: 'access' });
+  const on = (): boolean => enabled && log.isLevelEnabled('info');
   return {
-    enabled,
+    get enabled() {
+      return on();
+    },
     write(entry) {
-      if (!enabled) return;
+      if (!on()) return;
       const durationMs = Math.round(entry.durationMs * 10) / 10;
       log.info(
         { access: { ...entry, durationMs } },

@@ -26,25 +26,35 @@ export type Deadline = Pick<AbortSignal, 'aborted'>;
  * not an AbortController: nothing listens for the abort, and a controller per request costs more than
  * the rest of the deadline together.
  */
-export async function withDeadline<T>(
+export function withDeadline<T>(
   timeoutMs: number,
   work: (deadline: Deadline) => Promise<T>,
 ): Promise<T | 'timeout'> {
-  const state = { aborted: false };
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => {
+  // One promise settled by whichever comes first (a race of two promises costs three more per request).
+  return new Promise<T | 'timeout'>((resolve, reject) => {
+    const state = { aborted: false };
+    const timer = setTimeout(() => {
       state.aborted = true;
       resolve('timeout');
     }, timeoutMs);
+    let running: Promise<T>;
+    try {
+      running = work(state);
+    } catch (err) {
+      clearTimeout(timer);
+      return reject(err);
+    }
+    running.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
   });
-  const running = work(state);
-  running.catch(() => undefined);
-  try {
-    return await Promise.race([running, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

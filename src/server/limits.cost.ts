@@ -7,6 +7,7 @@ import {
   Kind,
   getOperationAST,
   valueFromASTUntyped,
+  visit,
   type DocumentNode,
   type FieldNode,
   type GraphQLError,
@@ -82,6 +83,49 @@ export function operationCost(
   return cost(operation.selectionSet, true, new Set());
 }
 
+/**
+ * Costs already computed, per document: a document's cost depends on the variables only through the
+ * multipliers of its fields that take a list size (`first`, `ids`, `inputs`), so those multipliers (and the
+ * operation name) key its cost. Documents are the transports' cached parses (one object per query text
+ * while cached); each keeps at most {@link MAX_COSTS_PER_DOCUMENT} costs, later ones are computed each time.
+ */
+const costs = new WeakMap<
+  DocumentNode,
+  { readonly sized: readonly FieldNode[]; readonly byKey: Map<string, number> }
+>();
+const MAX_COSTS_PER_DOCUMENT = 64;
+
+/** The fields of `document` (in any operation or fragment) whose arguments may set a multiplier. */
+function sizedFields(document: DocumentNode): FieldNode[] {
+  const fields: FieldNode[] = [];
+  visit(document, {
+    Field(field) {
+      if (field.arguments?.some((a) => a.name.value === 'first' || LIST_ARGUMENTS.has(a.name.value)))
+        fields.push(field);
+    },
+  });
+  return fields;
+}
+
+/** {@link operationCost}, remembered per document and multipliers. */
+function cachedCost(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Readonly<Record<string, unknown>>,
+): number {
+  let known = costs.get(document);
+  if (!known) costs.set(document, (known = { sized: sizedFields(document), byKey: new Map() }));
+  let key = '';
+  for (const field of known.sized) key += `${multiplier(field, variables)},`;
+  key += operationName == null ? '\u0000' : `\u0001${operationName}`;
+  let cost = known.byKey.get(key);
+  if (cost === undefined) {
+    cost = operationCost(document, operationName, variables);
+    if (known.byKey.size < MAX_COSTS_PER_DOCUMENT) known.byKey.set(key, cost);
+  }
+  return cost;
+}
+
 /** The cost rejection of an operation over `maxCost`, or undefined. */
 export function checkCost(
   document: DocumentNode,
@@ -89,7 +133,7 @@ export function checkCost(
   variables: Readonly<Record<string, unknown>> | null | undefined,
   limits: OperationLimits,
 ): GraphQLError | undefined {
-  const cost = operationCost(document, operationName, variables ?? {});
+  const cost = cachedCost(document, operationName, variables ?? {});
   if (cost <= limits.maxCost) return undefined;
   return limitError(
     'cost',

@@ -16,7 +16,7 @@
  * rejected operation makes no upstream call. Introspection fields (`__schema`, `__type`) count for
  * neither depth nor cost: tooling sends deep introspection queries, and production turns it off anyway.
  */
-import type { ApolloServerPlugin } from '@apollo/server';
+import type { ApolloServerPlugin, BaseContext, GraphQLRequestListener } from '@apollo/server';
 import {
   GraphQLError,
   getOperationAST,
@@ -47,20 +47,18 @@ export {
  * on the variables).
  */
 export function limitsPlugin(limits: OperationLimits): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        // Apollo answers only errors thrown from this hook as GraphQL errors with their status, so the
-        // length is checked here, after parsing (which `maxTokens` already bounds).
-        async didResolveOperation({ source, document, request }) {
-          const error =
-            checkQuerySize(source, limits) ??
-            checkCost(document, request.operationName, request.variables, limits);
-          if (error) throw error;
-        },
-      };
+  // One listener for every request: it keeps no state of its own.
+  const listener: GraphQLRequestListener<BaseContext> = {
+    // Apollo answers only errors thrown from this hook as GraphQL errors with their status, so the
+    // length is checked here, after parsing (which `maxTokens` already bounds).
+    async didResolveOperation({ source, document, request }) {
+      const error =
+        checkQuerySize(source, limits) ??
+        checkCost(document, request.operationName, request.variables, limits);
+      if (error) throw error;
     },
   };
+  return { requestDidStart: async () => listener };
 }
 
 /** The validation rules every transport runs: graphql's own, then the shape limits. */

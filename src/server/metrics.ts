@@ -63,7 +63,7 @@ export class Metrics {
   });
   readonly unknownEnumValues = new Counter({
     name: 'loadgraph_upstream_unknown_enum_values_total',
-    help: 'AWS enum values this gateway does not know, each time a field served one (as null, raw value in its *Raw field)',
+    help: 'AWS enum values this gateway does not know, once per upstream object and operation serving one (as null, raw value in its *Raw field)',
     labelNames: ['enum', 'value'] as const,
     registers: [this.registry],
   });

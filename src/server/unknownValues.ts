@@ -1,7 +1,7 @@
 /**
  * Where the AWS enum values the gateway does not know end up (graph/openEnums.ts finds them): each
- * distinct value is logged once at warn, saying what clients see and what to do, and every serve is
- * counted in `loadgraph_upstream_unknown_enum_values_total{enum,value}`. At most `maxDistinct` values get
+ * distinct value is logged once at warn, saying what clients see and what to do, and every report (one
+ * per upstream object and operation that serves the value) is counted in `loadgraph_upstream_unknown_enum_values_total{enum,value}`. At most `maxDistinct` values get
  * their own label (and log line); any beyond share the value label `(other)`, so a misbehaving upstream
  * cannot grow the metric without bound.
  */
@@ -17,7 +17,7 @@ export const MAX_DISTINCT_UNKNOWN_VALUES = 100;
 
 /**
  * The sink graph/openEnums.ts reports unknown AWS enum values to: a warning per distinct value (the first
- * `maxDistinct` only) and a counter increment per serve. Never throws.
+ * `maxDistinct` only) and a counter increment per report. Never throws.
  */
 export function createUnknownValueSink(
   logger: AppLogger,

@@ -120,12 +120,13 @@ function loaderClassOf(readers: Readers): new (scope: LoaderScope) => Loaders {
     loadNow(name: keyof Readers, key: object): unknown {
       const scope = this[SCOPE];
       const reader = scope.readers[name] as unknown as SharedReader<object, object>;
-      const load = () =>
-        (this as unknown as Record<string, DataLoader<object, object, string>>)[name]!.load(key);
       // The gate decides first: a key the caller may not read goes through the loader, which answers it
       // exactly as the gate says, even when the shared cache holds it.
-      if (scope.gate?.refuse(name, key, reader.operation)) return load();
-      return reader.cached(key) ?? load();
+      if (!scope.gate?.refuse(name, key, reader.operation)) {
+        const cached = reader.cached(key);
+        if (cached) return cached;
+      }
+      return (this as unknown as Record<string, DataLoader<object, object, string>>)[name]!.load(key);
     }
   };
   for (const name of Object.keys(readers)) {

@@ -56,9 +56,14 @@ export class SharedReader<K, V extends object> {
   readonly stats: ReaderStats = { calls: 0, coalesced: 0, cacheHits: 0, cacheMisses: 0 };
   private readonly inFlight = new Map<string, InFlight<V>>();
   private readonly limit: LimitFunction;
+  /** Whether any value of this reader may be held across requests (a cache, and a rule for what to keep). */
+  private readonly cacheable: boolean;
+  /** The cache ids of frozen keys, computed once per key object (see {@link idOf}). */
+  private readonly frozenIds = new WeakMap<object, string>();
 
   constructor(private readonly options: SharedReaderOptions<K, V>) {
     this.limit = pLimit(options.concurrency);
+    this.cacheable = Boolean(options.cache && (options.isTerminal || options.definitionTtlMs));
   }
 
   get operation(): string {
@@ -70,9 +75,9 @@ export class SharedReader<K, V extends object> {
    * the raw upstream error.
    */
   read(key: K, notBefore: number): Promise<V> {
-    const id = `${this.options.operation}\u0000${this.options.keyOf(key)}`;
-    if ((this.options.isTerminal || this.options.definitionTtlMs) && this.options.cache) {
-      const cached = this.options.cache.get(id) as V | undefined;
+    const id = this.idOf(key);
+    if (this.cacheable) {
+      const cached = this.options.cache!.get(id) as V | undefined;
       if (cached) {
         this.stats.cacheHits++;
         return Promise.resolve(cached);
@@ -108,9 +113,8 @@ export class SharedReader<K, V extends object> {
    * What `read` would resolve to at once, without a promise: for callers that can use a value now.
    */
   cached(key: K): V | undefined {
-    const { cache, isTerminal, definitionTtlMs } = this.options;
-    if (!cache || !(isTerminal || definitionTtlMs)) return undefined;
-    const value = cache.get(`${this.options.operation}\u0000${this.options.keyOf(key)}`) as V | undefined;
+    if (!this.cacheable) return undefined;
+    const value = this.options.cache!.get(this.idOf(key)) as V | undefined;
     if (value) this.stats.cacheHits++;
     return value;
   }
@@ -119,9 +123,26 @@ export class SharedReader<K, V extends object> {
   prime(key: K, value: V): void {
     const { cache, isTerminal, definitionTtlMs } = this.options;
     if (!cache) return;
-    const id = `${this.options.operation}\u0000${this.options.keyOf(key)}`;
+    const id = this.idOf(key);
     if (isTerminal?.(value)) cache.set(id, value);
     else if (definitionTtlMs) cache.set(id, value, { ttl: definitionTtlMs });
+  }
+
+  /**
+   * The key's id in the shared cache and among the reads in flight: the operation and `keyOf(key)`. A frozen
+   * key object (a decoded global id, a link's key kept per upstream object) cannot change, so its id is
+   * computed once and remembered for as long as the key lives: the same load asked for request after request
+   * costs a lookup, not a serialization.
+   */
+  private idOf(key: K): string {
+    if (typeof key !== 'object' || key === null || !Object.isFrozen(key)) return this.newId(key);
+    let id = this.frozenIds.get(key);
+    if (id === undefined) this.frozenIds.set(key, (id = this.newId(key)));
+    return id;
+  }
+
+  private newId(key: K): string {
+    return `${this.options.operation}\u0000${this.options.keyOf(key)}`;
   }
 
   private settle(id: string, promise: Promise<V>): void {

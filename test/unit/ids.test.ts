@@ -3,8 +3,8 @@
  * a BAD_USER_INPUT naming the argument when they are not ids of this graph.
  */
 import { GraphQLError } from 'graphql';
-import { describe, expect, it } from 'vitest';
-import { checkKey, fromGlobalId, toGlobalId, UUID, type LoadRef } from '../../src/graph/ids.js';
+import { describe, expect, it, vi } from 'vitest';
+import { checkKey, fromGlobalId, memoizedKey, toGlobalId, UUID, type LoadRef } from '../../src/graph/ids.js';
 
 const INSTANCE = '8928ae12-15e5-4441-825d-ec2184f0a43a';
 const EVENT = '19739c8e-cd2e-4cbc-a2f7-0dc43239f042';
@@ -139,5 +139,22 @@ describe('checkKey', () => {
     expect(error!.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'instanceId' });
     expect(error!.message).toContain('instanceId "nope" is not a valid Supply Chain instance id');
     expect(error!.message).toContain(UUID.source);
+  });
+});
+
+describe('memoizedKey', () => {
+  it('builds a frozen key once per upstream object, and remembers that an object has none', () => {
+    const build = vi.fn((v: { id?: string }) => (v.id ? { id: v.id } : null));
+    const keyOf = memoizedKey(build);
+    const a = { id: 'a' };
+    const none = {};
+    const key = keyOf(a);
+    expect(key).toEqual({ id: 'a' });
+    expect(Object.isFrozen(key)).toBe(true);
+    expect(keyOf(a)).toBe(key);
+    expect(keyOf({ id: 'a' })).not.toBe(key);
+    expect(keyOf(none)).toBeNull();
+    expect(keyOf(none)).toBeNull();
+    expect(build).toHaveBeenCalledTimes(3);
   });
 });

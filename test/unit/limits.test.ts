@@ -11,6 +11,7 @@ import { isUnsupportedMediaType } from '../../src/server/requestBody.js';
 import {
   DEFAULT_LIST_SIZE,
   MUTATION_COST,
+  checkCost,
   checkQuerySize,
   operationCost,
   validationRules,
@@ -36,6 +37,27 @@ describe('operationCost', () => {
     expect(operationCost(parse(`{ loads(ids: ["a", "b", "c"]) { id } }`), undefined)).toBe(1 + 3);
     const send = parse(`mutation($in: [SendEventInput!]!) { sendEvents(inputs: $in) { index } }`);
     expect(operationCost(send, undefined, { in: [{}, {}] })).toBe(MUTATION_COST * 2 + 2);
+  });
+
+  it('checks each request of one document with its own variables and operation', () => {
+    const doc = parse(
+      `query A($ids: [ID!]!, $n: Int) { loads(ids: $ids) { id } dataIntegrationEvents(instanceId: "i", first: $n) { nodes { eventId } } }
+       query B { loads(ids: ["a"]) { id } }`,
+    );
+    const limits = { ...LIMITS, maxCost: 100 };
+    const ids = (n: number) => Array.from({ length: n }, (_, i) => `id${i}`);
+    const check = (name: string | null, variables: Record<string, unknown>) =>
+      checkCost(doc, name, variables, limits)?.extensions['limit'];
+    for (let round = 0; round < 2; round++) {
+      expect(check('A', { ids: ids(1), n: 1 })).toBeUndefined();
+      expect(check('A', { ids: ids(98), n: 1 })).toBe('cost');
+      expect(check('A', { ids: ids(1), n: 60 })).toBe('cost');
+      expect(check('A', { ids: ids(1) })).toBeUndefined();
+      expect(check('B', { ids: ids(98), n: 60 })).toBeUndefined();
+    }
+    // Past the costs a document keeps, each is still computed.
+    for (let n = 0; n < 100; n++)
+      expect(check('A', { ids: ids(n), n: 1 })).toBe(n + 4 > 100 ? 'cost' : undefined);
   });
 
   it('measures a fragment bomb without expanding it', () => {
@@ -126,6 +148,19 @@ describe('request deadline', () => {
     const never = new Promise<never>(() => {});
     expect(await withDeadline(10, (signal) => ((seen = signal), never))).toBe('timeout');
     expect(seen?.aborted).toBe(true);
+  });
+
+  it("rejects with the work's error, thrown or rejected, before the deadline", async () => {
+    const boom = new Error('boom');
+    let seen: Deadline | undefined;
+    await expect(withDeadline(1_000, async () => Promise.reject(boom))).rejects.toBe(boom);
+    await expect(
+      withDeadline(1_000, (signal) => {
+        seen = signal;
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
+    expect(seen?.aborted).toBe(false);
   });
 
   it('refuses the calls of an abandoned request', async () => {

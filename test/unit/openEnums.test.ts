@@ -3,7 +3,7 @@
  * its raw value beside it; a non-null one is refused at start. And the sink: one warn line per value,
  * every serve counted, a bounded set of labels.
  */
-import { buildSchema } from 'graphql';
+import { buildSchema, execute, parse } from 'graphql';
 import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -98,5 +98,57 @@ describe('the unknown-value sink', () => {
       'InstanceState:B': 1,
       'InstanceState:(other)': 2,
     });
+  });
+});
+
+describe('reporting unknown values', () => {
+  /** Runs `query` against the gateway schema, every run read answered by `runs` (by id); the values reported. */
+  const serve = async (query: string, runs: Record<string, object>, reported: [string, string][] = []) => {
+    const schema = createSchema({ onUnknownValue: (e, v) => void reported.push([e, v]) });
+    const operation = async () => {
+      const contextValue = {
+        loaders: { dataSourceRun: { load: async (k: { runId: string }) => runs[k.runId] } },
+      };
+      const result = await execute({ schema, document: parse(query), contextValue });
+      expect(result.errors).toBeUndefined();
+      return result.data as any;
+    };
+    return { reported, data: await operation(), again: operation };
+  };
+  const run = (id: string) => ({
+    id,
+    domainId: 'dzd_domain1',
+    dataSourceId: 'source1',
+    status: 'CANCELLED',
+    type: 'ON_DEMAND',
+  });
+  const RUN = (alias: string, id: string, fields: string) =>
+    `${alias}: dataSourceRun(domainIdentifier: "dzd_domain1", identifier: "${id}") { ${fields} }`;
+
+  it('reports a run status once per run, whether status, runStatus or both show it', async () => {
+    const both = await serve(`{ ${RUN('a', 'run1', 'status runStatus upstreamStatus')} }`, {
+      run1: run('run1'),
+    });
+    expect(both.data.a).toEqual({ status: 'UNKNOWN', runStatus: null, upstreamStatus: 'CANCELLED' });
+    expect(both.reported).toEqual([['DataSourceRunStatus', 'CANCELLED']]);
+    // Each operation that serves the run reports it (the metric counts serves).
+    await both.again();
+    expect(both.reported).toHaveLength(2);
+    for (const fields of ['status', 'runStatus'])
+      expect((await serve(`{ ${RUN('a', 'run1', fields)} }`, { run1: run('run1') })).reported).toEqual([
+        ['DataSourceRunStatus', 'CANCELLED'],
+      ]);
+  });
+
+  it('reports each upstream object that holds an unknown value, every other enum as before', async () => {
+    const { reported } = await serve(
+      `{ ${RUN('a', 'run1', 'status runStatus type')} ${RUN('b', 'run2', 'runStatus status typeRaw')} }`,
+      { run1: run('run1'), run2: run('run2') },
+    );
+    expect(reported).toEqual([
+      ['DataSourceRunStatus', 'CANCELLED'],
+      ['DataSourceRunType', 'ON_DEMAND'],
+      ['DataSourceRunStatus', 'CANCELLED'],
+    ]);
   });
 });

@@ -353,6 +353,34 @@ describe('reader basics', () => {
     expect(reader.stats).toEqual({ calls: 2, coalesced: 1, cacheHits: 1, cacheMisses: 3 });
   });
 
+  it('finds a value by a frozen key as by an equal plain one, and keeps frozen keys of different loads apart', async () => {
+    const upstream = createFakeUpstream();
+    const keyOf = vi.fn((k: Key) => k.id);
+    const reader = new SharedReader<Key, Value>({
+      operation: 'GetThing',
+      keyOf,
+      fetch: upstream.fetch,
+      isTerminal: (v) => v.status === 'DONE',
+      cache: createTerminalCache(100, 60_000),
+      concurrency: 4,
+    });
+    const a = Object.freeze({ id: 'a' });
+    const b = Object.freeze({ id: 'b' });
+    reader.prime({ id: 'a' }, done('a'));
+    reader.prime(b, done('b'));
+    for (let i = 0; i < 3; i++) {
+      expect(reader.cached(a)?.id).toBe('a');
+      expect(reader.cached(b)?.id).toBe('b');
+      expect(reader.cached({ id: 'b' })?.id).toBe('b');
+      expect((await reader.read(a, now)).id).toBe('a');
+    }
+    expect(upstream.calls).toHaveLength(0);
+    // A frozen key is serialized once, however often it is read; a plain one on every read.
+    expect(keyOf.mock.calls.filter(([k]) => k === a)).toHaveLength(1);
+    expect(keyOf.mock.calls.filter(([k]) => k === b)).toHaveLength(1);
+    expect(keyOf.mock.calls.filter(([k]) => !Object.isFrozen(k))).toHaveLength(4);
+  });
+
   it('createTerminalCache turns the cache off at 0 entries', () => {
     expect(createTerminalCache(0, 1_000)).toBeUndefined();
     expect(createTerminalCache(1, 1_000)).toBeDefined();

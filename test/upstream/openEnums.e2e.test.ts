@@ -117,8 +117,8 @@ describe('a data source run with a status, a run type and an error type the gate
           metrics,
         )?.[1],
       );
-    // Served by runStatus and by the normalized status, in each of the three queries so far.
-    expect(sample('enum="DataSourceRunStatus",value="CANCELLED"')).toBe(6);
+    // Once per query so far (three): runStatus and the normalized status show the same upstream value.
+    expect(sample('enum="DataSourceRunStatus",value="CANCELLED"')).toBe(3);
     expect(sample('enum="DataSourceRunType",value="ON_DEMAND"')).toBe(3);
     expect(sample('enum="DataSourceErrorType",value="QUOTA_RESET_EXCEPTION"')).toBe(3);
   });
@@ -181,6 +181,11 @@ describe('an integration event with an event type, operation type and load statu
       },
     });
     expect(warnings('scn.data.carbonfootprint')[0]).toMatchObject({ enum: 'DataIntegrationEventType' });
+    // The load status is one upstream value, shown by status and by datasetLoadExecution.status: counted once.
+    const metrics = await (await fetch(gw.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).toMatch(
+      /^loadgraph_upstream_unknown_enum_values_total\{enum="DatasetLoadStatus",value="CANCELLED"\} 1$/m,
+    );
   });
 
   it('stays in a list, its neighbours keeping their typed values', async () => {
