@@ -47,6 +47,7 @@ import type {
 } from '@smithy/types';
 import { EMULATOR_KEY_PAIR, type Config } from '../config.js';
 import { LeanHttpHandler } from './httpHandler.js';
+import { PlannedRestJsonProtocol } from './restJsonProtocol.js';
 import { createSigV4Signer } from './signer.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
@@ -126,6 +127,7 @@ export function createUpstreamClients({ aws, credentials, logger }: UpstreamClie
     cacheMiddleware: true,
     maxAttempts: aws.maxAttempts,
     retryMode: 'standard',
+    protocol: PlannedRestJsonProtocol,
     ...(credentials ? { credentials: { ...credentials } } : {}),
     ...(logger ? { logger } : {}),
   } as const;
