@@ -48,6 +48,7 @@ import type {
 import { EMULATOR_KEY_PAIR, type Config } from '../config.js';
 import { LeanHttpHandler } from './httpHandler.js';
 import { PlannedRestJsonProtocol } from './restJsonProtocol.js';
+import { getLeanSchemaSerdePlugin } from './schemaSerde.js';
 import { createSigV4Signer } from './signer.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
@@ -147,6 +148,8 @@ export function createUpstreamClients({ aws, credentials, logger }: UpstreamClie
     supplyChain.middlewareStack.remove(LOGGER_MIDDLEWARE);
     dataZone.middlewareStack.remove(LOGGER_MIDDLEWARE);
   }
+  supplyChain.middlewareStack.use(getLeanSchemaSerdePlugin(supplyChain.config));
+  dataZone.middlewareStack.use(getLeanSchemaSerdePlugin(dataZone.config));
   return {
     supplyChain,
     dataZone,

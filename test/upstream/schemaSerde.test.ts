@@ -1,0 +1,62 @@
+/**
+ * The lean schema serde plugin (src/upstream/schemaSerde.ts) takes the place of the client's own
+ * serializer and deserializer middleware, and hands the protocol, with the call's context, every key of
+ * `SerdeContext` from the client config (and no other: the stock middleware copies the whole config for
+ * every call); the protocol's serde context still reads the whole config.
+ */
+import { HttpResponse } from '@smithy/core/protocols';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createUpstreamClients, EMULATOR_CREDENTIALS } from '../../src/upstream/clients.js';
+import { SERDE_CONTEXT_KEYS } from '../../src/upstream/schemaSerde.js';
+import { GetInstanceCommand } from '../../src/upstream/supplychain/index.js';
+
+describe('the lean schema serde plugin', () => {
+  it('gives the protocol the config’s serde context keys and the call’s context', async () => {
+    const aws = loadConfig({ LOADGRAPH_EMULATOR: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }).aws;
+    const { supplyChain, destroy } = createUpstreamClients({
+      aws: { ...aws, supplyChainEndpoint: 'http://127.0.0.1:9', dataZoneEndpoint: 'http://127.0.0.1:9' },
+      credentials: EMULATOR_CREDENTIALS,
+    });
+    try {
+      const config = supplyChain.config as any;
+      config.requestHandler.handle = async () => ({
+        response: new HttpResponse({
+          statusCode: 200,
+          headers: { 'x-amzn-requestid': 'req-1' },
+          body: Buffer.from('{"instance":{"instanceId":"i-1","awsAccountId":"1","state":"Active"}}'),
+        }),
+      });
+      const protocol = config.protocol;
+      const contexts: Record<string, any> = {};
+      for (const method of ['serializeRequest', 'deserializeResponse'] as const) {
+        const stock = protocol[method].bind(protocol);
+        protocol[method] = (...args: any[]) => {
+          contexts[method] = method === 'serializeRequest' ? args[2] : args[1];
+          return stock(...args);
+        };
+      }
+      const output = await supplyChain.send(new GetInstanceCommand({ instanceId: 'i-1' }));
+      expect(output.instance?.instanceId).toBe('i-1');
+      expect(output.$metadata.requestId).toBe('req-1');
+      expect(supplyChain.middlewareStack.identify().filter((m) => /serializerMiddleware/.test(m))).toEqual([
+        'serializerMiddleware - serialize',
+        'deserializerMiddleware - deserialize',
+      ]);
+      for (const context of Object.values(contexts)) {
+        for (const key of SERDE_CONTEXT_KEYS) {
+          if (key === 'endpoint') continue; // the serializer's own, from the resolved endpoint
+          expect(context[key], key).toBe(config[key]);
+        }
+        expect(context.commandName).toBe('GetInstanceCommand');
+        // The rest of the config is not copied for every call.
+        expect('credentials' in context).toBe(false);
+      }
+      expect(typeof contexts.serializeRequest.endpoint).toBe('function');
+      expect(protocol.serdeContext.region).toBe(config.region);
+      expect(protocol.serdeContext.credentials).toBe(config.credentials);
+    } finally {
+      destroy();
+    }
+  });
+});
