@@ -50,6 +50,7 @@ import { LeanHttpHandler } from './httpHandler.js';
 import { PlannedRestJsonProtocol } from './restJsonProtocol.js';
 import { getLeanSchemaSerdePlugin } from './schemaSerde.js';
 import { createSigV4Signer } from './signer.js';
+import { getMemoUserAgentPlugin } from './userAgent.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
 /**
@@ -150,6 +151,8 @@ export function createUpstreamClients({ aws, credentials, logger }: UpstreamClie
   }
   supplyChain.middlewareStack.use(getLeanSchemaSerdePlugin(supplyChain.config));
   dataZone.middlewareStack.use(getLeanSchemaSerdePlugin(dataZone.config));
+  supplyChain.middlewareStack.use(getMemoUserAgentPlugin(supplyChain.config));
+  dataZone.middlewareStack.use(getMemoUserAgentPlugin(dataZone.config));
   return {
     supplyChain,
     dataZone,
