@@ -30,7 +30,7 @@ import {
   parseRfc3339DateTimeWithOffset,
   parseRfc7231DateTime,
 } from '@smithy/core/serde';
-import type { Schema } from '@smithy/types';
+import type { HttpResponse, MetadataBearer, Schema } from '@smithy/types';
 
 /** The codec settings `AwsRestJsonProtocol` builds its own codec with. */
 const REST_JSON_SETTINGS: JsonSettings = {
@@ -261,12 +261,53 @@ export class PlannedJsonCodec extends JsonCodec2 {
   }
 }
 
+/** The operation the schema serde middleware describes anew for every call (`operation()`). */
+type Operation = Parameters<AwsRestJsonProtocol['deserializeResponse']>[0];
+
 /**
  * `AwsRestJsonProtocol` on the planned codec; a client builds it from its own `protocolSettings` when
- * given it as its `protocol`.
+ * given it as its `protocol`. It also hands the stock protocol one operation object per operation: the
+ * schema serde middleware describes the operation in a new object for every call, and the stock
+ * protocol keeps its HTTP bindings (method, path template split into segments, static query) on that
+ * object, so it parses them again for every request.
  */
 export class PlannedRestJsonProtocol extends AwsRestJsonProtocol {
+  private readonly operations = new WeakMap<object, Operation>();
+
   constructor(settings: { defaultNamespace: string; errorTypeRegistries?: TypeRegistry[] }) {
     super({ ...settings, jsonCodec: new PlannedJsonCodec(REST_JSON_SETTINGS) });
+  }
+
+  /** The first object seen for the same operation (by its traits object, name, input and output). */
+  private stable(operation: Operation): Operation {
+    const traits = operation.traits as unknown;
+    if (traits === null || typeof traits !== 'object') return operation;
+    const known = this.operations.get(traits);
+    if (
+      known &&
+      known.name === operation.name &&
+      known.namespace === operation.namespace &&
+      known.input === operation.input &&
+      known.output === operation.output
+    )
+      return known;
+    this.operations.set(traits, operation);
+    return operation;
+  }
+
+  override serializeRequest<Input extends object>(
+    operationSchema: Operation,
+    input: Input,
+    context: Parameters<AwsRestJsonProtocol['serializeRequest']>[2],
+  ): ReturnType<AwsRestJsonProtocol['serializeRequest']> {
+    return super.serializeRequest(this.stable(operationSchema), input, context);
+  }
+
+  override deserializeResponse<Output extends MetadataBearer>(
+    operationSchema: Operation,
+    context: Parameters<AwsRestJsonProtocol['deserializeResponse']>[1],
+    response: HttpResponse,
+  ): Promise<Output> {
+    return super.deserializeResponse(this.stable(operationSchema), context, response);
   }
 }

@@ -2,14 +2,17 @@
  * The lean schema serde plugin (src/upstream/schemaSerde.ts) takes the place of the client's own
  * serializer and deserializer middleware, and hands the protocol, with the call's context, every key of
  * `SerdeContext` from the client config (and no other: the stock middleware copies the whole config for
- * every call); the protocol's serde context still reads the whole config.
+ * every call); the protocol's serde context still reads the whole config. The planned restJson1
+ * protocol hands the stock one the same operation object call after call, so that the HTTP bindings the
+ * stock protocol keeps on it are parsed once.
  */
+import { AwsRestJsonProtocol } from '@aws-sdk/core/protocols';
 import { HttpResponse } from '@smithy/core/protocols';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createUpstreamClients, EMULATOR_CREDENTIALS } from '../../src/upstream/clients.js';
 import { SERDE_CONTEXT_KEYS } from '../../src/upstream/schemaSerde.js';
-import { GetInstanceCommand } from '../../src/upstream/supplychain/index.js';
+import { GetInstanceCommand, ListInstancesCommand } from '../../src/upstream/supplychain/index.js';
 
 describe('the lean schema serde plugin', () => {
   it('gives the protocol the config’s serde context keys and the call’s context', async () => {
@@ -56,6 +59,39 @@ describe('the lean schema serde plugin', () => {
       expect(protocol.serdeContext.region).toBe(config.region);
       expect(protocol.serdeContext.credentials).toBe(config.credentials);
     } finally {
+      destroy();
+    }
+  });
+});
+
+describe('the planned restJson1 protocol', () => {
+  it('hands the stock protocol one operation object per operation, whose HTTP bindings it keeps', async () => {
+    const aws = loadConfig({ LOADGRAPH_EMULATOR: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }).aws;
+    const { supplyChain, destroy } = createUpstreamClients({
+      aws: { ...aws, supplyChainEndpoint: 'http://127.0.0.1:9', dataZoneEndpoint: 'http://127.0.0.1:9' },
+      credentials: EMULATOR_CREDENTIALS,
+    });
+    const seen = vi.spyOn(AwsRestJsonProtocol.prototype, 'serializeRequest');
+    try {
+      (supplyChain.config as any).requestHandler.handle = async () => ({
+        response: new HttpResponse({ statusCode: 200, headers: {}, body: Buffer.from('{}') }),
+      });
+      for (const instanceId of ['i-1', 'i-2', 'i-1'])
+        await supplyChain.send(new GetInstanceCommand({ instanceId }));
+      await supplyChain.send(new ListInstancesCommand({}));
+      const operations = seen.mock.calls.map(([operation]) => operation);
+      expect(operations.map((o) => o.name)).toEqual([
+        'GetInstance',
+        'GetInstance',
+        'GetInstance',
+        'ListInstances',
+      ]);
+      expect(operations[1]).toBe(operations[0]);
+      expect(operations[2]).toBe(operations[0]);
+      expect(operations[3]).not.toBe(operations[0]);
+      expect(Object.getOwnPropertySymbols(operations[0]).map(String)).toContain('Symbol(@smithy/schema-x)');
+    } finally {
+      seen.mockRestore();
       destroy();
     }
   });
