@@ -8,6 +8,7 @@
  */
 import { AwsRestJsonProtocol } from '@aws-sdk/core/protocols';
 import { HttpResponse } from '@smithy/core/protocols';
+import { getSchemaSerdePlugin } from '@smithy/core/schema';
 import { describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createUpstreamClients, EMULATOR_CREDENTIALS } from '../../src/upstream/clients.js';
@@ -94,5 +95,60 @@ describe('the planned restJson1 protocol', () => {
       seen.mockRestore();
       destroy();
     }
+  });
+});
+
+describe('the lean schema serde plugin on errors', () => {
+  it('rejects as the stock plugin does: modeled errors, and bodies it cannot parse', async () => {
+    const aws = loadConfig({ LOADGRAPH_EMULATOR: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }).aws;
+    const answers = [
+      { statusCode: 200, headers: { 'x-amzn-requestid': 'req-1' }, body: '{"instance": {' },
+      {
+        statusCode: 404,
+        headers: { 'x-amzn-requestid': 'req-2', 'x-amzn-errortype': 'ResourceNotFoundException' },
+        body: '{"message":"no such instance"}',
+      },
+      { statusCode: 500, headers: { 'x-amz-request-id': 'req-3' }, body: 'not json' },
+    ];
+    const rejections = async (stock: boolean) => {
+      const { supplyChain, destroy } = createUpstreamClients({
+        aws: {
+          ...aws,
+          maxAttempts: 1,
+          supplyChainEndpoint: 'http://127.0.0.1:9',
+          dataZoneEndpoint: 'http://127.0.0.1:9',
+        },
+        credentials: EMULATOR_CREDENTIALS,
+      });
+      if (stock) supplyChain.middlewareStack.use(getSchemaSerdePlugin(supplyChain.config as never));
+      let next = 0;
+      (supplyChain.config as any).requestHandler.handle = async () => {
+        const { body, ...answer } = answers[next++]!;
+        return { response: new HttpResponse({ ...answer, body: Buffer.from(body) }) };
+      };
+      try {
+        const out = [];
+        for (let i = 0; i < answers.length; i++) {
+          const error: any = await supplyChain.send(new GetInstanceCommand({ instanceId: 'i-1' })).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          out.push({
+            class: Object.getPrototypeOf(error),
+            message: error.message,
+            props: { ...error },
+            response: error.$response && { ...error.$response, body: String(error.$response.body) },
+          });
+        }
+        return out;
+      } finally {
+        destroy();
+      }
+    };
+    const lean = await rejections(false);
+    expect(lean.map((r) => r.props.$metadata?.requestId)).toEqual(['req-1', 'req-2', 'req-3']);
+    expect(lean[0]!.message).toContain('Deserialization error');
+    expect(lean[1]!.props.name).toBe('ResourceNotFoundException');
+    expect(lean).toStrictEqual(await rejections(true));
   });
 });
