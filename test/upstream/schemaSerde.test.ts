@@ -101,7 +101,7 @@ describe('the planned restJson1 protocol', () => {
 describe('the lean schema serde plugin on errors', () => {
   it('rejects as the stock plugin does: modeled errors, and bodies it cannot parse', async () => {
     const aws = loadConfig({ LOADGRAPH_EMULATOR: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }).aws;
-    const answers = [
+    const answers: { statusCode: number; headers: Record<string, string>; body: string }[] = [
       { statusCode: 200, headers: { 'x-amzn-requestid': 'req-1' }, body: '{"instance": {' },
       {
         statusCode: 404,
