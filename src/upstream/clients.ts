@@ -45,7 +45,9 @@
  * could not be run quietly), with the clients before and after interleaved in one process against the
  * same floor (bench/callcost.paired.ts): GetDataIntegrationEvent 3.23× → 2.59×,
  * GetDataSourceRun 3.18× → 2.64×, ListDataIntegrationEvents 2.40× → 1.79×, ListDataSourceRuns 3.62× →
- * 2.13× (its CPU per page −44%). Endpoint resolution (already cached per region and endpoint by both
+ * 2.13× (its CPU per page −44%). Benchmark 7 then (median of 3 runs, load 3-4, floors 72 and 101 µs):
+ * GetDataIntegrationEvent 192 µs 2.63×, GetDataSourceRun 218 µs 2.86×, through the SharedReader 214 µs
+ * 2.84×, ListDataIntegrationEvents 223 µs 2.20×, ListDataSourceRuns 274 µs 2.64×. Endpoint resolution (already cached per region and endpoint by both
  * clients' `EndpointCache`), retries, auth scheme selection and signing middleware are as the SDK does
  * them.
  */
