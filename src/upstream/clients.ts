@@ -25,15 +25,31 @@
  *   handler, where the SDK pipes the response stream through a collector stream.
  * - no logger middleware without a logger: given none, the SDK logs to a no-op logger, yet the middleware
  *   still walks the schema of every input and output to mask sensitive fields for it.
- * The first and last, measured on a canned upstream: 630 → 420 µs of CPU per GetDataIntegrationEvent,
- * 665 → 415 µs per GetDataSourceRun, 720 → 480 µs per ListDataIntegrationEvents page and 905 → 655 µs
- * per ListDataSourceRuns page (20 items). The signer and the handler then (median of 3 runs, × the floor
- * of the same run; the machine was shared, so compare the ratios): GetDataIntegrationEvent 3.85× → 2.88×
- * (249 µs), GetDataSourceRun 4.08× → 3.11× (271 µs), the same through the SharedReader 4.19× → 3.06×,
- * ListDataIntegrationEvents 3.17× → 2.95× (315 µs), ListDataSourceRuns 4.93× → 4.62× (509 µs; what is
- * left there is mostly the DataZone deserializer). The signer alone took the single reads to 3.5–4.0×.
- * Endpoint resolution (already cached per region and endpoint by both clients' `EndpointCache`),
- * retries and user agent are as the SDK does them.
+ * - the restJson1 protocol (./restJsonProtocol.ts), the stock `AwsRestJsonProtocol` given a JSON codec
+ *   whose deserializer plans each schema once (the stock one walks the schema for every value) and parses
+ *   plain `...Z` RFC 3339 date-times itself (the stock parser's regex and range checks were most of a
+ *   DataZone list page); it also hands the stock protocol one operation object per operation, on which
+ *   the stock protocol keeps its HTTP bindings (it parsed them again for every request). A test holds
+ *   its output to the stock deserializer's for every operation we call, errors included.
+ * - the schema serde middleware (./schemaSerde.ts) hands the protocol a view of the call's context with
+ *   the config's serde keys, where the stock one copies the whole config and the context into a new
+ *   object for every request and every response.
+ * - the user agent headers (./userAgent.ts) are built by the SDK's middleware on the first call and
+ *   whenever what it reads changes (identity, feature flags, endpoint), and set again otherwise.
+ * Measured on a canned upstream: 630 → 420 µs of CPU per GetDataIntegrationEvent, 665 → 415 µs per
+ * GetDataSourceRun, 720 → 480 µs per ListDataIntegrationEvents page and 905 → 655 µs per
+ * ListDataSourceRuns page (20 items) with `cacheMiddleware` and no logger middleware; then the signer and
+ * the handler took the ratios to the floor (median of 3 runs, same run's floor) to 3.26× (231 µs),
+ * 3.73× (264 µs), 3.64× through the SharedReader, 3.50× (331 µs) and 5.31× (502 µs). The protocol,
+ * serde and user agent changes then cut, on a heavily loaded machine (load 11 on 2 cores, so benchmark 7
+ * could not be run quietly), with the clients before and after interleaved in one process against the
+ * same floor (bench/callcost.paired.ts): GetDataIntegrationEvent 3.23× → 2.59×,
+ * GetDataSourceRun 3.18× → 2.64×, ListDataIntegrationEvents 2.40× → 1.79×, ListDataSourceRuns 3.62× →
+ * 2.13× (its CPU per page −44%). Benchmark 7 then (median of 3 runs, load 3-4, floors 72 and 101 µs):
+ * GetDataIntegrationEvent 192 µs 2.63×, GetDataSourceRun 218 µs 2.86×, through the SharedReader 214 µs
+ * 2.84×, ListDataIntegrationEvents 223 µs 2.20×, ListDataSourceRuns 274 µs 2.64×. Endpoint resolution (already cached per region and endpoint by both
+ * clients' `EndpointCache`), retries, auth scheme selection and signing middleware are as the SDK does
+ * them.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
@@ -47,7 +63,10 @@ import type {
 } from '@smithy/types';
 import { EMULATOR_KEY_PAIR, type Config } from '../config.js';
 import { LeanHttpHandler } from './httpHandler.js';
+import { PlannedRestJsonProtocol } from './restJsonProtocol.js';
+import { getLeanSchemaSerdePlugin } from './schemaSerde.js';
 import { createSigV4Signer } from './signer.js';
+import { getMemoUserAgentPlugin } from './userAgent.js';
 import { SupplyChainClient } from './supplychain/index.js';
 
 /**
@@ -126,6 +145,7 @@ export function createUpstreamClients({ aws, credentials, logger }: UpstreamClie
     cacheMiddleware: true,
     maxAttempts: aws.maxAttempts,
     retryMode: 'standard',
+    protocol: PlannedRestJsonProtocol,
     ...(credentials ? { credentials: { ...credentials } } : {}),
     ...(logger ? { logger } : {}),
   } as const;
@@ -145,6 +165,10 @@ export function createUpstreamClients({ aws, credentials, logger }: UpstreamClie
     supplyChain.middlewareStack.remove(LOGGER_MIDDLEWARE);
     dataZone.middlewareStack.remove(LOGGER_MIDDLEWARE);
   }
+  supplyChain.middlewareStack.use(getLeanSchemaSerdePlugin(supplyChain.config));
+  dataZone.middlewareStack.use(getLeanSchemaSerdePlugin(dataZone.config));
+  supplyChain.middlewareStack.use(getMemoUserAgentPlugin(supplyChain.config));
+  dataZone.middlewareStack.use(getMemoUserAgentPlugin(dataZone.config));
   return {
     supplyChain,
     dataZone,

@@ -43,35 +43,38 @@ interface ObservableClient {
 /** Adds the observing middleware to a client (outermost, so it sees all attempts of a call as one). */
 export function observeClient(client: ObservableClient, service: string, observer: UpstreamObserver): void {
   client.middlewareStack.add(
-    (next, context) => async (args) => {
-      const started = performance.now();
+    (next, context) => {
+      // Once per resolved handler (the clients resolve one per command class).
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-      try {
-        const result = await next(args);
-        const meta = (result?.output as Metadata | undefined)?.$metadata;
-        observer({
-          service,
-          operation,
-          outcome: 'success',
-          attempts: meta?.attempts ?? 1,
-          durationMs: performance.now() - started,
-          requestId: meta?.requestId,
-          errorName: undefined,
-        });
-        return result;
-      } catch (err) {
-        const meta = (err as Metadata).$metadata;
-        observer({
-          service,
-          operation,
-          outcome: codeOf(err),
-          attempts: meta?.attempts ?? 1,
-          durationMs: performance.now() - started,
-          requestId: meta?.requestId,
-          errorName: (err as Error | undefined)?.name,
-        });
-        throw err;
-      }
+      return async (args) => {
+        const started = performance.now();
+        try {
+          const result = await next(args);
+          const meta = (result?.output as Metadata | undefined)?.$metadata;
+          observer({
+            service,
+            operation,
+            outcome: 'success',
+            attempts: meta?.attempts ?? 1,
+            durationMs: performance.now() - started,
+            requestId: meta?.requestId,
+            errorName: undefined,
+          });
+          return result;
+        } catch (err) {
+          const meta = (err as Metadata).$metadata;
+          observer({
+            service,
+            operation,
+            outcome: codeOf(err),
+            attempts: meta?.attempts ?? 1,
+            durationMs: performance.now() - started,
+            requestId: meta?.requestId,
+            errorName: (err as Error | undefined)?.name,
+          });
+          throw err;
+        }
+      };
     },
     { step: 'initialize', name: 'loadgraphObserveUpstream', override: true },
   );
