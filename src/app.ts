@@ -15,7 +15,7 @@ import type { World } from './emulator/world/index.js';
 import { createLiveHub, type LiveHub } from './live/hub.js';
 import { MemoryPubSub } from './live/pubsub.js';
 import { createRedisScaleOut } from './live/redis/scaleOut.js';
-import { RequestScopes } from './server/accessLog.js';
+import type { RequestScope } from './server/accessLog.js';
 import { startGateway, type GatewayServices } from './server/gateway.js';
 import { createJitExecutor } from './server/jit.js';
 import type { AppLogger } from './server/logger.js';
@@ -179,12 +179,11 @@ async function compose(
   });
   teardown.add('upstream clients', () => clients.destroy());
   const upstreamLog = logger.child({ component: 'upstream' });
-  const scopes = new RequestScopes();
   const observer = (call: UpstreamCall): void => {
     metrics.observeUpstream(call);
     tracing?.recordUpstream(call);
     // The request that caused the call, when one did (a poller's calls have none).
-    const scope = scopes.current();
+    const scope = call.origin as RequestScope | undefined;
     if (scope) scope.upstreamCalls++;
     const fields = { aws: call, ...(scope?.requestId ? { requestId: scope.requestId } : {}) };
     if (call.outcome === 'success') upstreamLog.debug(fields, `${call.operation} succeeded`);
@@ -240,7 +239,6 @@ async function compose(
     scaleOut,
     tracing,
     jit,
-    scopes,
     pageExamples: emulator ? emulatorExamples(emulator.world) : undefined,
     onRelease: (name, release) => teardown.add(name, release),
   };

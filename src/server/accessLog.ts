@@ -3,14 +3,17 @@
  * name and type, transport (`http`, `ws`, `sse`), duration, outcome (`success` or the first error code),
  * request id, principal, and the upstream AWS calls it caused. `LOG_ACCESS=0` turns it off.
  *
- * Upstream calls are tied to the operation that caused them through an `AsyncLocalStorage` scope opened
- * per HTTP request and per WebSocket operation: a call made while the scope is active counts for it, and
- * its log line carries the scope's request id. A poller's calls run outside any scope and carry none.
+ * Upstream calls are tied to the operation that caused them through its request scope, which its context
+ * holds (`scopeOf`) and hands down with every read and write it makes (`sentFor` in upstream/observe.ts): a
+ * call counts for the scope it was made for, and its log line carries the scope's request id. A poller's
+ * calls are made for no scope and carry none. A subscription group's reads count for the member whose
+ * context executes them, and a read that joins a call in flight leaves the call to the request that started
+ * it. (Passed explicitly, not through `AsyncLocalStorage`: on Node 20 that puts a hook on every promise of
+ * the process, a fifth of a cached one-load query's CPU.)
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getOperationAST } from 'graphql';
-import type { GraphContext } from './context.js';
+import { scopeOf, type GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
 
 /** How an operation reached the gateway: GraphQL over HTTP, graphql-ws, or Server-Sent Events. */
@@ -21,21 +24,6 @@ export interface RequestScope {
   /** Set once the request's context exists (its id: the caller's `x-request-id`, or a new one). */
   requestId: string | undefined;
   upstreamCalls: number;
-}
-
-/** The per-process store of request scopes; one per gateway (tests run several in one process). */
-export class RequestScopes {
-  private readonly storage = new AsyncLocalStorage<RequestScope>();
-
-  /** Runs `fn` in a new scope. */
-  run<T>(fn: () => T, scope: RequestScope = { requestId: undefined, upstreamCalls: 0 }): T {
-    return this.storage.run(scope, fn);
-  }
-
-  /** The scope of the code running now, if it runs for a request. */
-  current(): RequestScope | undefined {
-    return this.storage.getStore();
-  }
 }
 
 /**
@@ -99,10 +87,7 @@ export function outcomeOf(
 }
 
 /** The access line of GraphQL operations over HTTP (Apollo's pipeline). */
-export function accessLogPlugin(
-  accessLog: AccessLog,
-  scopes: RequestScopes,
-): ApolloServerPlugin<GraphContext> {
+export function accessLogPlugin(accessLog: AccessLog): ApolloServerPlugin<GraphContext> {
   return {
     async requestDidStart() {
       if (!accessLog.enabled) return;
@@ -131,7 +116,7 @@ export function accessLogPlugin(
             outcome: outcomeOf(resultErrors ?? errors),
             requestId: contextValue?.requestId,
             principal: contextValue?.principal?.id,
-            upstreamCalls: scopes.current()?.upstreamCalls ?? 0,
+            upstreamCalls: (contextValue && scopeOf(contextValue)?.upstreamCalls) ?? 0,
           });
         },
       };

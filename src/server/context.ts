@@ -14,6 +14,7 @@ import type { LiveHub } from '../live/hub.js';
 import type { Actions } from '../upstream/actions.js';
 import { createLoaders, type BatchLog, type Loaders } from '../upstream/loaders.js';
 import type { Readers } from '../upstream/readers.js';
+import type { RequestScope } from './accessLog.js';
 import { accessOf, gateActions, gateLive, type Access } from './auth/access.js';
 import { ANONYMOUS, type Principal } from './auth/principal.js';
 import { abandonable, type Deadline } from './deadline.js';
@@ -60,6 +61,8 @@ const STATE = Symbol('request state');
  */
 class RequestContext implements GraphContext {
   readonly limits: GraphLimits;
+  /** What its upstream reads and writes are made for: counted and logged with its request id. */
+  readonly scope: RequestScope;
   readonly batches: BatchLog = [];
   readonly [STATE]: RequestState;
 
@@ -80,6 +83,7 @@ class RequestContext implements GraphContext {
       live: undefined,
     };
     this.limits = deps.limits;
+    this.scope = { requestId, upstreamCalls: 0 };
     this.refreshLoaders();
   }
 
@@ -96,6 +100,7 @@ class RequestContext implements GraphContext {
       onBatch: state.deps.onBatch,
       gate: state.access.reads,
       signal: state.deadline,
+      origin: this.scope,
     }));
   }
 
@@ -103,8 +108,14 @@ class RequestContext implements GraphContext {
   get actions(): Actions {
     const state = this[STATE];
     const { deadline } = state;
-    const actions = state.deps.actions;
-    return (state.actions ??= gateActions(deadline ? abandonable(actions, deadline) : actions, state.access));
+    if (state.actions) return state.actions;
+    const { sendEvent, startDataSourceRun } = state.deps.actions;
+    const { scope } = this;
+    const actions: Actions = {
+      sendEvent: (request) => sendEvent(request, scope),
+      startDataSourceRun: (request) => startDataSourceRun(request, scope),
+    };
+    return (state.actions = gateActions(deadline ? abandonable(actions, deadline) : actions, state.access));
   }
 
   /** The live hub, through the principal's access gate. */
@@ -137,6 +148,11 @@ function newRequestId(): string {
   const id = randomUUID();
   id.charCodeAt(0); // flattens the concatenation in place
   return id;
+}
+
+/** The scope of a context {@link createContext} made (its copies share it); undefined for any other. */
+export function scopeOf(context: GraphContext): RequestScope | undefined {
+  return context instanceof RequestContext ? context.scope : undefined;
 }
 
 /**

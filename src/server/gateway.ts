@@ -19,7 +19,7 @@ import type { RedisScaleOut } from '../live/redis/scaleOut.js';
 import type { Actions } from '../upstream/actions.js';
 import type { UpstreamClients } from '../upstream/clients.js';
 import type { Readers } from '../upstream/readers.js';
-import { accessLogPlugin, createAccessLog, type RequestScopes } from './accessLog.js';
+import { accessLogPlugin, createAccessLog } from './accessLog.js';
 import { createAdmission } from './auth/admission.js';
 import type { Principal } from './auth/principal.js';
 import { createContext, type GraphContext } from './context.js';
@@ -56,8 +56,6 @@ export interface GatewayServices {
   readonly scaleOut: RedisScaleOut | undefined;
   readonly tracing: Tracing | undefined;
   readonly jit: JitExecutor | undefined;
-  /** Ties upstream calls to the request that caused them (accessLog.ts). */
-  readonly scopes: RequestScopes;
   /** Example operations' ids for the GraphQL IDE (from the emulator's world, when it runs). */
   readonly pageExamples?: object | undefined;
   /** Registers a transport's stop with the composition root's teardown (released newest first). */
@@ -97,7 +95,7 @@ export const STREAM_PATH = '/graphql/stream';
  * `services.onRelease` as soon as it is up, so a failed start still releases what was started.
  */
 export async function startGateway({ config, logger, services }: GatewayOptions): Promise<StartedGateway> {
-  const { clients, readers, actions, live, metrics, scaleOut, tracing, jit, scopes } = services;
+  const { clients, readers, actions, live, metrics, scaleOut, tracing, jit } = services;
   const accessLog = createAccessLog(logger, config.log.access);
   const limits = {
     loadsMaxIds: config.graph.loadsMaxIds,
@@ -167,7 +165,6 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
     admission,
     operationLimits: hardening.operation,
     accessLog,
-    scopes,
   };
   const apollo = new ApolloServer<GraphContext>({
     ...(jit ? { gateway: jitGateway(schema, jit) } : { schema }),
@@ -194,7 +191,7 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
       // Apollo's landing page loads Apollo Sandbox from a CDN: the gateway serves its own IDE instead.
       ApolloServerPluginLandingPageDisabled(),
       loggingPlugin(),
-      accessLogPlugin(accessLog, scopes),
+      accessLogPlugin(accessLog),
       limitsPlugin(hardening.operation),
       variablesPlugin({ production, inputChecks: { SendEventInput: sendEventRawProblems } }),
       requestIdOnInternalErrorsPlugin(),
@@ -219,10 +216,7 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
     context: async (req, signal) => {
       const header = req.headers['x-request-id'];
       const requestId = typeof header === 'string' && /^[\w.:-]{1,128}$/.test(header) ? header : undefined;
-      const context = createContext(contextDeps, requestId, admission.principalOf(req), signal);
-      const scope = scopes.current();
-      if (scope) scope.requestId = context.requestId;
-      return context;
+      return createContext(contextDeps, requestId, admission.principalOf(req), signal);
     },
     metrics: async () => ({
       contentType: metrics.registry.contentType,
@@ -238,8 +232,7 @@ export async function startGateway({ config, logger, services }: GatewayOptions)
     readiness: createReadiness(clients, config.readinessCacheMs),
     degraded: () => scaleOut?.problems() ?? [],
   });
-  // Each request runs in its own scope: the upstream calls it causes are counted and logged with its id.
-  httpServer.on('request', (req, res) => scopes.run(() => handleHttp(req, res)));
+  httpServer.on('request', handleHttp);
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.server.port, config.server.host, () => resolve());

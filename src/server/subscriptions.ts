@@ -22,16 +22,10 @@ import { createHandler as createSseHandler } from 'graphql-sse/lib/use/http';
 import { CloseCode, DEPRECATED_GRAPHQL_WS_PROTOCOL, GRAPHQL_TRANSPORT_WS_PROTOCOL } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import {
-  outcomeOf,
-  type AccessLog,
-  type RequestScope,
-  type RequestScopes,
-  type Transport,
-} from './accessLog.js';
+import { outcomeOf, type AccessLog, type RequestScope, type Transport } from './accessLog.js';
 import type { Admission, WsConnection } from './auth/admission.js';
 import type { Principal } from './auth/principal.js';
-import type { GraphContext } from './context.js';
+import { scopeOf, type GraphContext } from './context.js';
 import type { AppLogger } from './logger.js';
 import type { RequestGuard } from './subgraphSecret.js';
 import type { OperationLimits } from './limits.js';
@@ -61,15 +55,15 @@ export interface StreamingOptions {
   readonly admission?: Admission | undefined;
   /** The operation limits, the same as on HTTP. */
   readonly operationLimits: OperationLimits;
-  /** One access line per completed operation, and the scope its upstream calls count in. */
+  /** One access line per completed operation. */
   readonly accessLog?: AccessLog | undefined;
-  readonly scopes?: RequestScopes | undefined;
 }
 
 /** One streamed operation, from its subscribe message to its completion, for the access log. */
 interface StreamedOperation {
   readonly started: number;
-  readonly scope: RequestScope;
+  /** Its context's scope (where its upstream calls count), or one of its own when it has none. */
+  scope: RequestScope;
   /** Known once the transport has built the operation's context (before it executes). */
   context: GraphContext | undefined;
   readonly operationName: string | undefined;
@@ -86,7 +80,7 @@ function streamedOperation(args: ExecutionArgs): StreamedOperation {
   );
   return {
     started: performance.now(),
-    scope: { requestId: context?.requestId, upstreamCalls: 0 },
+    scope: (context && scopeOf(context)) ?? { requestId: context?.requestId, upstreamCalls: 0 },
     context,
     operationName:
       args.operationName ?? (definition?.kind === 'OperationDefinition' ? definition.name?.value : undefined),
@@ -113,17 +107,13 @@ function writeAccess(
   });
 }
 
-/** Runs the operation of `args` in its request scope, when there is one. */
-function inScope<T>(
-  options: StreamingOptions,
-  op: StreamedOperation | undefined,
-  args: ExecutionArgs,
-  fn: () => T,
-): T {
+/** Runs the operation of `args`, its context and scope (where its upstream calls count) noted first. */
+function inScope<T>(op: StreamedOperation | undefined, args: ExecutionArgs, fn: () => T): T {
   if (!op) return fn();
   op.context = args.contextValue as GraphContext | undefined;
+  op.scope = (op.context && scopeOf(op.context)) ?? op.scope;
   op.scope.requestId = op.context?.requestId;
-  return options.scopes ? options.scopes.run(fn, op.scope) : fn();
+  return fn();
 }
 
 /**
@@ -290,11 +280,11 @@ export function attachWebSocket(
         byArgs.set(args, op);
         return args;
       },
-      execute: (args) => inScope(options, operationOfArgs(args), args, () => execute(args)),
+      execute: (args) => inScope(operationOfArgs(args), args, () => execute(args)),
       // Subscribers of one document, variables and scope share one execution per event (subscriptionGroups.ts).
       subscribe: (args) => {
         const op = operationOfArgs(args);
-        return inScope(options, op, args, () => groups.subscribe(args, op?.sink));
+        return inScope(op, args, () => groups.subscribe(args, op?.sink));
       },
       context: (ctx) => options.createContext(admission?.connectionPrincipal(ctx as WsConnection)),
       onConnect: async (ctx) => {
@@ -428,8 +418,8 @@ export function createSseTransport(options: StreamingOptions) {
     // graphql-sse validates what onSubscribe returns once more; the limits check has already validated it
     // with the same rules and more.
     validate: () => [],
-    execute: (args) => inScope(options, byArgs.get(args), args, () => execute(args)),
-    subscribe: (args) => inScope(options, byArgs.get(args), args, () => groups.subscribe(args)),
+    execute: (args) => inScope(byArgs.get(args), args, () => execute(args)),
+    subscribe: (args) => inScope(byArgs.get(args), args, () => groups.subscribe(args)),
     // No `context` option: the arguments onSubscribe returns carry the caller's context already.
     onSubscribe: (req, params) => {
       const result = limitSse(req.raw, req.headers.get('accept') ?? null, params);

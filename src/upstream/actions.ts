@@ -9,6 +9,7 @@ import { GraphQLError } from 'graphql';
 import type { UpstreamClients } from './clients.js';
 import { ErrorCode, upstreamError } from './errors.js';
 import type { DataSourceRunModel } from './models.js';
+import { sentFor, type CallOrigin } from './origin.js';
 import {
   SendDataIntegrationEventCommand,
   type SendDataIntegrationEventRequest,
@@ -32,15 +33,18 @@ export interface SendEventResult {
 /**
  * The gateway's writes to AWS, each idempotent through its client token (the caller's, or a new UUID). Both
  * reject with the mapped upstream error (errors.ts), which carries the token used so the caller can retry
- * without duplicating the write.
+ * without duplicating the write. `origin` is the request the write is made for (see `sentFor`).
  */
 export interface Actions {
-  sendEvent(request: SendEventRequest): Promise<SendEventResult>;
-  startDataSourceRun(request: {
-    domainId: string;
-    dataSourceId: string;
-    clientToken?: string | undefined;
-  }): Promise<DataSourceRunModel>;
+  sendEvent(request: SendEventRequest, origin?: CallOrigin): Promise<SendEventResult>;
+  startDataSourceRun(
+    request: {
+      domainId: string;
+      dataSourceId: string;
+      clientToken?: string | undefined;
+    },
+    origin?: CallOrigin,
+  ): Promise<DataSourceRunModel>;
 }
 
 /**
@@ -49,26 +53,29 @@ export interface Actions {
  */
 export function createActions(clients: UpstreamClients): Actions {
   return {
-    async sendEvent(request) {
+    async sendEvent(request, origin) {
       const clientToken = request.clientToken ?? randomUUID();
       try {
         const out = await clients.supplyChain.send(
-          new SendDataIntegrationEventCommand({ ...request, clientToken }),
+          sentFor(new SendDataIntegrationEventCommand({ ...request, clientToken }), origin),
         );
         return { eventId: out.eventId!, clientToken };
       } catch (err) {
         throw withClientToken(upstreamError(err, 'SendDataIntegrationEvent'), clientToken);
       }
     },
-    async startDataSourceRun({ domainId, dataSourceId, clientToken: given }) {
+    async startDataSourceRun({ domainId, dataSourceId, clientToken: given }, origin) {
       const clientToken = given ?? randomUUID();
       try {
         const { $metadata: _, ...run } = await clients.dataZone.send(
-          new StartDataSourceRunCommand({
-            domainIdentifier: domainId,
-            dataSourceIdentifier: dataSourceId,
-            clientToken,
-          }),
+          sentFor(
+            new StartDataSourceRunCommand({
+              domainIdentifier: domainId,
+              dataSourceIdentifier: dataSourceId,
+              clientToken,
+            }),
+            origin,
+          ),
         );
         return run as DataSourceRunModel;
       } catch (err) {

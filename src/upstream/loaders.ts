@@ -7,6 +7,7 @@
 import DataLoader from 'dataloader';
 import type { GraphQLError } from 'graphql';
 import { requestAbandoned, upstreamError } from './errors.js';
+import type { CallOrigin } from './origin.js';
 import type { SharedReader } from './reader.js';
 import { stableKey, type Readers } from './readers.js';
 
@@ -63,6 +64,8 @@ export interface LoaderOptions {
   readonly gate?: ReadGate | undefined;
   /** Fires when the request has run past its deadline: batches after it read nothing (REQUEST_TIMEOUT). */
   readonly signal?: Pick<AbortSignal, 'aborted'> | undefined;
+  /** The request the loaders read for: its upstream calls are reported with it (see `sentFor`). */
+  readonly origin?: CallOrigin | undefined;
 }
 
 interface LoaderScope extends LoaderOptions {
@@ -73,7 +76,7 @@ interface LoaderScope extends LoaderOptions {
 
 function makeLoader(scope: LoaderScope, name: string): DataLoader<object, object, string> {
   const reader = scope.readers[name as keyof Readers] as unknown as SharedReader<object, object>;
-  const { requestStart, batches, onBatch, gate, signal } = scope;
+  const { requestStart, batches, onBatch, gate, signal, origin } = scope;
   const loader: DataLoader<object, object, string> = new DataLoader<object, object, string>(
     async (keys) => {
       if (signal?.aborted) {
@@ -84,7 +87,7 @@ function makeLoader(scope: LoaderScope, name: string): DataLoader<object, object
       onBatch?.(name, keys.length);
       const refused = keys.map((k) => gate?.refuse(name, k, reader.operation));
       const settled = await Promise.allSettled(
-        keys.map((k, i) => (refused[i] ? Promise.reject(refused[i]) : reader.read(k, requestStart))),
+        keys.map((k, i) => (refused[i] ? Promise.reject(refused[i]) : reader.read(k, requestStart, origin))),
       );
       const failed = keys.filter((_, i) => settled[i]!.status === 'rejected');
       // DataLoader caches per-key errors; forget them (the waiting loads still get theirs), so a later load retries.
@@ -170,6 +173,7 @@ export function createLoaders(readers: Readers, options: LoaderOptions): Loaders
     onBatch: options.onBatch,
     gate: options.gate,
     signal: options.signal,
+    origin: options.origin,
   };
   return new LoadersClass(scope);
 }

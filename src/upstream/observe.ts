@@ -3,6 +3,9 @@
  * operation, outcome, attempts, latency and AWS request id. Metrics and logs subscribe to it.
  */
 import { codeOf } from './errors.js';
+import { originOf, type CallOrigin } from './origin.js';
+
+export type { CallOrigin } from './origin.js';
 
 /** One finished upstream AWS call (all its attempts), as reported to an {@link UpstreamObserver}. */
 export interface UpstreamCall {
@@ -16,6 +19,8 @@ export interface UpstreamCall {
   readonly durationMs: number;
   readonly requestId: string | undefined;
   readonly errorName: string | undefined;
+  /** What the call was made for ({@link sentFor}), if for a request. */
+  readonly origin: CallOrigin | undefined;
 }
 
 /**
@@ -46,8 +51,10 @@ export function observeClient(client: ObservableClient, service: string, observe
     (next, context) => {
       // Once per resolved handler (the clients resolve one per command class).
       const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      // The initialize step is handed the command itself: its origin is looked up by it.
       return async (args) => {
         const started = performance.now();
+        const origin = originOf(args as object);
         try {
           const result = await next(args);
           const meta = (result?.output as Metadata | undefined)?.$metadata;
@@ -59,6 +66,7 @@ export function observeClient(client: ObservableClient, service: string, observe
             durationMs: performance.now() - started,
             requestId: meta?.requestId,
             errorName: undefined,
+            origin,
           });
           return result;
         } catch (err) {
@@ -71,6 +79,7 @@ export function observeClient(client: ObservableClient, service: string, observe
             durationMs: performance.now() - started,
             requestId: meta?.requestId,
             errorName: (err as Error | undefined)?.name,
+            origin,
           });
           throw err;
         }

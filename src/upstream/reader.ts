@@ -8,6 +8,7 @@
  */
 import { LRUCache } from 'lru-cache';
 import pLimit, { type LimitFunction } from 'p-limit';
+import type { CallOrigin } from './origin.js';
 
 /**
  * Counters of one reader since it was created, for metrics: AWS calls made, reads that joined a call in
@@ -28,7 +29,8 @@ export interface SharedReaderOptions<K, V> {
   /** The AWS operation, for limits, errors and metrics (`GetDataIntegrationEvent`). */
   readonly operation: string;
   readonly keyOf: (key: K) => string;
-  readonly fetch: (key: K) => Promise<V>;
+  /** Reads `key` upstream, for `origin` (see `sentFor` in observe.ts). */
+  readonly fetch: (key: K, origin: CallOrigin | undefined) => Promise<V>;
   /** A value for which this is true never changes and may be cached across requests. */
   readonly isTerminal?: (value: V) => boolean;
   /**
@@ -71,10 +73,11 @@ export class SharedReader<K, V extends object> {
   }
 
   /**
-   * Reads `key` for a request that started at `notBefore` (a `performance.now()` instant). Rejects with
-   * the raw upstream error.
+   * Reads `key` for a request that started at `notBefore` (a `performance.now()` instant). A call it makes
+   * is made for `origin` (the request; none for a poller); a read that joins a call in flight leaves it the
+   * origin of the read that started it. Rejects with the raw upstream error.
    */
-  read(key: K, notBefore: number): Promise<V> {
+  read(key: K, notBefore: number, origin?: CallOrigin): Promise<V> {
     const id = this.idOf(key);
     if (this.cacheable) {
       const cached = this.options.cache!.get(id) as V | undefined;
@@ -92,7 +95,7 @@ export class SharedReader<K, V extends object> {
     const startedAt = performance.now();
     const promise = this.limit(() => {
       this.stats.calls++;
-      return this.options.fetch(key);
+      return this.options.fetch(key, origin);
     }).then(
       (value) => {
         this.settle(id, promise);

@@ -39,6 +39,7 @@ import {
   type DataLakeDataset,
   type Instance,
 } from './supplychain/index.js';
+import { sentFor, type CallOrigin } from './origin.js';
 import { SharedReader } from './reader.js';
 import type { DataSourceModel, DataSourceRunModel, DomainModel, Page } from './models.js';
 import { isTerminalEvent, isTerminalExecution, isTerminalRun } from './terminal.js';
@@ -168,7 +169,7 @@ export function createReaders(
   const { supplyChain: scn, dataZone: dz } = clients;
   const reader = <K extends object, V extends object>(
     operation: string,
-    fetch: (key: K) => Promise<V>,
+    fetch: (key: K, origin: CallOrigin | undefined) => Promise<V>,
     isTerminal?: ((value: V) => boolean) | typeof DEFINITION,
   ): SharedReader<K, V> =>
     new SharedReader<K, V>({
@@ -184,43 +185,46 @@ export function createReaders(
           : {}),
     });
 
-  const getDataSource = async (k: DataSourceKey): Promise<DataSourceModel> =>
+  const getDataSource = async (k: DataSourceKey, o: CallOrigin | undefined): Promise<DataSourceModel> =>
     strip(
-      await dz.send(new GetDataSourceCommand({ domainIdentifier: k.domainId, identifier: k.id })),
+      await dz.send(sentFor(new GetDataSourceCommand({ domainIdentifier: k.domainId, identifier: k.id }), o)),
     ) as DataSourceModel;
 
   return {
     event: reader<EventKey, DataIntegrationEvent>(
       'GetDataIntegrationEvent',
-      async (k) => (await scn.send(new GetDataIntegrationEventCommand(k))).event!,
+      async (k, o) => (await scn.send(sentFor(new GetDataIntegrationEventCommand(k), o))).event!,
       isTerminalEvent,
     ),
     flowExecution: reader<FlowExecutionKey, DataIntegrationFlowExecution>(
       'GetDataIntegrationFlowExecution',
-      async (k) => (await scn.send(new GetDataIntegrationFlowExecutionCommand(k))).flowExecution!,
+      async (k, o) =>
+        (await scn.send(sentFor(new GetDataIntegrationFlowExecutionCommand(k), o))).flowExecution!,
       isTerminalExecution,
     ),
     dataSourceRun: reader<DataSourceRunKey, DataSourceRunModel>(
       'GetDataSourceRun',
-      async (k) =>
+      async (k, o) =>
         strip(
-          await dz.send(new GetDataSourceRunCommand({ domainIdentifier: k.domainId, identifier: k.runId })),
+          await dz.send(
+            sentFor(new GetDataSourceRunCommand({ domainIdentifier: k.domainId, identifier: k.runId }), o),
+          ),
         ) as DataSourceRunModel,
       isTerminalRun,
     ),
     flow: reader<FlowKey, DataIntegrationFlow>(
       'GetDataIntegrationFlow',
-      async (k) => (await scn.send(new GetDataIntegrationFlowCommand(k))).flow!,
+      async (k, o) => (await scn.send(sentFor(new GetDataIntegrationFlowCommand(k), o))).flow!,
       DEFINITION,
     ),
     dataset: reader<DatasetKey, DataLakeDataset>(
       'GetDataLakeDataset',
-      async (k) => (await scn.send(new GetDataLakeDatasetCommand(k))).dataset!,
+      async (k, o) => (await scn.send(sentFor(new GetDataLakeDatasetCommand(k), o))).dataset!,
       DEFINITION,
     ),
     instance: reader<{ instanceId: string }, Instance>(
       'GetInstance',
-      async (k) => (await scn.send(new GetInstanceCommand(k))).instance!,
+      async (k, o) => (await scn.send(sentFor(new GetInstanceCommand(k), o))).instance!,
       DEFINITION,
     ),
     dataSource: reader<DataSourceKey, DataSourceModel>('GetDataSource', getDataSource),
@@ -228,80 +232,96 @@ export function createReaders(
     dataSourceDefinition: reader<DataSourceKey, DataSourceModel>('GetDataSource', getDataSource, DEFINITION),
     domain: reader<{ id: string }, DomainModel>(
       'GetDomain',
-      async (k) => strip(await dz.send(new GetDomainCommand({ identifier: k.id }))) as DomainModel,
+      async (k, o) =>
+        strip(await dz.send(sentFor(new GetDomainCommand({ identifier: k.id }), o))) as DomainModel,
       DEFINITION,
     ),
-    eventsPage: reader<EventsPageKey, Page<DataIntegrationEvent>>('ListDataIntegrationEvents', async (k) => {
-      const out = await scn.send(new ListDataIntegrationEventsCommand(k));
-      return { items: out.events ?? [], nextToken: out.nextToken };
-    }),
+    eventsPage: reader<EventsPageKey, Page<DataIntegrationEvent>>(
+      'ListDataIntegrationEvents',
+      async (k, o) => {
+        const out = await scn.send(sentFor(new ListDataIntegrationEventsCommand(k), o));
+        return { items: out.events ?? [], nextToken: out.nextToken };
+      },
+    ),
     flowExecutionsPage: reader<FlowExecutionsPageKey, Page<DataIntegrationFlowExecution>>(
       'ListDataIntegrationFlowExecutions',
-      async (k) => {
-        const out = await scn.send(new ListDataIntegrationFlowExecutionsCommand(k));
+      async (k, o) => {
+        const out = await scn.send(sentFor(new ListDataIntegrationFlowExecutionsCommand(k), o));
         return { items: out.flowExecutions ?? [], nextToken: out.nextToken };
       },
     ),
-    flowsPage: reader<FlowsPageKey, Page<DataIntegrationFlow>>('ListDataIntegrationFlows', async (k) => {
-      const out = await scn.send(new ListDataIntegrationFlowsCommand(k));
+    flowsPage: reader<FlowsPageKey, Page<DataIntegrationFlow>>('ListDataIntegrationFlows', async (k, o) => {
+      const out = await scn.send(sentFor(new ListDataIntegrationFlowsCommand(k), o));
       return { items: out.flows ?? [], nextToken: out.nextToken };
     }),
-    datasetsPage: reader<DatasetsPageKey, Page<DataLakeDataset>>('ListDataLakeDatasets', async (k) => {
-      const out = await scn.send(new ListDataLakeDatasetsCommand(k));
+    datasetsPage: reader<DatasetsPageKey, Page<DataLakeDataset>>('ListDataLakeDatasets', async (k, o) => {
+      const out = await scn.send(sentFor(new ListDataLakeDatasetsCommand(k), o));
       return { items: out.datasets ?? [], nextToken: out.nextToken };
     }),
-    runsPage: reader<RunsPageKey, Page<DataSourceRunSummary>>('ListDataSourceRuns', async (k) => {
+    runsPage: reader<RunsPageKey, Page<DataSourceRunSummary>>('ListDataSourceRuns', async (k, o) => {
       const out = await dz.send(
-        new ListDataSourceRunsCommand({
-          domainIdentifier: k.domainId,
-          dataSourceIdentifier: k.dataSourceId,
-          status: k.status,
-          maxResults: k.maxResults,
-          nextToken: k.nextToken,
-        }),
+        sentFor(
+          new ListDataSourceRunsCommand({
+            domainIdentifier: k.domainId,
+            dataSourceIdentifier: k.dataSourceId,
+            status: k.status,
+            maxResults: k.maxResults,
+            nextToken: k.nextToken,
+          }),
+          o,
+        ),
       );
       return { items: out.items ?? [], nextToken: out.nextToken };
     }),
-    instancesPage: reader<PageArgs, Page<Instance>>('ListInstances', async (k) => {
-      const out = await scn.send(new ListInstancesCommand(k));
+    instancesPage: reader<PageArgs, Page<Instance>>('ListInstances', async (k, o) => {
+      const out = await scn.send(sentFor(new ListInstancesCommand(k), o));
       return { items: out.instances ?? [], nextToken: out.nextToken };
     }),
-    domainsPage: reader<PageArgs, Page<DomainSummary>>('ListDomains', async (k) => {
-      const out = await dz.send(new ListDomainsCommand(k));
+    domainsPage: reader<PageArgs, Page<DomainSummary>>('ListDomains', async (k, o) => {
+      const out = await dz.send(sentFor(new ListDomainsCommand(k), o));
       return { items: out.items ?? [], nextToken: out.nextToken };
     }),
-    projectsPage: reader<ProjectsPageKey, Page<ProjectSummary>>('ListProjects', async (k) => {
+    projectsPage: reader<ProjectsPageKey, Page<ProjectSummary>>('ListProjects', async (k, o) => {
       const out = await dz.send(
-        new ListProjectsCommand({
-          domainIdentifier: k.domainId,
-          maxResults: k.maxResults,
-          nextToken: k.nextToken,
-        }),
+        sentFor(
+          new ListProjectsCommand({
+            domainIdentifier: k.domainId,
+            maxResults: k.maxResults,
+            nextToken: k.nextToken,
+          }),
+          o,
+        ),
       );
       return { items: out.items ?? [], nextToken: out.nextToken };
     }),
-    dataSourcesPage: reader<DataSourcesPageKey, Page<DataSourceSummary>>('ListDataSources', async (k) => {
+    dataSourcesPage: reader<DataSourcesPageKey, Page<DataSourceSummary>>('ListDataSources', async (k, o) => {
       const out = await dz.send(
-        new ListDataSourcesCommand({
-          domainIdentifier: k.domainId,
-          projectIdentifier: k.projectId,
-          maxResults: k.maxResults,
-          nextToken: k.nextToken,
-        }),
+        sentFor(
+          new ListDataSourcesCommand({
+            domainIdentifier: k.domainId,
+            projectIdentifier: k.projectId,
+            maxResults: k.maxResults,
+            nextToken: k.nextToken,
+          }),
+          o,
+        ),
       );
       return { items: out.items ?? [], nextToken: out.nextToken };
     }),
     activitiesPage: reader<ActivitiesPageKey, Page<DataSourceRunActivity>>(
       'ListDataSourceRunActivities',
-      async (k) => {
+      async (k, o) => {
         const out = await dz.send(
-          new ListDataSourceRunActivitiesCommand({
-            domainIdentifier: k.domainId,
-            identifier: k.runId,
-            status: k.status,
-            maxResults: k.maxResults,
-            nextToken: k.nextToken,
-          }),
+          sentFor(
+            new ListDataSourceRunActivitiesCommand({
+              domainIdentifier: k.domainId,
+              identifier: k.runId,
+              status: k.status,
+              maxResults: k.maxResults,
+              nextToken: k.nextToken,
+            }),
+            o,
+          ),
         );
         return { items: out.items ?? [], nextToken: out.nextToken };
       },
