@@ -36,20 +36,12 @@
  *   object for every request and every response.
  * - the user agent headers (./userAgent.ts) are built by the SDK's middleware on the first call and
  *   whenever what it reads changes (identity, feature flags, endpoint), and set again otherwise.
- * Measured on a canned upstream: 630 → 420 µs of CPU per GetDataIntegrationEvent, 665 → 415 µs per
- * GetDataSourceRun, 720 → 480 µs per ListDataIntegrationEvents page and 905 → 655 µs per
- * ListDataSourceRuns page (20 items) with `cacheMiddleware` and no logger middleware; then the signer and
- * the handler took the ratios to the floor (median of 3 runs, same run's floor) to 3.26× (231 µs),
- * 3.73× (264 µs), 3.64× through the SharedReader, 3.50× (331 µs) and 5.31× (502 µs). The protocol,
- * serde and user agent changes then cut, on a heavily loaded machine (load 11 on 2 cores, so benchmark 7
- * could not be run quietly), with the clients before and after interleaved in one process against the
- * same floor (bench/callcost.paired.ts): GetDataIntegrationEvent 3.23× → 2.59×,
- * GetDataSourceRun 3.18× → 2.64×, ListDataIntegrationEvents 2.40× → 1.79×, ListDataSourceRuns 3.62× →
- * 2.13× (its CPU per page −44%). Benchmark 7 then (median of 3 runs, load 3-4, floors 72 and 101 µs):
- * GetDataIntegrationEvent 192 µs 2.63×, GetDataSourceRun 218 µs 2.86×, through the SharedReader 214 µs
- * 2.84×, ListDataIntegrationEvents 223 µs 2.20×, ListDataSourceRuns 274 µs 2.64×. Endpoint resolution (already cached per region and endpoint by both
- * clients' `EndpointCache`), retries, auth scheme selection and signing middleware are as the SDK does
- * them.
+ * Measured on a canned upstream (benchmark 7, quiet machine, median of 3 runs, × the same run's raw signed
+ * call): before all of this 630 µs of CPU per GetDataIntegrationEvent, 665 per GetDataSourceRun, 720 per
+ * ListDataIntegrationEvents page and 905 per ListDataSourceRuns page (20 items); with all of it 205 µs
+ * (2.8×), 208 µs (2.9×), 293 µs (2.1×) and 290 µs (2.6×), and 222 µs (3.0×) for a GET through the
+ * SharedReader. Endpoint resolution (already cached per region and endpoint by both clients'
+ * `EndpointCache`), retries, auth scheme selection and the signing middleware are as the SDK does them.
  */
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
