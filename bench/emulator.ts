@@ -43,3 +43,14 @@ export function emulatorControl(baseUrl: string): EmulatorControl {
 export function totalCalls(counts: CallCounts, operations?: readonly string[]): number {
   return (operations ?? Object.keys(counts)).reduce((sum, op) => sum + (counts[op] ?? 0), 0);
 }
+
+/** POSTs `body` as JSON to one of the emulator's control routes and returns its JSON answer; throws on a non-2xx. */
+export async function postJson(url: string, body: unknown): Promise<any> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
+  return res.json();
+}

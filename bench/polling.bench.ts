@@ -22,7 +22,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DataIntegrationEventType } from '../src/upstream/supplychain/generated/models.js';
 import { LOAD_KINDS } from '../src/upstream/loadKinds.js';
 import type { Farm, Host } from './children.js';
-import { emulatorControl, totalCalls } from './emulator.js';
+import { emulatorControl, totalCalls, postJson } from './emulator.js';
 import { EVENT_SUBSCRIPTION, verdict } from './live.js';
 import { startReplicas } from './replicas.js';
 import type { BenchSettings } from './settings.js';
@@ -96,16 +96,6 @@ async function gatewayPolls(graphqlUrls: readonly string[]): Promise<number> {
   return sum;
 }
 
-async function post(url: string, body: unknown): Promise<any> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
-}
-
 export async function runPollingBenchmark(
   host: Host,
   farm: Farm,
@@ -132,7 +122,7 @@ export async function runPollingBenchmark(
     switch (layout) {
       case 'shared parent': {
         const parent = sharedParents[shared++ % sharedParents.length]!;
-        const { ids } = await post(scene, {
+        const { ids } = await postJson(scene, {
           kind: 'events',
           ...parent,
           count: loads,
@@ -149,7 +139,7 @@ export async function runPollingBenchmark(
           while (next < loads) {
             const n = next++;
             const eventType = `bench.own.${batch}.${n}`;
-            const { ids } = await post(scene, {
+            const { ids } = await postJson(scene, {
               kind: 'events',
               instanceId,
               eventType,

@@ -15,7 +15,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { toGlobalId } from '../src/graph/ids.js';
 import type { LoadRef } from '../src/upstream/loadRef.js';
-import { emulatorControl } from './emulator.js';
+import { emulatorControl, postJson } from './emulator.js';
 import { quantile, verdict } from './live.js';
 import { end, startMain, startReplicas } from './replicas.js';
 import { num, table } from './stats.js';
@@ -61,16 +61,6 @@ function cpuUs(pid: number): number {
 interface Parent {
   readonly spec: Record<string, unknown>;
   readonly ref: (id: string) => LoadRef;
-}
-
-async function post(url: string, body: unknown): Promise<any> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${url}: ${res.status} ${await res.text()}`);
-  return res.json();
 }
 
 function parentsOf(world: any): Parent[] {
@@ -148,7 +138,7 @@ export async function runScaleBenchmark(
         const count = Math.floor(loads / parents.length) + (p < loads % parents.length ? 1 : 0);
         const finishing = count >= 2 ? Math.max(1, Math.round(count / 10)) : 0;
         if (finishing > 0) {
-          const { ids, endsAtMs } = await post(`${emulatorUrl}/_emulator/scene`, {
+          const { ids, endsAtMs } = await postJson(`${emulatorUrl}/_emulator/scene`, {
             ...parent.spec,
             count: finishing,
             durationMs: 1_000,
@@ -162,7 +152,7 @@ export async function runScaleBenchmark(
           });
         }
         if (count - finishing > 0) {
-          const { ids } = await post(`${emulatorUrl}/_emulator/scene`, {
+          const { ids } = await postJson(`${emulatorUrl}/_emulator/scene`, {
             ...parent.spec,
             count: count - finishing,
             durationMs: 3_600_000,
@@ -236,7 +226,7 @@ export async function runScaleBenchmark(
       await control.resetCalls();
       const cpu0 = gateways.pids.reduce((sum, pid) => sum + cpuUs(pid), 0);
       const wall0 = Date.now();
-      await post(`${emulatorUrl}/_emulator/clock`, { speed: 1 });
+      await postJson(`${emulatorUrl}/_emulator/clock`, { speed: 1 });
       const started = performance.now();
       await sleep(intervalMs * windowIntervals);
       const elapsedMs = performance.now() - started;
