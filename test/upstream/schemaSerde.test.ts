@@ -10,18 +10,31 @@ import { AwsRestJsonProtocol } from '@aws-sdk/core/protocols';
 import { HttpResponse } from '@smithy/core/protocols';
 import { getSchemaSerdePlugin } from '@smithy/core/schema';
 import { describe, expect, it, vi } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadConfig, type Config } from '../../src/config.js';
 import { createUpstreamClients, EMULATOR_CREDENTIALS } from '../../src/upstream/clients.js';
 import { SERDE_CONTEXT_KEYS } from '../../src/upstream/schemaSerde.js';
 import { GetInstanceCommand, ListInstancesCommand } from '../../src/upstream/supplychain/index.js';
 
+/**
+ * The gateway's clients pointed at a closed port (tests answer through their request handler), with the
+ * emulator's settings and `overrides`.
+ */
+function offlineClients(overrides: Partial<Config['aws']> = {}) {
+  const aws = loadConfig({ LOADGRAPH_EMULATOR: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }).aws;
+  return createUpstreamClients({
+    aws: {
+      ...aws,
+      supplyChainEndpoint: 'http://127.0.0.1:9',
+      dataZoneEndpoint: 'http://127.0.0.1:9',
+      ...overrides,
+    },
+    credentials: EMULATOR_CREDENTIALS,
+  });
+}
+
 describe('the lean schema serde plugin', () => {
   it('gives the protocol the config’s serde context keys and the call’s context', async () => {
-    const aws = loadConfig({ LOADGRAPH_EMULATOR: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }).aws;
-    const { supplyChain, destroy } = createUpstreamClients({
-      aws: { ...aws, supplyChainEndpoint: 'http://127.0.0.1:9', dataZoneEndpoint: 'http://127.0.0.1:9' },
-      credentials: EMULATOR_CREDENTIALS,
-    });
+    const { supplyChain, destroy } = offlineClients();
     try {
       const config = supplyChain.config as any;
       config.requestHandler.handle = async () => ({
@@ -67,11 +80,7 @@ describe('the lean schema serde plugin', () => {
 
 describe('the planned restJson1 protocol', () => {
   it('hands the stock protocol one operation object per operation, whose HTTP bindings it keeps', async () => {
-    const aws = loadConfig({ LOADGRAPH_EMULATOR: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }).aws;
-    const { supplyChain, destroy } = createUpstreamClients({
-      aws: { ...aws, supplyChainEndpoint: 'http://127.0.0.1:9', dataZoneEndpoint: 'http://127.0.0.1:9' },
-      credentials: EMULATOR_CREDENTIALS,
-    });
+    const { supplyChain, destroy } = offlineClients();
     const seen = vi.spyOn(AwsRestJsonProtocol.prototype, 'serializeRequest');
     try {
       (supplyChain.config as any).requestHandler.handle = async () => ({
@@ -100,7 +109,6 @@ describe('the planned restJson1 protocol', () => {
 
 describe('the lean schema serde plugin on errors', () => {
   it('rejects as the stock plugin does: modeled errors, and bodies it cannot parse', async () => {
-    const aws = loadConfig({ LOADGRAPH_EMULATOR: '1', NODE_ENV: 'test', LOG_LEVEL: 'silent' }).aws;
     const answers: { statusCode: number; headers: Record<string, string>; body: string }[] = [
       { statusCode: 200, headers: { 'x-amzn-requestid': 'req-1' }, body: '{"instance": {' },
       {
@@ -111,15 +119,7 @@ describe('the lean schema serde plugin on errors', () => {
       { statusCode: 500, headers: { 'x-amz-request-id': 'req-3' }, body: 'not json' },
     ];
     const rejections = async (stock: boolean) => {
-      const { supplyChain, destroy } = createUpstreamClients({
-        aws: {
-          ...aws,
-          maxAttempts: 1,
-          supplyChainEndpoint: 'http://127.0.0.1:9',
-          dataZoneEndpoint: 'http://127.0.0.1:9',
-        },
-        credentials: EMULATOR_CREDENTIALS,
-      });
+      const { supplyChain, destroy } = offlineClients({ maxAttempts: 1 });
       if (stock) supplyChain.middlewareStack.use(getSchemaSerdePlugin(supplyChain.config as never));
       let next = 0;
       (supplyChain.config as any).requestHandler.handle = async () => {
