@@ -74,6 +74,7 @@ describe('the Dockerfile', () => {
       expect(played.copied.filter((p) => !p.startsWith('dist/'))).toEqual([
         'package-lock.json',
         'package.json',
+        'scripts/patch-dependencies.mjs',
       ]);
       const installed = execFileSync('npm', ['ls', '--omit=dev', '--depth=0', '--json'], {
         cwd: played.dirs['runtime'],
