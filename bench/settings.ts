@@ -40,6 +40,12 @@ export interface BenchSettings {
   readonly pollIntervals: number;
   /** Benchmark 4 subscriber counts, one WebSocket each (`BENCH_FANOUT_SIZES`, default `1000,10000`). */
   readonly fanoutSizes: readonly number[];
+  /**
+   * Seconds the machine idles before benchmark 4 when an earlier benchmark loaded it (`BENCH_COOLDOWN_S`,
+   * default 120; 0: none). After minutes of load on both cores this machine runs the same fan-out about
+   * 20% slower for a minute or two (bench/RESULTS.md, benchmark 4).
+   */
+  readonly cooldownS: number;
   /** Benchmark 5: events sent per run (`BENCH_SEND_EVENTS`, default 400). */
   readonly sendEvents: number;
   /** Benchmark 5: mutations in flight at once (`BENCH_SEND_CONCURRENCY`, default 20). */
@@ -124,6 +130,11 @@ const SETTINGS = {
     schema: positiveList,
     help: 'comma-separated integers 1..20000',
   },
+  BENCH_COOLDOWN_S: {
+    default: '120',
+    schema: z.coerce.number().min(0).max(600),
+    help: 'seconds 0..600',
+  },
   BENCH_SEND_EVENTS: {
     default: '400',
     schema: z.coerce.number().int().min(1).max(100_000),
@@ -145,7 +156,7 @@ type Name = keyof typeof SETTINGS;
 
 /** undefined when every benchmark is selected. */
 const onlyOrAll = (only: number[]): number[] | undefined =>
-  [1, 2, 3, 4, 5, 6].every((n) => only.includes(n)) ? undefined : only;
+  [1, 2, 3, 4, 5, 6, 7].every((n) => only.includes(n)) ? undefined : only;
 
 /** Bad `BENCH_*` variables: the message names each, its value and what is allowed. */
 export class BenchSettingsError extends Error {
@@ -180,6 +191,7 @@ export function loadBenchSettings(env: Readonly<Record<string, string | undefine
     only: onlyOrAll(read('BENCH_ONLY')),
     pollIntervals: read('BENCH_POLL_INTERVALS'),
     fanoutSizes: read('BENCH_FANOUT_SIZES'),
+    cooldownS: read('BENCH_COOLDOWN_S'),
     sendEvents: read('BENCH_SEND_EVENTS'),
     sendConcurrency: read('BENCH_SEND_CONCURRENCY'),
     sendThrottlePercent: read('BENCH_SEND_THROTTLE_PERCENT'),
