@@ -242,8 +242,7 @@ so what the host makes once on its first subscriptions is not counted per subscr
 each arrival as it handles it, so its own pauses would count as the gateway's: it runs with a 64 MB young
 generation and collects fully before each measured change, and no collection runs in it during a
 fan-out (before that, one or more 9-18 ms scavenges in the farm made the slower runs: p99 177-259 ms over
-six runs, against 155-173 ms since). The machine idles
-${settings.cooldownS} s before this benchmark (\`BENCH_COOLDOWN_S\`): measured on this 2-core machine, the 10,000-subscriber
+six runs, against 155-173 ms since). ${settings.cooldownS > 0 ? `The machine idles ${settings.cooldownS} s before this benchmark` : 'The machine did not idle before this benchmark'} (\`BENCH_COOLDOWN_S\`): measured on this 2-core machine, the 10,000-subscriber
 fan-out's p99 was 185 ms (median of 3 runs; host CPU 466 ms) after a minute idle, 271 ms (host CPU
 563 ms) right after four minutes of both cores busy, and 201 ms (host CPU 449 ms) after the same four
 minutes and two idle ones. Of the fan-out's own CPU, about 73% is the kernel's \`writev\`, one per

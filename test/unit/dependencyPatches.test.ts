@@ -113,6 +113,8 @@ describe('the dependency mends', () => {
   it('warn, not fail, when the dependency is not installed', () => {
     const empty = mkdtempSync(join(scratch, 'empty-'));
     const lines = patchDependencies(empty);
+    // One warning per file of every mend (an empty answer would pass an `every` check unseen).
+    expect(lines).toHaveLength(MENDS.flatMap((m) => m.files).length);
     expect(lines.every((l) => l.level === 'warn' && l.text.includes('not installed'))).toBe(true);
   });
 });
